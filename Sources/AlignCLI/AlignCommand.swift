@@ -1,0 +1,12 @@
+// AlignCommand: the root of the `align` CLI. Subcommands parse, call library code and print.
+import ArgumentParser
+
+/// `align` — align language models with human preferences and constraints.
+public struct AlignCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "align",
+        abstract: "Align language models with human preferences and constraints, on the CPU.",
+        subcommands: [BenchCommand.self])
+
+    public init() {}
+}
