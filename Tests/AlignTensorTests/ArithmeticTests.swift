@@ -37,6 +37,10 @@ struct ArithmeticTests {
         #expect(s[0] >= 0 && s[0] < 1e-38 && s[2] == 0.5 && s[4] == 1)
         #expect(x.relu().scalars == [0, 0, 0, 1, 100])
         #expect(x.clamped(min: -1, max: 1).scalars == [-1, -1, 0, 1, 1])
+        #expect(x.softplus().scalars[4] == 100 && Swift.abs(x.softplus().scalars[2] - 0.6931472) < 1e-7)
+        // log(1 − e^−1e-8) ≈ log(1e-8) and log(1 − e^−40) ≈ −e^−40: both ends stay accurate.
+        let l = (try Tensor([-1e-8, -40], shape: [2])).log1mexp().scalars
+        #expect(Swift.abs(l[0] - (-18.420681)) < 1e-4 && Swift.abs(l[1] / -4.248354e-18 - 1) < 1e-5)
     }
 
     @Test("binary op gradients match finite differences, with broadcasting")
@@ -70,7 +74,8 @@ struct ArithmeticTests {
             ("exp", x, { $0.exp() }), ("log", pos, { $0.log() }), ("sqrt", pos, { $0.sqrt() }),
             ("square", x, { $0.square() }), ("sigmoid", x, { $0.sigmoid() }),
             ("logSigmoid", x, { $0.logSigmoid() }), ("tanh", x, { $0.tanh() }), ("neg", x, { -$0 }),
-            ("clamp", x, { $0.clamped(min: -0.95, max: 0.75) }),
+            ("clamp", x, { $0.clamped(min: -0.95, max: 0.75) }), ("softplus", x, { $0.softplus() }),
+            ("log1mexp", pos, { (-$0).log1mexp() }),
         ]
         for (name, input, f) in checks {
             for r in gradCheck([input], { f($0[0]) }) { #expect(r.passed, "\(name): \(r)") }
