@@ -1,0 +1,156 @@
+// AttentionKernels: causal scaled-dot-product attention with grouped-query heads, forward and
+// backward side by side (llm.c's attention_forward/attention_backward, with the two products of
+// each (batch, head) pair done by sgemm and transposes passed to BLAS as flags).
+//
+// For one (b, h) with kv head k = h / (H / Hkv) (transformers' repeat_kv order), T queries, S keys:
+//   Z = scale · Q Kᵀ (+ mask)            [T, S]
+//   P = softmax_rows(Z)                   [T, S]  saved for the backward
+//   O = P V                               [T, D]
+// Backward (softmax Jacobian applied row by row, P ⊙ (dP − rowsum(P ⊙ dP))):
+//   dP = dO Vᵀ,  dZ = P ⊙ (dP − Σ_j P dP),  dQ = scale · dZ K,
+//   dK = scale · Σ_{h in group} dZ_hᵀ Q_h,  dV = Σ_{h in group} P_hᵀ dO_h
+// Queries sit at the end of the keys (KV-cache decoding): query i has absolute position
+// offset + i with offset = S − T, and with `causal` attends keys j ≤ offset + i.
+// Masked scores are −inf before the max subtraction, so they get exactly zero probability. A row
+// with no key left (a left-padding query row) gets all-zero probabilities, hence a zero output
+// and zero gradients, instead of the NaN that 0/0 would give (torch's eager path with −inf).
+import Foundation
+
+/// Element strides of one [B, H, T, D] or [B, T, H, D] operand: rows of D floats are contiguous.
+struct HeadStrides {
+    let batch: Int, head: Int, row: Int
+
+    init(heads: Int, seq: Int, dim: Int, layout: HeadLayout) {
+        batch = heads * seq * dim
+        (head, row) = layout == .bhtd ? (seq * dim, dim) : (dim, heads * dim)
+    }
+
+    @inline(__always) func offset(_ b: Int, _ h: Int) -> Int { b * batch + h * head }
+}
+
+/// A mask as the kernels read it: a pointer and strides into its [B|1, H|1, T, S] (or [B, S]) data.
+struct MaskView {
+    enum Kind { case none, keyPadding, boolean, additive }
+    let kind: Kind
+    let data: UnsafePointer<Float>?
+    let batchStride: Int, headStride: Int, rowStride: Int
+
+    static let none = MaskView(kind: .none, data: nil, batchStride: 0, headStride: 0, rowStride: 0)
+
+    /// Applies the mask to row i of pair (b, h): masked scores become −inf, additive values add.
+    @inline(__always)
+    func apply(_ z: UnsafeMutablePointer<Float>, b: Int, h: Int, i: Int, limit: Int) {
+        guard let data else { return }
+        let m = data + b * batchStride + h * headStride + i * rowStride
+        switch kind {
+        case .none: return
+        case .keyPadding, .boolean: for j in 0 ..< limit where m[j] == 0 { z[j] = -.infinity }
+        case .additive: for j in 0 ..< limit { z[j] += m[j] }
+        }
+    }
+}
+
+/// Sizes of one attention call.
+struct AttentionDims {
+    let batch: Int, heads: Int, kvHeads: Int, queryLength: Int, keyLength: Int, headDim: Int
+    let causal: Bool, scale: Float
+    var group: Int { heads / kvHeads }
+    var offset: Int { keyLength - queryLength }
+    /// Keys row i may see: 0..<limit(i).
+    @inline(__always) func limit(_ i: Int) -> Int { causal ? min(keyLength, offset + i + 1) : keyLength }
+}
+
+enum AttentionKernels {
+    /// Softmax over z[0..<limit] in place, zeros beyond; an all −inf row becomes all zeros.
+    @inline(__always)
+    static func softmaxRow(_ z: UnsafeMutablePointer<Float>, count n: Int, limit: Int) {
+        var m = -Float.infinity
+        for j in 0 ..< limit { m = max(m, z[j]) }
+        if m == -.infinity {  // fully masked: zero probabilities rather than 0/0 = NaN
+            for j in 0 ..< n { z[j] = 0 }
+            return
+        }
+        var sum: Float = 0
+        for j in 0 ..< limit {  // subtract the row max so exp never overflows
+            let e = Foundation.exp(z[j] - m)
+            z[j] = e
+            sum += e
+        }
+        let inv = 1 / sum
+        for j in 0 ..< limit { z[j] *= inv }
+        for j in limit ..< n { z[j] = 0 }
+    }
+
+    /// out = softmax(scale·QKᵀ + mask) V for every (b, h); probs [B, H, T, S] is filled for the backward.
+    static func forward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+                        q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                        dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides, mask: MaskView) {
+        let (t, s, d) = (a.queryLength, a.keyLength, a.headDim)
+        Parallel.forRanges(a.batch * a.heads, costPerItem: 2 * t * s * d) { range in
+            for pair in range {
+                let b = pair / a.heads, h = pair % a.heads, kvh = h / a.group
+                let p = probs + pair * t * s
+                BLAS.sgemm(transA: false, transB: true, m: t, n: s, k: d, alpha: a.scale,
+                           a: q + qs.offset(b, h), lda: qs.row, b: k + kvs.offset(b, kvh), ldb: kvs.row, c: p, ldc: s)
+                for i in 0 ..< t {
+                    let z = p + i * s
+                    mask.apply(z, b: b, h: h, i: i, limit: a.limit(i))
+                    softmaxRow(z, count: s, limit: a.limit(i))
+                }
+                BLAS.sgemm(transA: false, transB: false, m: t, n: d, k: s,
+                           a: p, lda: s, b: v + kvs.offset(b, kvh), ldb: kvs.row, c: out + qs.offset(b, h), ldc: qs.row)
+            }
+        }
+    }
+
+    /// Per (b, h): dZ (into `dz`, [B, H, T, S]) and, when `dq` is given, dQ = scale · dZ K.
+    static func backwardQuery(dq: UnsafeMutablePointer<Float>?, dz: UnsafeMutablePointer<Float>,
+                              dout: UnsafePointer<Float>, probs: UnsafePointer<Float>, k: UnsafePointer<Float>,
+                              v: UnsafePointer<Float>, dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides) {
+        let (t, s, d) = (a.queryLength, a.keyLength, a.headDim)
+        Parallel.forRanges(a.batch * a.heads, costPerItem: 2 * t * s * d) { range in
+            for pair in range {
+                let b = pair / a.heads, h = pair % a.heads, kvh = h / a.group
+                let p = probs + pair * t * s, g = dz + pair * t * s
+                // dP = dO Vᵀ, written where dZ will be
+                BLAS.sgemm(transA: false, transB: true, m: t, n: s, k: d, a: dout + qs.offset(b, h), lda: qs.row,
+                           b: v + kvs.offset(b, kvh), ldb: kvs.row, c: g, ldc: s)
+                for i in 0 ..< t {
+                    let pr = p + i * s, gr = g + i * s
+                    var dot: Float = 0
+                    for j in 0 ..< s { dot += pr[j] * gr[j] }
+                    for j in 0 ..< s { gr[j] = pr[j] * (gr[j] - dot) }
+                }
+                if let dq {
+                    BLAS.sgemm(transA: false, transB: false, m: t, n: d, k: s, alpha: a.scale, a: g, lda: s,
+                               b: k + kvs.offset(b, kvh), ldb: kvs.row, c: dq + qs.offset(b, h), ldc: qs.row)
+                }
+            }
+        }
+    }
+
+    /// Per (b, kv head): dK = scale · Σ_h dZ_hᵀ Q_h and dV = Σ_h P_hᵀ dO_h over the heads of its
+    /// group. Parallel over kv heads, so no two threads accumulate into the same rows.
+    static func backwardKeyValue(dk: UnsafeMutablePointer<Float>?, dv: UnsafeMutablePointer<Float>?,
+                                 dz: UnsafePointer<Float>, probs: UnsafePointer<Float>, dout: UnsafePointer<Float>,
+                                 q: UnsafePointer<Float>, dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides) {
+        let (t, s, d) = (a.queryLength, a.keyLength, a.headDim)
+        Parallel.forRanges(a.batch * a.kvHeads, costPerItem: 4 * a.group * t * s * d) { range in
+            for pair in range {
+                let b = pair / a.kvHeads, kvh = pair % a.kvHeads
+                for r in 0 ..< a.group {
+                    let h = kvh * a.group + r, zo = (b * a.heads + h) * t * s
+                    let beta: Float = r == 0 ? 0 : 1  // the first head overwrites, the rest accumulate
+                    if let dk {
+                        BLAS.sgemm(transA: true, transB: false, m: s, n: d, k: t, alpha: a.scale, a: dz + zo, lda: s,
+                                   b: q + qs.offset(b, h), ldb: qs.row, beta: beta, c: dk + kvs.offset(b, kvh), ldc: kvs.row)
+                    }
+                    if let dv {
+                        BLAS.sgemm(transA: true, transB: false, m: s, n: d, k: t, a: probs + zo, lda: s,
+                                   b: dout + qs.offset(b, h), ldb: qs.row, beta: beta, c: dv + kvs.offset(b, kvh), ldc: kvs.row)
+                    }
+                }
+            }
+        }
+    }
+}
