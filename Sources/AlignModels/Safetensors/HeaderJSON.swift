@@ -151,8 +151,10 @@ private struct Parser {
     mutating func unicodeEscape() throws -> Character {
         let hi = try hex4()
         if (0xD800 ..< 0xDC00).contains(hi) {
-            try expect(UInt8(ascii: "\\"))
-            try expect(UInt8(ascii: "u"))
+            guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                throw fail("unpaired surrogate")
+            }
+            i += 2
             let lo = try hex4()
             guard (0xDC00 ..< 0xE000).contains(lo) else { throw fail("unpaired surrogate") }
             let scalar = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)

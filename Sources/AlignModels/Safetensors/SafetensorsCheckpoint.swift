@@ -59,14 +59,17 @@ public final class SafetensorsCheckpoint: @unchecked Sendable {
                     throw AlignModelsError.duplicateTensor(name: name, files: [files[j].path, f.path])
                 }
                 owner[name] = i
-                guard index.weightMap[name] == shardNames[i] else {
-                    throw AlignModelsError.invalidIndex(
-                        file: index.path, reason: "shard \(shardNames[i]) declares '\(name)', which the weight_map "
-                            + (index.weightMap[name].map { "assigns to \($0)" } ?? "does not list"))
-                }
             }
         }
-        for (name, shard) in index.weightMap where owner[name] == nil {
+        for name in owner.keys.sorted() {
+            let shard = shardNames[owner[name] ?? 0]
+            guard index.weightMap[name] == shard else {
+                throw AlignModelsError.invalidIndex(
+                    file: index.path, reason: "shard \(shard) declares '\(name)', which the weight_map "
+                        + (index.weightMap[name].map { "assigns to \($0)" } ?? "does not list"))
+            }
+        }
+        for (name, shard) in index.weightMap.sorted(by: { $0.key < $1.key }) where owner[name] == nil {
             throw AlignModelsError.missingTensor(name: name, file: files[shardNames.firstIndex(of: shard) ?? 0].path)
         }
         return owner
