@@ -91,7 +91,8 @@ struct OptimParityTests {
             // Bit for bit the same as the uninterrupted run, and still on torch's trajectory.
             #expect(rest.params == Array(whole.params[half...]), "\(name)")
             #expect(rest.lrs == Array(whole.lrs[half...]), "\(name)")
-            #expect(compare(rest, c, steps: half ..< fixture.steps).failures.isEmpty, "\(name)")
+            let failures = compare(rest, c, steps: half ..< fixture.steps).failures
+            #expect(failures.isEmpty, "\(name): \(failures.count) mismatches, first: \(failures.first ?? "")")
         }
     }
 }

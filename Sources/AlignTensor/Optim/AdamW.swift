@@ -107,7 +107,7 @@ public final class AdamW: Optimizer {
         let t = Double(step)
         let bc1 = 1 - pow(betas.0, t), bc2 = 1 - pow(betas.1, t)
         return AdamWScalars(
-            decay: weightDecay != 0 ? Float(1 - lr * weightDecay) : nil,
+            decay: weightDecay != 0 ? Float(1 - lr * weightDecay) : 1,
             w1: Float(1 - betas.0), beta2: Float(betas.1), c2: Float(1 - betas.1),
             bc2Sqrt: Float(pow(bc2, 0.5)), eps: Float(eps), negStepSize: Float(-(lr / bc1)))
     }
@@ -118,20 +118,24 @@ public final class AdamW: Optimizer {
                        _ m: UnsafeMutableBufferPointer<Float>, _ v: UnsafeMutableBufferPointer<Float>,
                        _ vmax: UnsafeMutableBufferPointer<Float>?, _ s: AdamWScalars) {
         Parallel.forRanges(p.count, costPerItem: 16) { range in
-            for i in range {
-                var x = p[i]
-                if let decay = s.decay { x = x * decay }
-                m[i] = AdamW.lerp(m[i], g[i], s.w1)
-                let vi = (v[i] * s.beta2).addingProduct(s.c2 * g[i], g[i])
-                v[i] = vi
-                var second = vi
-                if let vmax {
+            // Two loops rather than a branch per element, so the common one vectorizes.
+            if let vmax {
+                for i in range {
+                    let x = p[i] * s.decay
+                    m[i] = lerp(m[i], g[i], s.w1)
+                    v[i] = fusedMultiplyAdd(s.c2 * g[i], g[i], v[i] * s.beta2)
                     // torch.maximum: NaN propagates.
-                    second = (vi.isNaN || vi > vmax[i]) ? vi : vmax[i]
-                    vmax[i] = second
+                    let top = (v[i].isNaN || v[i] > vmax[i]) ? v[i] : vmax[i]
+                    vmax[i] = top
+                    p[i] = x + (s.negStepSize * m[i]) / (top.squareRoot() / s.bc2Sqrt + s.eps)
                 }
-                let denom = second.squareRoot() / s.bc2Sqrt + s.eps
-                p[i] = x + (s.negStepSize * m[i]) / denom
+            } else {
+                for i in range {
+                    let x = p[i] * s.decay
+                    m[i] = lerp(m[i], g[i], s.w1)
+                    v[i] = fusedMultiplyAdd(s.c2 * g[i], g[i], v[i] * s.beta2)
+                    p[i] = x + (s.negStepSize * m[i]) / (v[i].squareRoot() / s.bc2Sqrt + s.eps)
+                }
             }
         }
     }
@@ -141,13 +145,13 @@ public final class AdamW: Optimizer {
     @inline(__always)
     static func lerp(_ start: Float, _ end: Float, _ weight: Float) -> Float {
         let diff = end - start
-        return abs(weight) < 0.5 ? start.addingProduct(weight, diff) : end.addingProduct(weight - 1, diff)
+        return abs(weight) < 0.5 ? fusedMultiplyAdd(weight, diff, start) : fusedMultiplyAdd(weight - 1, diff, end)
     }
 }
 
 /// Float32 constants of one AdamW update (torch rounds each Python scalar to the tensor dtype).
 struct AdamWScalars {
-    /// 1 − lr·λ, or nil when λ = 0 (torch then skips the multiply).
-    let decay: Float?
+    /// 1 − lr·λ; exactly 1 when λ = 0 (torch then skips the multiply, and x·1 = x bit for bit).
+    let decay: Float
     let w1: Float, beta2: Float, c2: Float, bc2Sqrt: Float, eps: Float, negStepSize: Float
 }

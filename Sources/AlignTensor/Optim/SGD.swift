@@ -93,13 +93,13 @@ public final class SGD: Optimizer {
         Parallel.forRanges(p.count, costPerItem: 8) { range in
             for i in range {
                 var g = grad[i]
-                if let wd = s.weightDecay { g = g.addingProduct(p[i], wd) }
+                if let wd = s.weightDecay { g = fusedMultiplyAdd(p[i], wd, g) }
                 if let buf {
-                    let b = first ? g : (buf[i] * s.momentum).addingProduct(g, s.keep)
+                    let b = first ? g : fusedMultiplyAdd(g, s.keep, buf[i] * s.momentum)
                     buf[i] = b
-                    g = s.nesterov ? g.addingProduct(b, s.momentum) : b
+                    g = s.nesterov ? fusedMultiplyAdd(b, s.momentum, g) : b
                 }
-                p[i] = p[i].addingProduct(g, s.negLR)
+                p[i] = fusedMultiplyAdd(g, s.negLR, p[i])
             }
         }
     }
