@@ -95,7 +95,10 @@ struct LRScheduleTests {
         #expect(sched.lastLRs == [0.1 * 0.5, 0.01 * 0.5])
         #expect(sched.currentStep == 3 && sched.baseLRs == [0.1, 0.01])
         // Resuming at step 3 from the saved base lrs gives the same lrs.
-        let again = LRScheduler(opt, schedule: sched.schedule, baseLRs: sched.baseLRs, startStep: 3)
+        let again = try LRScheduler(resuming: opt, schedule: sched.schedule, baseLRs: sched.baseLRs, step: 3)
         #expect(again.lastLRs == [0.1 * 0.5, 0.01 * 0.5])
+        #expect(throws: TensorError.self) {
+            try LRScheduler(resuming: opt, schedule: sched.schedule, baseLRs: [0.1], step: 3)
+        }
     }
 }

@@ -132,4 +132,22 @@ struct OptimUnitTests {
             #expect("\(error)" == "SGD: invalid parameter 'w' in group 1; expected each parameter (name and tensor) in exactly one group")
         }
     }
+
+    @Test("flat state view round-trips through '<parameter>.<buffer>' keys and step counts")
+    func flatState() throws {
+        let a = try param("model.layers.0.w", [1, 2], grad: [0.3, -0.2])
+        let b = try param("b", [1], grad: [0.5])
+        let opt = try SGD([ParameterGroup([a, b], lr: 0.1)], momentum: 0.9)
+        opt.step()
+        let state = opt.exportState()
+        let flat = state.flatTensors
+        #expect(flat.keys.sorted() == ["b.momentum_buffer", "model.layers.0.w.momentum_buffer"])
+        #expect(flat["model.layers.0.w.momentum_buffer"]?.scalars == [0.3, -0.2])
+        #expect(state.steps == ["b": 1, "model.layers.0.w": 1])
+        let rebuilt = try OptimizerState(flatTensors: flat, steps: state.steps)
+        try opt.importState(rebuilt)
+        #expect(opt.exportState().flatTensors.mapValues(\.scalars) == flat.mapValues(\.scalars))
+        #expect(throws: TensorError.self) { try OptimizerState(flatTensors: ["nodot": Tensor(zeros: [1])], steps: [:]) }
+        #expect(throws: TensorError.self) { try OptimizerState(flatTensors: ["c.momentum_buffer": Tensor(zeros: [1])], steps: [:]) }
+    }
 }

@@ -55,15 +55,27 @@ public final class LRScheduler {
     /// The step whose multiplier is in effect (torch's `last_epoch`).
     public private(set) var currentStep: Int
 
-    /// Takes the optimizer's current group lrs as base lrs and applies λ(`startStep`).
-    /// To resume exactly, pass the base lrs saved from the original run and the step reached.
-    public init(_ optimizer: any Optimizer, schedule: LRSchedule, baseLRs: [Double]? = nil, startStep: Int = 0) {
+    /// Takes the optimizer's current group lrs as base lrs and applies λ(0).
+    public init(_ optimizer: any Optimizer, schedule: LRSchedule) {
         self.optimizer = optimizer
         self.schedule = schedule
-        self.baseLRs = baseLRs ?? optimizer.groups.map(\.lr)
-        precondition(self.baseLRs.count == optimizer.groups.count,
-                     "LRScheduler: \(self.baseLRs.count) base lrs for \(optimizer.groups.count) groups")
-        self.currentStep = startStep
+        self.baseLRs = optimizer.groups.map(\.lr)
+        self.currentStep = 0
+        apply()
+    }
+
+    /// Resumes a schedule: `baseLRs` saved from the original run (one per group) and the step
+    /// reached (`currentStep` when saved); applies λ(`step`). Throws if the counts do not fit.
+    public init(resuming optimizer: any Optimizer, schedule: LRSchedule, baseLRs: [Double], step: Int) throws {
+        guard baseLRs.count == optimizer.groups.count, step >= 0 else {
+            throw TensorError.invalidArgument(
+                op: "LRScheduler", argument: "\(baseLRs.count) base lrs at step \(step)",
+                expected: "one base lr per parameter group (\(optimizer.groups.count)) and a step ≥ 0")
+        }
+        self.optimizer = optimizer
+        self.schedule = schedule
+        self.baseLRs = baseLRs
+        self.currentStep = step
         apply()
     }
 

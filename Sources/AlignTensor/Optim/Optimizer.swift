@@ -1,4 +1,5 @@
-// Optimizer: the protocol AdamW and SGD share, and the state they export for exact resume.
+// Optimizer: the protocol AdamW and SGD share (their exported state is in OptimizerState.swift),
+// and the float fused multiply-add both use to follow torch's kernels.
 // Mirrors torch.optim.Optimizer's split between `param_groups` (settings) and `state`
 // (per-parameter step counts and buffers, named as in torch's state_dict: `exp_avg`,
 // `exp_avg_sq`, `max_exp_avg_sq`, `momentum_buffer`). Unlike torch, state is keyed by the
@@ -38,72 +39,6 @@ extension Optimizer {
     /// Drops every parameter's gradient (torch's `zero_grad(set_to_none=True)`, its default).
     public func zeroGrad() {
         for p in parameters { p.tensor.zeroGrad() }
-    }
-}
-
-/// One parameter's optimizer state: how many updates it has had and its buffers by torch's names.
-public struct ParameterState {
-    /// Number of updates applied to this parameter (torch's `state["step"]`; SGD keeps none: 0).
-    public var step: Int
-    /// Buffers by name, each shaped like the parameter.
-    public var buffers: [String: Tensor]
-
-    public init(step: Int, buffers: [String: Tensor]) {
-        self.step = step
-        self.buffers = buffers
-    }
-}
-
-/// An optimizer's per-parameter state, keyed by parameter name. Parameters that were never
-/// updated have no entry (as in torch, whose state is created on a parameter's first update).
-public struct OptimizerState {
-    /// State by parameter name.
-    public var parameters: [String: ParameterState]
-
-    public init(parameters: [String: ParameterState]) {
-        self.parameters = parameters
-    }
-}
-
-extension OptimizerState {
-    /// Checks `self` against the optimizer's parameters and returns copied buffers per name.
-    /// `required` lists the buffer names each entry must hold (and no others).
-    func validated(for params: [NamedParameter], required: Set<String>,
-                   op: String) throws -> [String: ParameterState] {
-        let byName = Dictionary(params.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
-        var out: [String: ParameterState] = [:]
-        for (name, entry) in parameters {
-            guard let tensor = byName[name] else {
-                throw TensorError.invalidArgument(op: op, argument: "state for unknown parameter '\(name)'",
-                                                  expected: "one of the optimizer's parameter names")
-            }
-            guard Set(entry.buffers.keys) == required else {
-                throw TensorError.invalidArgument(
-                    op: op, argument: "buffers \(entry.buffers.keys.sorted()) for '\(name)'",
-                    expected: "exactly \(required.sorted())")
-            }
-            guard entry.step >= 0 else {
-                throw TensorError.invalidArgument(op: op, argument: "step \(entry.step) for '\(name)'",
-                                                  expected: "a count ≥ 0")
-            }
-            var copies: [String: Tensor] = [:]
-            for (key, buffer) in entry.buffers {
-                guard buffer.shape == tensor.shape else {
-                    throw TensorError.shapeMismatch(op: "\(op) '\(name)'.\(key)", shapes: [buffer.shape, tensor.shape],
-                                                    expected: "the parameter's shape")
-                }
-                copies[key] = buffer.copy()
-            }
-            out[name] = ParameterState(step: entry.step, buffers: copies)
-        }
-        return out
-    }
-
-    /// A deep copy (buffers copied), so exported state never aliases live buffers.
-    func copied() -> OptimizerState {
-        OptimizerState(parameters: parameters.mapValues {
-            ParameterState(step: $0.step, buffers: $0.buffers.mapValues { $0.copy() })
-        })
     }
 }
 

@@ -13,6 +13,7 @@ public struct NamedParameter {
     /// The parameter, updated in place by the optimizer.
     public let tensor: Tensor
 
+    /// Pairs `tensor` with the name its state is filed under.
     public init(_ name: String, _ tensor: Tensor) {
         self.name = name
         self.tensor = tensor
@@ -33,6 +34,7 @@ public struct ParameterGroup {
     /// Weight decay coefficient (decoupled for AdamW, L2 added to the gradient for SGD).
     public var weightDecay: Double
 
+    /// A group of `parameters` with its own learning rate and weight decay.
     public init(_ parameters: [NamedParameter], lr: Double, weightDecay: Double = 0) {
         self.parameters = parameters
         self.lr = lr
