@@ -150,4 +150,20 @@ struct OptimUnitTests {
         #expect(throws: TensorError.self) { try OptimizerState(flatTensors: ["nodot": Tensor(zeros: [1])], steps: [:]) }
         #expect(throws: TensorError.self) { try OptimizerState(flatTensors: ["c.momentum_buffer": Tensor(zeros: [1])], steps: [:]) }
     }
+
+    @Test("a step on gradients from backward() updates in place without touching the tape")
+    func stepAfterBackward() throws {
+        let x = try Tensor([1, -2], shape: [2])
+        x.requiresGrad = true
+        let opt = try AdamW([ParameterGroup([NamedParameter("x", x)], lr: 0.1, weightDecay: 0)])
+        (x * x).sum().backward()  // grad = 2x = [2, −4]
+        #expect(x.grad?.scalars == [2, -4])
+        opt.step()
+        // First AdamW step: x − lr·g/(|g| + ε) = [0.9, −1.9].
+        #expect(compareClose(x, [0.9, -1.9], atol: 0, rtol: 1e-6).passed)
+        opt.zeroGrad()
+        (x * x).sum().backward()  // the updated x is still a plain leaf: grad = 2x
+        let grad = try #require(x.grad).scalars
+        #expect(compareClose(grad, [1.8, -3.8], atol: 0, rtol: 1e-6).passed)
+    }
 }
