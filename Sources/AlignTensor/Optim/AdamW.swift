@@ -13,7 +13,8 @@
 //   v ← fma(f32(1−β2) · g, g, v · f32(β2))                 mul_ then addcmul_ (contracted)
 //   d ← √v / f32(√(1−β2^t)) + f32(ε)                       sqrt, div, add_
 //   p ← p + (f32(−lr/(1−β1^t)) · m) / d                    addcdiv_ (value·t1 / t2, no fma)
-// The scalars (bias corrections, step size) are formed in Float64 as Python does.
+// The scalars (bias corrections, step size) are formed in Float64 as Python does; fma is
+// `fusedMultiplyAdd` (Optimizer.swift), one rounding to Float32.
 import Foundation
 
 /// AdamW over named parameter groups; see the file header for the exact update.

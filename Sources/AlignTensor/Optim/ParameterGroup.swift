@@ -34,7 +34,8 @@ public struct ParameterGroup {
     /// Weight decay coefficient (decoupled for AdamW, L2 added to the gradient for SGD).
     public var weightDecay: Double
 
-    /// A group of `parameters` with its own learning rate and weight decay.
+    /// A group of `parameters` with its own learning rate and weight decay. The weight decay
+    /// defaults to 0 here; `AdamW(_:lr:weightDecay:)` builds one group with torch's 1e-2.
     public init(_ parameters: [NamedParameter], lr: Double, weightDecay: Double = 0) {
         self.parameters = parameters
         self.lr = lr
