@@ -59,7 +59,7 @@ struct SoftmaxTests {
         }
     }
 
-    @Test("gradients match finite differences", arguments: [[2, 3, 4], [1, 1], [3, 1], [2, 700]])
+    @Test("gradients match finite differences", arguments: [[2, 3, 4], [1, 1], [3, 1], [1, 530]])
     func gradients(shape: [Int]) {
         let x = testTensor(shape, seed: 11, scale: 2)
         for result in gradCheck([x], { $0[0].softmax() }) { #expect(result.passed, "softmax \(shape) \(result)") }
