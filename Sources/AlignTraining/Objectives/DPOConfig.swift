@@ -33,6 +33,14 @@ public enum DPOLossType: String, Codable, CaseIterable, Sendable {
     case sft
     /// −log σ(β·(ρ_w/|y_w| − ρ_l/|y_l|)): LN-DPO (Ahrabian et al., arXiv 2407.15229).
     case sigmoidNorm = "sigmoid_norm"
+    // Not in TRL 1.16 (AlignKit additions, see training-objectives.md §1.3, §1.7, §1.16):
+    /// −(1−ε)·log σ(βΔ) − ε·log σ(−βΔ): conservative DPO (TRL ≤ 0.28's `sigmoid` with label smoothing).
+    case cdpo
+    /// IPO on summed (not length-averaged) log-ratios: the IPO paper's literal form.
+    case ipoSum = "ipo_sum"
+    /// Per-example summed NLL of the chosen completion: with weight η·β this is RPO's paper form
+    /// (Liu et al. 2024, arXiv 2405.16436): `loss_type: [sigmoid, sft_sum], loss_weights: [1, η·β]`.
+    case sftSum = "sft_sum"
 }
 
 /// The f-divergence whose derivative f′(π/π_ref) replaces log-ratios (f-DPO, Wang et al., arXiv 2309.16240).

@@ -45,6 +45,12 @@ extension DPOLoss {
             return -z.logSigmoid() * (1 - m) + (-z).exp() * m
         case .sft:
             return chosenTokenMeanNLL(p.batch).broadcast(to: [p.batch.pairs])
+        case .cdpo:
+            return smoothedLogistic(delta * beta, eps)
+        case .ipoSum:
+            return (delta - 1 / (2 * beta)).square()
+        case .sftSum:
+            return -p.chosenLogps
         case .sigmoidNorm:
             let avg = p.chosenScores / p.chosenTokens - p.rejectedScores / p.rejectedTokens
             return -(avg * beta).logSigmoid()
