@@ -1,0 +1,30 @@
+// `align bench kernels`: memory-bound kernels in GB/s and attention in GFLOP/s, each as a fraction
+// of the machine's limit measured in the same run (STREAM copy/triad bandwidth; 2048² sgemm).
+import AlignTensor
+import ArgumentParser
+
+struct BenchKernelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernels",
+        abstract: "Log-softmax+gather, softmax, RMSNorm and attention throughput against measured machine limits.")
+
+    @OptionGroup var options: BenchOptions
+
+    func run() throws {
+        let env = options.prepare()
+        let bw = MemoryBandwidth.measure()
+        let sgemm = GemmBench.run([GemmCase.standard[2]], minSeconds: options.minSeconds)[0].peerValue ?? 0
+        var records = [
+            BenchRecord(bench: "kernels", case: "memory bandwidth (STREAM copy)", unit: "GB/s", alignkit: bw.copy),
+            BenchRecord(bench: "kernels", case: "memory bandwidth (STREAM triad)", unit: "GB/s", alignkit: bw.triad),
+            BenchRecord(bench: "kernels", case: "sgemm 2048³ (direct cblas_sgemm)", unit: "GFLOP/s", alignkit: sgemm),
+        ]
+        records += try KernelBench.run(bandwidth: bw.best, sgemm: sgemm, minSeconds: options.minSeconds)
+        if options.json {
+            records.forEach { print($0.jsonLine()) }
+        } else {
+            print("align bench kernels — \(env); limits measured in this run")
+            print(benchTable(records))
+        }
+    }
+}
