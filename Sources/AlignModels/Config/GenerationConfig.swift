@@ -10,17 +10,25 @@ public struct GenerationConfig: Decodable, Equatable, Sendable {
     /// Where it came from, for error messages.
     public var path: String = "generation_config.json"
 
+    /// The id generation starts from (`bos_token_id`).
     public let bosTokenId: Int?
     /// One id or several (any of them stops generation).
     public let eosTokenId: TokenIDs?
+    /// The id that pads finished rows in a batch (`pad_token_id`).
     public let padTokenId: Int?
+    /// Completion length limit in tokens (`max_new_tokens`).
     public let maxNewTokens: Int?
     /// Prompt + completion length limit (the older way to bound generation).
     public let maxLength: Int?
+    /// Sample (true) or decode greedily (false) (`do_sample`).
     public let doSample: Bool?
+    /// Logit divisor before sampling; ≥ 0 (`temperature`).
     public let temperature: Double?
+    /// Nucleus mass kept, in (0, 1] (`top_p`).
     public let topP: Double?
+    /// Number of most likely tokens kept; 0 keeps all (`top_k`).
     public let topK: Int?
+    /// CTRL-style penalty on seen tokens; > 0 (`repetition_penalty`).
     public let repetitionPenalty: Double?
 
     enum CodingKeys: String, CodingKey {
@@ -36,6 +44,7 @@ public struct GenerationConfig: Decodable, Equatable, Sendable {
         case repetitionPenalty = "repetition_penalty"
     }
 
+    /// Decodes the fields above; other keys are ignored.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         // pad/bos may be written as a one-element list by some exporters; take its first id.

@@ -53,6 +53,7 @@ public struct ModelArchitecture: Equatable, Sendable {
     public struct Rope: Equatable, Sendable {
         /// Base of the frequencies.
         public let theta: Double
+        /// Frequency rescaling for long contexts.
         public let scaling: RopeScaling
         /// Dimensions rotated per head (= head dim; partial rotation is rejected).
         public let dimensions: Int
@@ -66,6 +67,7 @@ public struct ModelArchitecture: Equatable, Sendable {
         case learned(maxPositions: Int)
     }
 
+    /// Which implementation computes this model.
     public let family: Family
     /// `model_type` as written in config.json.
     public let modelType: String
@@ -83,8 +85,11 @@ public struct ModelArchitecture: Equatable, Sendable {
     public let kvHeadCount: Int
     /// D (may differ from C / H, as in Qwen3 and Llama-3.2).
     public let headDim: Int
+    /// Every normalization layer (pre-attention, pre-MLP, final).
     public let norm: Norm
+    /// The MLP nonlinearity.
     public let activation: Activation
+    /// Gated or plain MLP.
     public let mlp: MLP
     /// Bias on the q, k and v projections.
     public let qkvBias: Bool
@@ -96,6 +101,7 @@ public struct ModelArchitecture: Equatable, Sendable {
     public let qkNorm: Bool
     /// The LM head reuses the token embedding matrix (no separate lm_head.weight).
     public let tiedEmbeddings: Bool
+    /// RoPE or learned absolute positions.
     public let positional: Positional
     /// The longest context the config declares.
     public let maxPositionEmbeddings: Int
@@ -104,7 +110,10 @@ public struct ModelArchitecture: Equatable, Sendable {
     public let slidingWindow: Int?
     /// GPT-2 layout facts: q, k, v fused in one `c_attn` and Linear weights stored [in, out] (Conv1D).
     public let fusedQKVConv1D: Bool
+    /// From config.json `bos_token_id` (first id when a list).
     public let bosTokenId: Int?
+    /// From config.json `eos_token_id` (all ids when a list).
     public let eosTokenIds: [Int]
+    /// From config.json `pad_token_id`.
     public let padTokenId: Int?
 }

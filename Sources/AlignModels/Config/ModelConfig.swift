@@ -14,16 +14,23 @@ public struct ModelConfig: Decodable, Equatable, Sendable {
 
     /// The registry key: "llama", "mistral", "qwen2", "qwen3", "gpt2".
     public let modelType: String
+    /// `vocab_size`: V.
     public let vocabSize: Int?
+    /// `hidden_size`: C.
     public let hiddenSize: Int?
+    /// `intermediate_size`: MLP inner width.
     public let intermediateSize: Int?
+    /// `num_hidden_layers`: L.
     public let numHiddenLayers: Int?
+    /// `num_attention_heads`: H.
     public let numAttentionHeads: Int?
     /// Grouped-query attention: key/value heads (defaults to numAttentionHeads).
     public let numKeyValueHeads: Int?
     /// Per-head width when it is not hidden_size / heads (Llama-3.2, Qwen3).
     public let headDim: Int?
+    /// `rms_norm_eps` (RMSNorm families).
     public let rmsNormEps: Double?
+    /// `layer_norm_epsilon` (GPT-2).
     public let layerNormEpsilon: Double?
     /// v4 spelling; v5 moves it into `rope_parameters`.
     public let ropeTheta: Double?
@@ -31,24 +38,33 @@ public struct ModelConfig: Decodable, Equatable, Sendable {
     public let ropeScaling: RopeConfig?
     /// v5 `rope_parameters` (theta and scaling in one object).
     public let ropeParameters: RopeConfig?
+    /// `max_position_embeddings`: the declared context length.
     public let maxPositionEmbeddings: Int?
+    /// `tie_word_embeddings`: lm_head shares the embedding matrix.
     public let tieWordEmbeddings: Bool?
     /// Bias on q/k/v/o projections (Llama, Qwen3); Qwen2 always has q/k/v bias.
     public let attentionBias: Bool?
     /// Bias on the MLP projections (Llama).
     public let mlpBias: Bool?
+    /// `hidden_act`: the MLP activation name ("silu", …).
     public let hiddenAct: String?
+    /// `bos_token_id`.
     public let bosTokenId: TokenIDs?
+    /// `eos_token_id` (an id or a list).
     public let eosTokenId: TokenIDs?
+    /// `pad_token_id`.
     public let padTokenId: TokenIDs?
     /// `torch_dtype` (v4) or `dtype` (v5): the dtype the weights were saved in ("bfloat16", "float32").
     public let torchDType: String?
 
     // Sliding-window attention (Mistral; Qwen2/Qwen3 only when use_sliding_window is true).
+    /// `sliding_window`: window length in tokens (null = none).
     public let slidingWindow: Int?
     /// Whether the file has a `sliding_window` key at all (absent means the family default; null means none).
     public let hasSlidingWindowKey: Bool
+    /// `use_sliding_window` (Qwen2/Qwen3): whether `sliding_window` applies at all.
     public let useSlidingWindow: Bool?
+    /// `max_window_layers` (Qwen2/Qwen3): first windowed layer when windows are on.
     public let maxWindowLayers: Int?
     /// v5 per-layer attention kinds ("full_attention", "sliding_attention").
     public let layerTypes: [String]?
@@ -60,15 +76,21 @@ public struct ModelConfig: Decodable, Equatable, Sendable {
     public let pretrainingTp: Int?
 
     // GPT-2 spellings (GPT2Config).
+    /// `n_embd`: C.
     public let nEmbd: Int?
+    /// `n_layer`: L.
     public let nLayer: Int?
+    /// `n_head`: H.
     public let nHead: Int?
+    /// `n_positions`: rows of the learned position table.
     public let nPositions: Int?
     /// MLP width; null means 4 × n_embd.
     public let nInner: Int?
+    /// `activation_function` ("gelu_new" for GPT-2).
     public let activationFunction: String?
     /// GPT-2 attention scaling switches; only the defaults (true, false) are implemented.
     public let scaleAttnWeights: Bool?
+    /// `scale_attn_by_inverse_layer_idx` (must be false).
     public let scaleAttnByInverseLayerIdx: Bool?
 
     enum CodingKeys: String, CodingKey {
@@ -107,6 +129,7 @@ public struct ModelConfig: Decodable, Equatable, Sendable {
         case scaleAttnByInverseLayerIdx = "scale_attn_by_inverse_layer_idx"
     }
 
+    /// Decodes the keys above; `model_type` is required, every other key optional.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func opt<T: Decodable>(_ k: CodingKeys) throws -> T? { try c.decodeIfPresent(T.self, forKey: k) }

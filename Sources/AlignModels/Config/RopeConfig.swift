@@ -32,6 +32,7 @@ public struct RopeConfig: Decodable, Equatable, Sendable {
         case partialRotaryFactor = "partial_rotary_factor"
     }
 
+    /// A rope block built in code (for tests and programmatic configs).
     public init(ropeType: String?, ropeTheta: Double? = nil, factor: Double? = nil, lowFreqFactor: Double? = nil,
                 highFreqFactor: Double? = nil, originalMaxPositionEmbeddings: Int? = nil, partialRotaryFactor: Double? = nil) {
         self.ropeType = ropeType
@@ -43,6 +44,7 @@ public struct RopeConfig: Decodable, Equatable, Sendable {
         self.partialRotaryFactor = partialRotaryFactor
     }
 
+    /// Decodes a `rope_scaling` / `rope_parameters` object.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         // transformers reads `rope_type` and falls back to the legacy `type` key.

@@ -6,13 +6,17 @@ public struct TokenIDs: Decodable, Equatable, Sendable, ExpressibleByIntegerLite
     /// The ids, in file order (one element for the integer form).
     public let ids: [Int]
 
+    /// Ids in order.
     public init(_ ids: [Int]) { self.ids = ids }
+    /// A single id.
     public init(integerLiteral value: Int) { ids = [value] }
+    /// Several ids.
     public init(arrayLiteral elements: Int...) { ids = elements }
 
     /// The first id (what code that needs a single id, like a BOS token, uses).
     public var first: Int? { ids.first }
 
+    /// Decodes an integer or a list of integers.
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let one = try? c.decode(Int.self) {
