@@ -148,22 +148,22 @@ struct SafetensorsCorruptTests {
 
     @Test("fuzz: every truncation, 2,000 seeded byte corruptions and 500 random headers never crash")
     func fuzz() throws {
-        let dir = try ModelsIO.tempDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
         let good = [UInt8](try Data(contentsOf: ModelsIO.fixture("dtypes.safetensors")))
-        let url = dir.appendingPathComponent("f.safetensors")
         var outcomes = [0, 0]  // [loaded, typed error]
-        func attempt(_ bytes: [UInt8]) throws {
-            try Data(bytes).write(to: url)
+        func readAll(_ f: SafetensorsFile) throws {
+            for e in f.entries where e.floatDType != nil { _ = try f.tensor(e.name) }
+        }
+        func attempt(_ bytes: [UInt8]) {
             do {
-                let f = try SafetensorsFile(url: url, mapping: bytes.count % 2 == 0)
-                for n in f.names where f.entries.first(where: { $0.name == n })?.floatDType != nil { _ = try f.tensor(n) }
+                try readAll(SafetensorsFile(bytes: bytes, name: "fuzz.safetensors"))
                 outcomes[0] += 1
             } catch is AlignModelsError {
                 outcomes[1] += 1
+            } catch {
+                Issue.record("untyped error \(error)")
             }
         }
-        for n in 0 ..< good.count { try attempt(Array(good.prefix(n))) }
+        for n in 0 ..< good.count { attempt(Array(good.prefix(n))) }
         #expect(outcomes == [0, good.count])  // every proper prefix is an error
         var rng = SplitMix64(state: 42)
         for _ in 0 ..< 2000 {
@@ -172,16 +172,47 @@ struct SafetensorsCorruptTests {
                 let i = Int.random(in: 0 ..< min(b.count, 8 + 416), using: &rng)  // the length and the header
                 b[i] = UInt8.random(in: 0 ... 255, using: &rng)
             }
-            try attempt(b)
+            attempt(b)
         }
         let alphabet = Array(#"{}[]":,0123456789-.eE abcdFIU_"#.utf8)
         for _ in 0 ..< 500 {
             let h = (0 ..< Int.random(in: 0 ..< 64, using: &rng)).map { _ in alphabet.randomElement(using: &rng) ?? 0x20 }
             var b = [UInt8](repeating: 0, count: 8)
             b[0] = UInt8(h.count)
-            try attempt(b + h + [UInt8](repeating: 0, count: Int.random(in: 0 ..< 16, using: &rng)))
+            attempt(b + h + [UInt8](repeating: 0, count: Int.random(in: 0 ..< 16, using: &rng)))
         }
         #expect(outcomes[0] + outcomes[1] == good.count + 2500)
         #expect(outcomes[1] > 2000)  // nearly all corruptions are caught as typed errors
+    }
+
+    @Test("truncated files on disk fail the same way mapped and read into memory")
+    func truncatedOnDisk() throws {
+        let dir = try ModelsIO.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = [UInt8](try Data(contentsOf: ModelsIO.fixture("dtypes.safetensors")))
+        let url = dir.appendingPathComponent("t.safetensors")
+        for n in stride(from: 0, to: good.count, by: 17) {
+            try Data(good.prefix(n)).write(to: url)
+            let mapped = ModelsIO.error { try SafetensorsFile(url: url, mapping: true) }
+            #expect(mapped != nil && mapped == ModelsIO.error { try SafetensorsFile(url: url, mapping: false) }, "length \(n)")
+        }
+    }
+}
+
+@Suite("error messages")
+struct AlignModelsErrorMessageTests {
+    @Test("messages name the file, the tensor or key, and what was expected")
+    func messages() {
+        #expect(AlignModelsError.unsupportedDType(file: "/m/model.safetensors", tensor: "pos", dtype: "I64").description
+            == "/m/model.safetensors: unsupported dtype I64 for tensor 'pos'; expected F32, F16 or BF16")
+        #expect(AlignModelsError.shapeMismatch(tensor: "model.norm.weight", file: "/m/a.safetensors", expected: [256], actual: [128]).description
+            == "/m/a.safetensors: tensor 'model.norm.weight' has shape [128], expected [256]")
+        #expect(AlignModelsError.truncatedFile(file: "f", size: 3, needed: 8, what: "the 8-byte header length").description
+            == "f: truncated: the 8-byte header length needs 8 bytes but the file has 3")
+        #expect(AlignModelsError.unsupportedConfigValue(file: "config.json", key: "rope_scaling.rope_type", value: "\"yarn\"",
+                                                        reason: "r").description
+            == "config.json: 'rope_scaling.rope_type' = \"yarn\" is not supported: r")
+        #expect(AlignModelsError.noCheckpoint(directory: "/m", found: []).description
+            == "/m: no model.safetensors or model.safetensors.index.json; found nothing")
     }
 }

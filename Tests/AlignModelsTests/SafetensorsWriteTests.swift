@@ -122,8 +122,9 @@ struct SafetensorsWriteTests {
         #expect(sharded == ["keep", "model-00001-of-00003.safetensors", "model-00002-of-00003.safetensors",
                             "model-00003-of-00003.safetensors", "model.safetensors.index.json"])
         #expect(try SafetensorsCheckpoint(directory: dir).tensor("w2").scalars == [2, 2, 2, 2])
-        try SafetensorsWriter.writeCheckpoint(entries, to: dir)
+        try SafetensorsWriter.writeCheckpoint(entries, to: dir, metadata: ["step": "7"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["keep", "model.safetensors"])
+        #expect(try SafetensorsCheckpoint(directory: dir).files.first?.metadata == ["format": "pt", "step": "7"])
     }
 
     @Test("writer refuses duplicate names and leaves no file behind on failure")

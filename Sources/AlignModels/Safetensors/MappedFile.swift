@@ -46,6 +46,15 @@ final class MappedFile: @unchecked Sendable {
         self.mode = .read
     }
 
+    /// A copy of `contents` held in memory under the name `path` (for in-memory parsing and tests).
+    init(copying contents: [UInt8], path: String) {
+        self.path = path
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(contents.count, 1), alignment: 64)
+        contents.withUnsafeBytes { buffer.copyMemory(from: $0) }
+        bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0 ..< contents.count])
+        mode = .read
+    }
+
     deinit {
         guard let base = bytes.baseAddress else { return }
         switch mode {

@@ -23,9 +23,18 @@ public final class SafetensorsFile: @unchecked Sendable {
 
     /// Opens and validates `url`. With `mapping` false the file is read into memory instead of mapped.
     /// - Throws: `AlignModelsError` naming the file (and tensor) for a truncated, corrupt or inconsistent file.
-    public init(url: URL, mapping: Bool = true) throws {
-        path = url.path
-        file = try MappedFile(path: path, mode: mapping ? .mapped : .read)
+    public convenience init(url: URL, mapping: Bool = true) throws {
+        try self.init(file: MappedFile(path: url.path, mode: mapping ? .mapped : .read))
+    }
+
+    /// Parses a whole safetensors file held in memory; `name` stands for the file in errors.
+    public convenience init(bytes: [UInt8], name: String) throws {
+        try self.init(file: MappedFile(copying: bytes, path: name))
+    }
+
+    private init(file: MappedFile) throws {
+        path = file.path
+        self.file = file
         let header = try SafetensorsHeader.parse(file.bytes, file: path)
         metadata = header.metadata
         entries = header.entries.sorted { $0.name < $1.name }

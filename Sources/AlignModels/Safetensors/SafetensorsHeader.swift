@@ -27,8 +27,9 @@ public struct SafetensorsEntry: Equatable, Sendable {
     public let dtype: String
     /// Dimensions, outermost first.
     public let shape: [Int]
-    /// Byte range `begin ..< end` inside the data section (which starts after the header).
+    /// Start of the byte range `begin ..< end` inside the data section (which starts after the header).
     public let begin: Int
+    /// End (exclusive) of the byte range inside the data section.
     public let end: Int
 
     /// The dtype as a convertible float type, or nil for integer and other dtypes.

@@ -42,14 +42,17 @@ extension SafetensorsWriter {
     /// - Parameters:
     ///   - entries: tensors in state-dict order (the order decides the split).
     ///   - maxShardSize: the byte limit per shard.
-    ///   - metadata: header metadata for a single-file save; shards always get `{"format": "pt"}`.
+    ///   - metadata: extra header metadata for a single-file save, merged over `{"format": "pt"}`
+    ///     (transformers refuses files whose metadata lacks "format"); shards always get `{"format": "pt"}` only,
+    ///     as huggingface_hub's `save_torch_state_dict` does.
     /// - Returns: the file names written, index last.
     @discardableResult
     public static func writeCheckpoint(_ entries: [Entry], to directory: URL, maxShardSize: Int = defaultMaxShardSize,
-                                       metadata: [String: String] = defaultMetadata) throws -> [String] {
+                                       metadata: [String: String] = [:]) throws -> [String] {
         let shards = shardPlan(entries, maxShardSize: maxShardSize)
         if shards.count <= 1 {
-            try write(entries, to: directory.appendingPathComponent(SafetensorsIndex.singleFileName), metadata: metadata)
+            try write(entries, to: directory.appendingPathComponent(SafetensorsIndex.singleFileName),
+                      metadata: defaultMetadata.merging(metadata) { _, extra in extra })
             try removeStale(in: directory, keeping: [SafetensorsIndex.singleFileName])
             return [SafetensorsIndex.singleFileName]
         }

@@ -14,10 +14,14 @@ import AlignTensor
 public enum SafetensorsWriter {
     /// One tensor to store, and the dtype to store it as.
     public struct Entry {
+        /// The tensor name written to the header.
         public let name: String
+        /// The Float32 values.
         public let tensor: Tensor
+        /// The stored dtype (F32, or BF16/F16 rounded to nearest even).
         public let dtype: DType
 
+        /// An entry storing `tensor` under `name` as `dtype`.
         public init(_ name: String, _ tensor: Tensor, dtype: DType = .f32) {
             self.name = name
             self.tensor = tensor
