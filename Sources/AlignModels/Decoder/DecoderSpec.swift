@@ -46,6 +46,9 @@ public struct DecoderSpec: Sendable, Equatable {
     /// lm_head shares the token embedding (SmolLM, GPT-2, Llama 3.2 1B, the tiny fixture).
     public var tiedEmbeddings: Bool
     public var names: CheckpointNames
+    /// Mistral's sliding window: sequences up to it attend exactly as plain causal attention; longer
+    /// ones are refused (windowed attention is not implemented).
+    public var slidingWindow: Int?
 
     public init(vocabSize: Int, hiddenSize: Int, layers: Int, heads: Int, kvHeads: Int, headDim: Int,
                 intermediateSize: Int, norm: NormKind, mlp: MLPKind = .gated, activation: Activation = .silu,
