@@ -21,7 +21,9 @@ enum LogProbKernels {
         guard let x = logits.baseAddress else { return }
         SoftmaxKernels.forRows(labels.count, v) { row in
             let start = row * v
-            let (m, s) = SoftmaxKernels.rowStats(x + start, v, scale: scale)
+            // The literal-1 branch lets the inlined kernel drop its multiply (plain form, T = 1).
+            let (m, s) = scale == 1 ? SoftmaxKernels.rowStats(x + start, v, scale: 1)
+                                    : SoftmaxKernels.rowStats(x + start, v, scale: scale)
             let logS = Float(Foundation.log(s))
             lse[row] = m + logS
             let label = labels[row]
