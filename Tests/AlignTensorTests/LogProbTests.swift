@@ -78,6 +78,9 @@ struct LogProbTests {
         #expect(logp.scalars == [0, 0])
         logp.sum().backward()
         #expect(try #require(x.grad).scalars == [0, 0])
+        // An empty vocabulary admits only ignored labels: log-prob 0, log-sum-exp −inf.
+        let (emptyLogp, emptyLse) = try Tensor.tokenLogProbsAndLogSumExp(Tensor(zeros: [3, 0]), labels: [-100, -100, -100])
+        #expect(emptyLogp.scalars == [0, 0, 0] && emptyLse.scalars == [-.infinity, -.infinity, -.infinity])
     }
 
     @Test("long vocabulary agrees with a Float64 reference")

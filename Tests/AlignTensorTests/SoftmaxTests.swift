@@ -41,6 +41,9 @@ struct SoftmaxTests {
             #expect(logp[1] == -.infinity && logp[10] == -.infinity)
             #expect(compareClose(logp, try c.floats("logy"), atol: 1e-6, rtol: 1e-6).passed)
         }
+        // A fully masked row has no distribution: NaN, as torch.softmax gives.
+        let none = try Tensor([-.infinity, -.infinity, -.infinity], shape: [1, 3])
+        #expect(none.softmax().scalars.allSatisfy(\.isNaN) && none.logSoftmax().scalars.allSatisfy(\.isNaN))
     }
 
     @Test("softmax and log-softmax forward and backward match torch", arguments: ["softmax", "log_softmax"])

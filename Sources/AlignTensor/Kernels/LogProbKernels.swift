@@ -19,9 +19,11 @@ enum LogProbKernels {
                         scale: Float, ignoreIndex: Int32,
                         logp: UnsafeMutableBufferPointer<Float>, lse: UnsafeMutableBufferPointer<Float>) {
         guard let x = logits.baseAddress else { return }
-        SoftmaxKernels.forRows(labels.count, v) { start in
-            let row = start / Swift.max(v, 1)
-            let (m, s) = SoftmaxKernels.rowStats(x + start, v, scale: scale)
+        SoftmaxKernels.forRows(labels.count, v) { row in
+            let start = row * v
+            // The literal-1 branch lets the inlined kernel drop its multiply (plain form, T = 1).
+            let (m, s) = scale == 1 ? SoftmaxKernels.rowStats(x + start, v, scale: 1)
+                                    : SoftmaxKernels.rowStats(x + start, v, scale: scale)
             let logS = Float(Foundation.log(s))
             lse[row] = m + logS
             let label = labels[row]
@@ -38,8 +40,8 @@ enum LogProbKernels {
                          gLogp: UnsafeBufferPointer<Float>?, gLse: UnsafeBufferPointer<Float>?,
                          dlogits: UnsafeMutableBufferPointer<Float>) {
         guard let x = logits.baseAddress, let d = dlogits.baseAddress else { return }
-        SoftmaxKernels.forRows(labels.count, v) { start in
-            let row = start / Swift.max(v, 1)
+        SoftmaxKernels.forRows(labels.count, v) { row in
+            let start = row * v
             let ignored = labels[row] == ignoreIndex
             let gl = ignored ? 0 : (gLogp?[row] ?? 0)
             let coef = ((gLse?[row] ?? 0) - gl) * scale

@@ -74,19 +74,53 @@ enum SoftmaxKernels {
         return (a0 + a1).sum()
     }
 
-    /// y = exp(x − max) / Σ over one row.
+    /// y = exp(x − max) / Σ over one row, with one exp per element: the online pass writes
+    /// exp(x − m_b) against the running max m_b of its block and remembers m_b; a second, cheap
+    /// pass multiplies each block by exp(m_b − max) / Σ. (An all −inf row gives NaN, like torch.)
     static func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        let (m, s) = rowStats(x, n, scale: 1)
-        let inv = Float(1 / s)
+        let blocks = (n + block - 1) / block
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(blocks, 1)) { blockMax in
+            var m = -Float.infinity
+            var s = 0.0
+            for b in 0 ..< blocks {
+                let start = b * block, len = Swift.min(block, n - start)
+                let bm = Self.blockMax(x + start, len)
+                if bm > m {
+                    s *= Double(Foundation.exp(m - bm))
+                    m = bm
+                }
+                blockMax[b] = m
+                if m == -.infinity {
+                    (y + start).update(repeating: 0, count: len)  // rescaled to 0 or NaN below
+                } else {
+                    s += Double(writeExp(x + start, y + start, len, shift: m))
+                }
+            }
+            for b in 0 ..< blocks {
+                let start = b * block, len = Swift.min(block, n - start)
+                let factor = Float(Double(Foundation.exp(blockMax[b] - m)) / s)
+                for k in start ..< start + len { y[k] *= factor }
+            }
+        }
+    }
+
+    /// y = exp(x − shift) over `len` floats (shift ≥ every x); returns their sum.
+    @inline(__always)
+    static func writeExp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ len: Int, shift: Float) -> Float {
+        var acc = SIMDMath.Vector(repeating: 0)
         var k = 0
-        while k + 8 <= n {
-            SIMDMath.store(SIMDMath.expNonPositive(SIMDMath.load(x + k) - m) * inv, y + k)
+        while k + 8 <= len {
+            let e = SIMDMath.expNonPositive(SIMDMath.load(x + k) - shift)
+            SIMDMath.store(e, y + k)
+            acc += e
             k += 8
         }
-        if k < n {
-            let v = SIMDMath.expNonPositive(SIMDMath.loadPartial(x + k, n - k, fill: -.infinity) - m) * inv
-            SIMDMath.storePartial(v, y + k, n - k)
+        if k < len {
+            let e = SIMDMath.expNonPositive(SIMDMath.loadPartial(x + k, len - k, fill: -.infinity) - shift)
+            SIMDMath.storePartial(e, y + k, len - k)
+            acc += e
         }
+        return acc.sum()
     }
 
     /// y = (x − max) − log Σ over one row.
@@ -137,11 +171,12 @@ enum SoftmaxKernels {
         return total
     }
 
-    /// Runs `body(row pointer offset)` over `rows` rows of length `n` in parallel.
+    /// Runs `body(row)` for each of `rows` rows of length `n`, rows split across threads.
+    /// Cost per element ~4: an exp dominates every kernel here.
     @inline(__always)
     static func forRows(_ rows: Int, _ n: Int, _ body: (Int) -> Void) {
         Parallel.forRanges(rows, costPerItem: Swift.max(n, 1) * 4) { r in
-            for row in r { body(row * n) }
+            for row in r { body(row) }
         }
     }
 }

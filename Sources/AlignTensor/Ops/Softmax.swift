@@ -41,7 +41,7 @@ extension Tensor {
         guard n > 0 else { return out }
         x.withUnsafeBuffer { px in out.withUnsafeMutableBuffer { po in
             guard let xp = px.baseAddress, let yp = po.baseAddress else { return }
-            SoftmaxKernels.forRows(px.count / n, n) { start in kernel(xp + start, yp + start, n) }
+            SoftmaxKernels.forRows(px.count / n, n) { row in kernel(xp + row * n, yp + row * n, n) }
         } }
         return out
     }
@@ -55,7 +55,9 @@ extension Tensor {
         guard n > 0 else { return dx }
         y.withUnsafeBuffer { py in g.withUnsafeBuffer { pg in dx.withUnsafeMutableBuffer { pd in
             guard let yp = py.baseAddress, let gp = pg.baseAddress, let dp = pd.baseAddress else { return }
-            SoftmaxKernels.forRows(py.count / n, n) { start in kernel(yp + start, gp + start, dp + start, n) }
+            SoftmaxKernels.forRows(py.count / n, n) { row in
+                kernel(yp + row * n, gp + row * n, dp + row * n, n)
+            }
         } } }
         return dx
     }

@@ -1,6 +1,6 @@
 // Philox4x32-10: the counter-based generator of Salmon, Moraes, Dror & Shaw, "Parallel Random
 // Numbers: As Easy as 1, 2, 3" (SC'11), as specified by Random123 (include/Random123/philox.h)
-// and used by PyTorch's CUDA/CPU Philox engine and JAX's alternatives to threefry.
+// and used by PyTorch's CUDA generator (ATen's PhiloxRNGEngine.h) and TensorFlow's random ops.
 //
 // Why Philox: output block i is a pure function of (key, counter i) — no sequential state — so a
 // tensor's random numbers can be produced by any number of threads in any chunking and come out
