@@ -1,0 +1,64 @@
+// Checkpoints for exact resume: `checkpoint-<step>/` holds the trainable weights (model.safetensors,
+// transformers' names), the AdamW buffers (optimizer.safetensors, "<param>.<buffer>") and
+// trainer_state.json (loop position, per-parameter optimizer steps, scheduler step). The folder is
+// written under a temporary name and renamed, so a kill never leaves a half-written checkpoint.
+import AlignModels
+import AlignTensor
+import Foundation
+
+/// trainer_state.json.
+struct CheckpointState: Codable {
+    var trainer: TrainerState
+    var optimizerSteps: [String: Int]
+    var schedulerStep: Int
+    var baseLearningRates: [Double]
+}
+
+extension DPOTrainer {
+    /// Writes `checkpoint-<step>` in `directory` atomically and returns its URL.
+    @discardableResult
+    public func saveCheckpoint(in directory: URL) throws -> URL {
+        let fm = FileManager.default
+        let final = directory.appendingPathComponent("checkpoint-\(state.step)")
+        let tmp = directory.appendingPathComponent(".tmp-checkpoint-\(state.step)-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
+            let weights = optimizer.parameters.map { SafetensorsWriter.Entry($0.name, $0.tensor) }
+            try SafetensorsWriter.write(weights, to: tmp.appendingPathComponent("model.safetensors"))
+            let opt = optimizer.exportState()
+            try SafetensorsWriter.write(opt.flatTensors.sorted { $0.key < $1.key }.map { SafetensorsWriter.Entry($0.key, $0.value) },
+                                        to: tmp.appendingPathComponent("optimizer.safetensors"))
+            let st = CheckpointState(trainer: state, optimizerSteps: opt.steps, schedulerStep: scheduler.currentStep,
+                                     baseLearningRates: scheduler.baseLRs)
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try enc.encode(st).write(to: tmp.appendingPathComponent("trainer_state.json"))
+            if fm.fileExists(atPath: final.path) { try fm.removeItem(at: final) }
+            try fm.moveItem(at: tmp, to: final)
+        } catch {
+            try? fm.removeItem(at: tmp)  // best effort: the temporary folder is ours alone
+            throw AlignModelsError.writeFailed(file: final.path, reason: "\(error)")
+        }
+        return final
+    }
+
+    /// Restores weights, optimizer buffers, scheduler and loop position from a checkpoint folder.
+    /// Throws naming the file when a piece is missing or does not fit this trainer's parameters.
+    public func resume(from checkpoint: URL) throws {
+        let weights = try SafetensorsFile(url: checkpoint.appendingPathComponent("model.safetensors"))
+        for p in optimizer.parameters {
+            p.tensor.assign(try weights.tensor(p.name, expectedShape: p.tensor.shape))
+        }
+        let optFile = try SafetensorsFile(url: checkpoint.appendingPathComponent("optimizer.safetensors"))
+        var flat: [String: Tensor] = [:]
+        for name in optFile.names { flat[name] = try optFile.tensor(name) }
+        let stateURL = checkpoint.appendingPathComponent("trainer_state.json")
+        let st: CheckpointState
+        do { st = try JSONDecoder().decode(CheckpointState.self, from: Data(contentsOf: stateURL)) }
+        catch { throw AlignModelsError.invalidConfig(file: stateURL.path, key: "trainer_state", reason: "\(error)") }
+        try optimizer.importState(OptimizerState(flatTensors: flat, steps: st.optimizerSteps))
+        scheduler = try LRScheduler(resuming: optimizer, schedule: Self.schedule(config), baseLRs: st.baseLearningRates,
+                                    step: st.schedulerStep)
+        state = st.trainer
+    }
+}
