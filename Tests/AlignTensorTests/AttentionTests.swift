@@ -132,26 +132,32 @@ struct AttentionTests {
         #expect(compareClose(decoded.scalars, lastTwo(full).scalars, atol: 1e-6, rtol: 1e-6).passed)
     }
 
-    @Test("the multi-threaded path agrees with a Float64 reference, forward and a directional derivative")
+    @Test("multi-threaded, multi-block causal attention agrees with a Float64 reference (forward and directional derivatives)")
     func threaded() throws {
-        let (b, h, hkv, t, d) = (2, 4, 2, 32, 16)  // 2·32·32·16 flops per pair: above Parallel.grain
-        let qkv = Self.qkv(b, h, hkv, t, t, d, seed: 80)
+        // T = 80 > 64 query rows: two causal blocks; S = 85 puts the queries at offset 5.
+        // 2·80·85·4 flops per (b, h) pair: above Parallel.grain, so pairs split across threads.
+        let (b, h, hkv, t, s, d) = (2, 4, 2, 80, 85, 4)
+        let qkv = Self.qkv(b, h, hkv, t, s, d, seed: 80)
+        let shape = NaiveShape(b: b, h: h, hkv: hkv, t: t, s: s, d: d)
         let out = Tensor.scaledDotProductAttention(query: qkv[0], key: qkv[1], value: qkv[2])
-        let ref = naiveAttention(qkv.map { $0.scalars.map(Double.init) }, b: b, h: h, hkv: hkv, t: t, d: d)
-        #expect(compareClose(out.scalars, ref, atol: 1e-5, rtol: 1e-5).passed)
-        // ⟨dL/dq, e⟩ for L = Σ out ⊙ dout against a central difference along a random direction e.
-        let dout = testTensor(out.shape, seed: 84), dir = testTensor(qkv[0].shape, seed: 85)
-        qkv[0].requiresGrad = true
-        Tensor.scaledDotProductAttention(query: qkv[0], key: qkv[1], value: qkv[2]).backward(dout)
-        let analytic = zip(try #require(qkv[0].grad).scalars, dir.scalars).reduce(0.0) { $0 + Double($1.0 * $1.1) }
         let base = qkv.map { $0.scalars.map(Double.init) }
-        func loss(_ step: Double) -> Double {
-            var moved = base
-            for i in moved[0].indices { moved[0][i] += step * Double(dir.scalars[i]) }
-            return zip(naiveAttention(moved, b: b, h: h, hkv: hkv, t: t, d: d), dout.scalars).reduce(0) { $0 + $1.0 * Double($1.1) }
+        #expect(compareClose(out.scalars, naiveAttention(base, shape), atol: 1e-5, rtol: 1e-5).passed)
+        // ⟨dL/dx, e⟩ for L = Σ out ⊙ dout against a central difference along a random direction e.
+        let dout = testTensor(out.shape, seed: 84)
+        for x in qkv { x.requiresGrad = true }
+        Tensor.scaledDotProductAttention(query: qkv[0], key: qkv[1], value: qkv[2]).backward(dout)
+        for (which, name) in ["q", "k", "v"].enumerated() {
+            let dir = testTensor(qkv[which].shape, seed: 85 + UInt64(which))
+            let analytic = zip(try #require(qkv[which].grad).scalars, dir.scalars).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+            func loss(_ step: Double) -> Double {
+                var moved = base
+                for i in moved[which].indices { moved[which][i] += step * Double(dir.scalars[i]) }
+                return zip(naiveAttention(moved, shape), dout.scalars).reduce(0) { $0 + $1.0 * Double($1.1) }
+            }
+            let numeric = (loss(1e-4) - loss(-1e-4)) / 2e-4
+            #expect(Swift.abs(analytic - numeric) <= 1e-4 * Swift.max(1, Swift.abs(numeric)),
+                    "d\(name): analytic \(analytic) numeric \(numeric)")
         }
-        let numeric = (loss(1e-4) - loss(-1e-4)) / 2e-4
-        #expect(Swift.abs(analytic - numeric) <= 1e-4 * Swift.max(1, Swift.abs(numeric)), "analytic \(analytic) numeric \(numeric)")
     }
 
     @Test("attention shape errors name the shapes")
@@ -179,25 +185,24 @@ struct AttentionTests {
     }
 }
 
-/// Causal GQA attention in Float64, straight from the definition ([B, H, T, D] layout, S = T).
-func naiveAttention(_ qkv: [[Double]], b: Int, h: Int, hkv: Int, t: Int, d: Int) -> [Double] {
+/// Sizes for `naiveAttention`: [B, H, T, D] queries, [B, Hkv, S, D] keys and values.
+struct NaiveShape { let b: Int, h: Int, hkv: Int, t: Int, s: Int, d: Int }
+
+/// Causal GQA attention in Float64 straight from the definition: query i (at position S − T + i)
+/// attends keys 0 ... S − T + i.
+func naiveAttention(_ qkv: [[Double]], _ n: NaiveShape) -> [Double] {
     let (q, k, v) = (qkv[0], qkv[1], qkv[2])
-    var out = [Double](repeating: 0, count: b * h * t * d)
-    let scale = 1 / Double(d).squareRoot()
-    for bi in 0 ..< b { for hi in 0 ..< h {
-        let kv = hi / (h / hkv)
-        for i in 0 ..< t {
-            let qo = ((bi * h + hi) * t + i) * d
-            let scores = (0 ... i).map { j -> Double in
-                let ko = ((bi * hkv + kv) * t + j) * d
-                return (0 ..< d).reduce(0) { $0 + q[qo + $1] * k[ko + $1] } * scale
-            }
+    var out = [Double](repeating: 0, count: n.b * n.h * n.t * n.d)
+    let scale = 1 / Double(n.d).squareRoot()
+    for bi in 0 ..< n.b { for hi in 0 ..< n.h {
+        let kvBase = (bi * n.hkv + hi / (n.h / n.hkv)) * n.s * n.d
+        for i in 0 ..< n.t {
+            let qo = ((bi * n.h + hi) * n.t + i) * n.d
+            let visible = 0 ... (n.s - n.t + i)
+            let scores = visible.map { j in (0 ..< n.d).reduce(0.0) { $0 + q[qo + $1] * k[kvBase + j * n.d + $1] } * scale }
             let m = scores.max() ?? 0
             let e = scores.map { Foundation.exp($0 - m) }, z = e.reduce(0, +)
-            for j in 0 ... i {
-                let vo = ((bi * hkv + kv) * t + j) * d
-                for c in 0 ..< d { out[qo + c] += e[j] / z * v[vo + c] }
-            }
+            for j in visible { for c in 0 ..< n.d { out[qo + c] += e[j] / z * v[kvBase + j * n.d + c] } }
         }
     } }
     return out
