@@ -76,13 +76,8 @@ enum AttentionKernels {
             for j in 0 ..< n { z[j] = 0 }
             return
         }
-        var sum: Float = 0
-        for j in 0 ..< limit {  // subtract the row max so exp never overflows
-            let e = Foundation.exp(z[j] - m)
-            z[j] = e
-            sum += e
-        }
-        let inv = 1 / sum
+        for j in 0 ..< limit { z[j] = ActivationKernels.expf(z[j] - m) }  // minus the row max: never overflows
+        let inv = 1 / rowSum(z, count: limit)
         for j in 0 ..< limit { z[j] *= inv }
         for j in limit ..< n { z[j] = 0 }
     }
@@ -115,6 +110,19 @@ enum AttentionKernels {
         defer { if parallel { openblas_set_num_threads(Int32(Parallel.threads)) } }
         #endif
         Parallel.forRanges(count, costPerItem: costPerItem, body)
+    }
+
+    /// Σ z[0..<n] with four partial sums, so the adds pipeline instead of waiting on each other.
+    @inline(__always)
+    static func rowSum(_ z: UnsafeMutablePointer<Float>, count n: Int) -> Float {
+        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+        var j = 0
+        while j + 4 <= n {
+            s0 += z[j]; s1 += z[j + 1]; s2 += z[j + 2]; s3 += z[j + 3]
+            j += 4
+        }
+        while j < n { s0 += z[j]; j += 1 }
+        return (s0 + s1) + (s2 + s3)
     }
 
     /// out = softmax(scale·QKᵀ + mask) V for every (b, h); probs [B, H, T, S] is filled for the backward.
