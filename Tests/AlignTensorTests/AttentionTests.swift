@@ -160,6 +160,35 @@ struct AttentionTests {
         }
     }
 
+    @Test("large scores stay finite and match the Float64 reference (max subtraction)")
+    func largeScores() {
+        // Scores of order ±200: exp without the row max would overflow Float32.
+        let shape = NaiveShape(b: 1, h: 2, hkv: 1, t: 4, s: 4, d: 4)
+        let qkv = [testTensor([1, 2, 4, 4], seed: 90, scale: 20), testTensor([1, 1, 4, 4], seed: 91, scale: 20),
+                   testTensor([1, 1, 4, 4], seed: 92)]
+        let out = Tensor.scaledDotProductAttention(query: qkv[0], key: qkv[1], value: qkv[2])
+        #expect(out.scalars.allSatisfy { $0.isFinite })
+        let ref = naiveAttention(qkv.map { $0.scalars.map(Double.init) }, shape)
+        #expect(compareClose(out.scalars, ref, atol: 1e-5, rtol: 1e-5).passed)
+    }
+
+    @Test("empty query or key lengths give empty or zero results and zero gradients")
+    func emptyLengths() {
+        let q = Tensor(zeros: [1, 2, 0, 4]), k = testTensor([1, 1, 3, 4], seed: 93)
+        k.requiresGrad = true
+        let o = Tensor.scaledDotProductAttention(query: q, key: k, value: k)
+        #expect(o.shape == [1, 2, 0, 4])
+        o.backward(Tensor(zeros: o.shape))
+        #expect(k.grad?.scalars.allSatisfy { $0 == 0 } == true)
+        // No keys at all (non-causal): every row is fully masked → zeros, and zero gradients.
+        let q2 = testTensor([1, 2, 2, 4], seed: 94), none = Tensor(zeros: [1, 1, 0, 4])
+        q2.requiresGrad = true
+        let o2 = Tensor.scaledDotProductAttention(query: q2, key: none, value: none, causal: false)
+        #expect(o2.scalars == [Float](repeating: 0, count: 16))
+        o2.backward(Tensor(repeating: 1, shape: o2.shape))
+        #expect(q2.grad?.scalars == [Float](repeating: 0, count: 16))
+    }
+
     @Test("attention shape errors name the shapes")
     func shapeErrors() throws {
         #expect(throws: TensorError.self) {  // Hkv does not divide H

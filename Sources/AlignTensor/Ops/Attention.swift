@@ -22,7 +22,9 @@ public enum AttentionMask {
     /// [B or 1, H or 1, T, S]: nonzero = may attend (torch's boolean `attn_mask` as 0/1 floats).
     case boolean(Tensor)
     /// [B or 1, H or 1, T, S]: added to the scaled scores; −inf masks (transformers' 4-D float mask).
-    /// Treated as a constant: no gradient flows to it.
+    /// Finite large-negative entries (transformers' finfo.min) also get zero weight, except in a row
+    /// whose visible keys are all masked that way: it averages them instead of returning zeros
+    /// (use −inf, `.boolean` or `.keyPadding` for zero rows). Treated as a constant: no gradient.
     case additive(Tensor)
 
     var tensor: Tensor {
@@ -32,6 +34,7 @@ public enum AttentionMask {
 
 /// The sizes `Tensor.checkAttention` read from the operand shapes.
 public struct AttentionGeometry: Equatable, Sendable {
+    /// B, H, Hkv, T (queries), S (keys) and D.
     public let batch: Int, heads: Int, kvHeads: Int, queryLength: Int, keyLength: Int, headDim: Int
 }
 
