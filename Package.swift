@@ -38,6 +38,8 @@ let package = Package(
         // the executable is only their entry point.
         .target(name: "AlignCLI", dependencies: [
             "AlignEval", "AlignServer",
+            // Direct cblas_sgemm calls: the peer `align bench gemm` reports against.
+            .target(name: "CBLAS", condition: .when(platforms: [.linux])),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "align", dependencies: ["AlignCLI"]),

@@ -2,7 +2,7 @@
 import ArgumentParser
 
 /// `align` — align language models with human preferences and constraints.
-public struct AlignCommand: AsyncParsableCommand {
+public struct AlignCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "align",
         abstract: "Align language models with human preferences and constraints, on the CPU.",

@@ -2,9 +2,9 @@
 import ArgumentParser
 
 /// Groups the benchmark subcommands.
-public struct BenchCommand: AsyncParsableCommand {
+public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks: AlignKit beside its peer, as ratios and fractions of the machine's limit.",
-        subcommands: [])
+        subcommands: [BenchGemmCommand.self])
     public init() {}
 }

@@ -4,7 +4,7 @@
 
 /// Unary elementwise primitives.
 public enum UnaryOp: Sendable {
-    case neg, exp, log, sqrt, square, abs, relu, sigmoid, logSigmoid, tanh
+    case neg, exp, log, sqrt, square, abs, relu, sigmoid, logSigmoid, tanh, softplus, log1mexp
 
     /// y = f(x).
     @inline(__always) @usableFromInline
@@ -22,6 +22,10 @@ public enum UnaryOp: Sendable {
         case .logSigmoid:  // log σ(x) = min(x, 0) − log1p(e^−|x|), stable for both signs
             return Swift.min(x, 0) - Foundation.log1p(Foundation.exp(-Swift.abs(x)))
         case .tanh: return Foundation.tanh(x)
+        case .softplus:  // log(1 + eˣ) = max(x, 0) + log1p(e^−|x|)
+            return Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
+        case .log1mexp:  // log(1 − eˣ) for x < 0, branching at −ln 2 to avoid cancellation (Mächler 2012)
+            return x < -0.6931472 ? Foundation.log1p(-Foundation.exp(x)) : Foundation.log(-Foundation.expm1(x))
         }
     }
 
@@ -39,6 +43,8 @@ public enum UnaryOp: Sendable {
         case .sigmoid: return y * (1 - y)
         case .logSigmoid: return UnaryOp.sigmoid.forward(-x)  // 1 − σ(x)
         case .tanh: return 1 - y * y
+        case .softplus: return UnaryOp.sigmoid.forward(x)
+        case .log1mexp: return -1 / Foundation.expm1(-x)  // d/dx log(1 − eˣ) = −eˣ/(1 − eˣ)
         }
     }
 }

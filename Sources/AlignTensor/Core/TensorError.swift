@@ -16,6 +16,9 @@ public enum TensorError: Error, CustomStringConvertible, Equatable {
     case invalidShape(op: String, shape: [Int])
     /// An index outside its range (e.g. a token id ≥ vocabulary size).
     case indexOutOfRange(op: String, index: Int, bound: Int)
+    /// A setting or a named entry that `op` cannot accept (an optimizer hyperparameter out of
+    /// range, an optimizer state naming an unknown parameter); `expected` says what would do.
+    case invalidArgument(op: String, argument: String, expected: String)
 
     public var description: String {
         switch self {
@@ -32,6 +35,8 @@ public enum TensorError: Error, CustomStringConvertible, Equatable {
             return "\(op): invalid shape \(shape); dimensions must be ≥ 0"
         case let .indexOutOfRange(op, index, bound):
             return "\(op): index \(index) out of range 0..<\(bound)"
+        case let .invalidArgument(op, argument, expected):
+            return "\(op): invalid \(argument); expected \(expected)"
         }
     }
 }

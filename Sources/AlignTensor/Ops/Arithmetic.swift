@@ -72,6 +72,10 @@ extension Tensor {
     /// log σ(x), computed stably for large |x|.
     public func logSigmoid() -> Tensor { unary(.logSigmoid) }
     public func tanh() -> Tensor { unary(.tanh) }
+    /// log(1 + eˣ), stable for large |x|.
+    public func softplus() -> Tensor { unary(.softplus) }
+    /// log(1 − eˣ) for x < 0, stable near 0 and for very negative x.
+    public func log1mexp() -> Tensor { unary(.log1mexp) }
 
     /// Clamps to [lo, hi]; the gradient is 1 inside the interval and 0 outside (torch.clamp).
     public func clamped(min lo: Float = -.infinity, max hi: Float = .infinity) -> Tensor {

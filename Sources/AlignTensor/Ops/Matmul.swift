@@ -29,6 +29,11 @@ struct MatmulShape: Equatable {
 }
 
 extension Tensor {
+    /// The output shape of `matmul(a, b)` for operands of these shapes; throws naming both otherwise.
+    public static func checkMatmul(_ a: [Int], _ b: [Int], transposeA: Bool = false, transposeB: Bool = false) throws -> [Int] {
+        try MatmulShape.resolve(a, b, transA: transposeA, transB: transposeB).outShape
+    }
+
     /// op(a) · op(b) where op transposes the last two dims when its flag is set.
     /// `a` may carry leading batch dims; `b` is either 2-D (shared) or has the same batch dims.
     ///

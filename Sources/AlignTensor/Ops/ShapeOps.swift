@@ -1,8 +1,9 @@
 // Shape ops: reshape and row ranges are views; broadcast, permute and concatenation copy.
 
 extension Tensor {
+    /// Resolves `newShape` (one dim may be -1) against `shape`; throws naming both when counts differ.
     /// Checks that `newShape` (one dim may be -1) has as many elements as `shape`.
-    static func resolveReshape(_ shape: [Int], _ newShape: [Int]) throws -> [Int] {
+    public static func checkReshape(_ shape: [Int], _ newShape: [Int]) throws -> [Int] {
         let n = Shape.count(shape)
         let unknown = newShape.filter { $0 == -1 }.count
         let known = newShape.filter { $0 != -1 }
@@ -24,7 +25,7 @@ extension Tensor {
 
     /// A view with a new shape (one dim may be -1). Shares storage.
     public func reshaped(_ newShape: [Int]) -> Tensor {
-        let s = checked { try Tensor.resolveReshape(shape, newShape) }
+        let s = checked { try Tensor.checkReshape(shape, newShape) }
         let out = Tensor(storage: storage, offset: offset, shape: s)
         return Tensor.record("reshape", out, [self]) { [shape] g in [g.reshaped(shape)] }
     }

@@ -1,0 +1,55 @@
+// MLP: the feed-forward half of a decoder block — gated (Llama: down(silu(gate(x))·up(x)))
+// or plain (GPT-2: c_proj(gelu_tanh(c_fc(x)))).
+import AlignTensor
+
+/// A decoder block's feed-forward network.
+public final class MLP: Module {
+    public let kind: MLPKind
+    public let activation: Activation
+    /// gate_proj (gated only), up_proj or c_fc, down_proj or c_proj.
+    public let gate: Linear?
+    public let up: Linear
+    public let down: Linear
+
+    public init(spec: DecoderSpec) {
+        kind = spec.mlp
+        activation = spec.activation
+        let layout: WeightLayout = spec.names == .gpt2 ? .inOut : .outIn
+        let (c, f) = (spec.hiddenSize, spec.intermediateSize)
+        gate = spec.mlp == .gated ? Linear(inFeatures: c, outFeatures: f, bias: spec.mlpBias, layout: layout) : nil
+        up = Linear(inFeatures: c, outFeatures: f, bias: spec.mlpBias || spec.names == .gpt2, layout: layout)
+        down = Linear(inFeatures: f, outFeatures: c, bias: spec.mlpBias || spec.names == .gpt2, layout: layout)
+    }
+
+    /// x [B, T, C] → [B, T, C].
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        if let gate, kind == .gated, activation == .silu {
+            return down(Tensor.swiglu(gate: gate(x), up: up(x)))  // fused silu(g)·u
+        }
+        if let gate { return down(activate(gate(x)) * up(x)) }
+        return down(activate(up(x)))
+    }
+
+    func activate(_ x: Tensor) -> Tensor {
+        switch activation {
+        case .silu: return x.silu()
+        case .geluTanh: return x.gelu(approximation: .tanh)
+        case .gelu: return x.gelu(approximation: .none)
+        case .relu: return x.relu()
+        }
+    }
+
+    public func namedParameters() -> [(String, Tensor)] {
+        if kind == .plain {
+            return prefixed("c_fc", up.namedParameters()) + prefixed("c_proj", down.namedParameters())
+        }
+        return prefixed("gate_proj", gate?.namedParameters() ?? []) + prefixed("up_proj", up.namedParameters())
+            + prefixed("down_proj", down.namedParameters())
+    }
+
+    /// The projections by checkpoint name (for LoRA targeting).
+    public var projections: [(String, Linear)] {
+        kind == .plain ? [("c_fc", up), ("c_proj", down)]
+            : [("gate_proj", gate), ("up_proj", up), ("down_proj", down)].compactMap { n, l in l.map { (n, $0) } }
+    }
+}

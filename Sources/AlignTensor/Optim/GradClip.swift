@@ -1,0 +1,53 @@
+// Global-norm gradient clipping, as torch 2.15.0's torch.nn.utils.clip_grad_norm_ (norm_type 2,
+// error_if_nonfinite False): the total norm is the 2-norm of the per-tensor 2-norms, and every
+// gradient is scaled by min(1, max_norm / (total + 1e-6)).
+//
+// Float order as torch evaluates it: each per-tensor norm is a Float32 tensor; the total is the
+// norm of those Float32 values; `max_norm / (total + 1e-6)` is Tensor.__rdiv__, i.e.
+// reciprocal(total + f32(1e-6)) · f32(max_norm); the coefficient is clamped to 1 and multiplied
+// into every gradient even when it is exactly 1 (a no-op). Sums of squares are accumulated in
+// Float64 here, so a norm can differ from torch's Float32 reduction by about one ulp.
+// A non-finite total (NaN/inf gradients) propagates into the gradients as in torch's default;
+// callers that want to skip such a step check the returned norm.
+// Left out: other norm types (1, inf) and foreach grouping (a performance detail).
+
+/// Scales the gradients of `parameters` so their global 2-norm is at most `maxNorm`, in place.
+/// Parameters without a gradient, or frozen (`requiresGrad == false`), are left out of the norm
+/// and untouched (torch skips `grad is None`; frozen parameters have none in torch).
+///
+/// - Parameters:
+///   - parameters: the parameters whose `grad`s are clipped (e.g. `optimizer.parameters`).
+///   - maxNorm: the largest allowed global norm (torch's `max_norm`).
+/// - Returns: the global norm before clipping, as torch's returned Float32 tensor holds it
+///   (0 when no parameter has a gradient).
+@discardableResult
+public func clipGradNorm(_ parameters: [NamedParameter], maxNorm: Double) -> Float {
+    let grads = parameters.filter(\.isTrainable).compactMap(\.tensor.grad)
+    guard !grads.isEmpty else { return 0 }
+    // Per-tensor norms, rounded to Float32 like torch's per-tensor results, then their norm.
+    var squares = 0.0
+    for g in grads {
+        let norm = Float(g.withUnsafeBuffer(sumOfSquares).squareRoot())
+        squares += Double(norm) * Double(norm)
+    }
+    let total = Float(squares.squareRoot())
+    let coef = (1 / (total + Float(1e-6))) * Float(maxNorm)
+    // torch.clamp(max=1.0) keeps NaN.
+    let clamped = coef.isNaN ? coef : min(coef, 1)
+    for g in grads {
+        g.withUnsafeMutableBuffer { buf in
+            for i in buf.indices { buf[i] *= clamped }
+        }
+    }
+    return total
+}
+
+/// Σ x² accumulated in Float64 (exact products, so only the additions round). Shapes: x [n].
+private func sumOfSquares(_ x: UnsafeBufferPointer<Float>) -> Double {
+    var s = 0.0
+    for v in x {
+        let d = Double(v)
+        s += d * d
+    }
+    return s
+}
