@@ -76,8 +76,21 @@ enum AttentionKernels {
             for j in 0 ..< n { z[j] = 0 }
             return
         }
-        for j in 0 ..< limit { z[j] = ActivationKernels.expf(z[j] - m) }  // minus the row max: never overflows
-        let inv = 1 / rowSum(z, count: limit)
+        // Minus the row max, every exponent is ≤ 0: exp never overflows and masked −inf gives 0.
+        var acc = SIMDMath.Vector(repeating: 0)
+        var j = 0
+        while j + 8 <= limit {
+            let e = SIMDMath.expNonPositive(SIMDMath.load(z + j) - m)
+            SIMDMath.store(e, z + j)
+            acc += e
+            j += 8
+        }
+        if j < limit {  // tail lanes padded with −inf contribute exp(−inf) = 0
+            let e = SIMDMath.expNonPositive(SIMDMath.loadPartial(z + j, limit - j, fill: -.infinity) - m)
+            SIMDMath.storePartial(e, z + j, limit - j)
+            acc += e
+        }
+        let inv = 1 / acc.sum()
         for j in 0 ..< limit { z[j] *= inv }
         for j in limit ..< n { z[j] = 0 }
     }
@@ -110,19 +123,6 @@ enum AttentionKernels {
         defer { if parallel { openblas_set_num_threads(Int32(Parallel.threads)) } }
         #endif
         Parallel.forRanges(count, costPerItem: costPerItem, body)
-    }
-
-    /// Σ z[0..<n] with four partial sums, so the adds pipeline instead of waiting on each other.
-    @inline(__always)
-    static func rowSum(_ z: UnsafeMutablePointer<Float>, count n: Int) -> Float {
-        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
-        var j = 0
-        while j + 4 <= n {
-            s0 += z[j]; s1 += z[j + 1]; s2 += z[j + 2]; s3 += z[j + 3]
-            j += 4
-        }
-        while j < n { s0 += z[j]; j += 1 }
-        return (s0 + s1) + (s2 + s3)
     }
 
     /// out = softmax(scale·QKᵀ + mask) V for every (b, h); probs [B, H, T, S] is filled for the backward.
