@@ -160,6 +160,16 @@ struct AttentionTests {
         }
     }
 
+    @Test("inference (per-thread scratch) and recorded forwards give identical outputs")
+    func inferenceMatchesRecorded() throws {
+        let qkv = Self.qkv(2, 4, 2, 70, 75, 4, seed: 95)  // T = 70: two causal blocks; pairs run in parallel
+        let pad = try Tensor((0 ..< 150).map { $0 < 3 ? 0 : 1 }, shape: [2, 75])
+        let plain = Tensor.scaledDotProductAttention(query: qkv[0], key: qkv[1], value: qkv[2], mask: .keyPadding(pad))
+        qkv[0].requiresGrad = true
+        let recorded = Tensor.scaledDotProductAttention(query: qkv[0], key: qkv[1], value: qkv[2], mask: .keyPadding(pad))
+        #expect(plain.scalars == recorded.scalars)
+    }
+
     @Test("large scores stay finite and match the Float64 reference (max subtraction)")
     func largeScores() {
         // Scores of order ±200: exp without the row max would overflow Float32.

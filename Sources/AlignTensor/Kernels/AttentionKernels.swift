@@ -125,15 +125,20 @@ enum AttentionKernels {
         Parallel.forRanges(count, costPerItem: costPerItem, body)
     }
 
-    /// out = softmax(scale·QKᵀ + mask) V for every (b, h); probs [B, H, T, S] is filled for the backward.
-    static func forward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+    /// out = softmax(scale·QKᵀ + mask) V for every (b, h). With `probs` ([B, H, T, S]) the
+    /// probabilities are kept for the backward; without (inference) each thread reuses one
+    /// [T, S] scratch, so memory stays T·S per thread instead of B·H·T·S.
+    static func forward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>?,
                         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                         dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides, mask: MaskView) {
         let (t, s, d) = (a.queryLength, a.keyLength, a.headDim)
         parallelWithSerialBLAS(a.batch * a.heads, costPerItem: 2 * t * s * d) { range in
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: probs == nil ? Swift.max(1, t * s) : 1)
+            defer { scratch.deallocate() }
             for pair in range {
                 let b = pair / a.heads, h = pair % a.heads, kvh = h / a.group
-                let p = probs + pair * t * s, qp = q + qs.offset(b, h), kp = k + kvs.offset(b, kvh)
+                let p = probs.map { $0 + pair * t * s } ?? scratch
+                let qp = q + qs.offset(b, h), kp = k + kvs.offset(b, kvh)
                 let vp = v + kvs.offset(b, kvh), op = out + qs.offset(b, h)
                 forEachRowBlock(a) { i0, i1, n in
                     BLAS.sgemm(transA: false, transB: true, m: i1 - i0, n: n, k: d, alpha: a.scale,
