@@ -132,26 +132,71 @@ struct AttentionTests {
         #expect(compareClose(decoded.scalars, lastTwo(full).scalars, atol: 1e-6, rtol: 1e-6).passed)
     }
 
-    @Test("the multi-threaded path agrees with a Float64 reference, forward and a directional derivative")
+    @Test("multi-threaded, multi-block causal attention agrees with a Float64 reference (forward and directional derivatives)")
     func threaded() throws {
-        let (b, h, hkv, t, d) = (2, 4, 2, 32, 16)  // 2·32·32·16 flops per pair: above Parallel.grain
-        let qkv = Self.qkv(b, h, hkv, t, t, d, seed: 80)
+        // T = 80 > 64 query rows: two causal blocks; S = 85 puts the queries at offset 5.
+        // 2·80·85·4 flops per (b, h) pair: above Parallel.grain, so pairs split across threads.
+        let (b, h, hkv, t, s, d) = (2, 4, 2, 80, 85, 4)
+        let qkv = Self.qkv(b, h, hkv, t, s, d, seed: 80)
+        let shape = NaiveShape(b: b, h: h, hkv: hkv, t: t, s: s, d: d)
         let out = Tensor.scaledDotProductAttention(query: qkv[0], key: qkv[1], value: qkv[2])
-        let ref = naiveAttention(qkv.map { $0.scalars.map(Double.init) }, b: b, h: h, hkv: hkv, t: t, d: d)
-        #expect(compareClose(out.scalars, ref, atol: 1e-5, rtol: 1e-5).passed)
-        // ⟨dL/dq, e⟩ for L = Σ out ⊙ dout against a central difference along a random direction e.
-        let dout = testTensor(out.shape, seed: 84), dir = testTensor(qkv[0].shape, seed: 85)
-        qkv[0].requiresGrad = true
-        Tensor.scaledDotProductAttention(query: qkv[0], key: qkv[1], value: qkv[2]).backward(dout)
-        let analytic = zip(try #require(qkv[0].grad).scalars, dir.scalars).reduce(0.0) { $0 + Double($1.0 * $1.1) }
         let base = qkv.map { $0.scalars.map(Double.init) }
-        func loss(_ step: Double) -> Double {
-            var moved = base
-            for i in moved[0].indices { moved[0][i] += step * Double(dir.scalars[i]) }
-            return zip(naiveAttention(moved, b: b, h: h, hkv: hkv, t: t, d: d), dout.scalars).reduce(0) { $0 + $1.0 * Double($1.1) }
+        #expect(compareClose(out.scalars, naiveAttention(base, shape), atol: 1e-5, rtol: 1e-5).passed)
+        // ⟨dL/dx, e⟩ for L = Σ out ⊙ dout against a central difference along a random direction e.
+        let dout = testTensor(out.shape, seed: 84)
+        for x in qkv { x.requiresGrad = true }
+        Tensor.scaledDotProductAttention(query: qkv[0], key: qkv[1], value: qkv[2]).backward(dout)
+        for (which, name) in ["q", "k", "v"].enumerated() {
+            let dir = testTensor(qkv[which].shape, seed: 85 + UInt64(which))
+            let analytic = zip(try #require(qkv[which].grad).scalars, dir.scalars).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+            func loss(_ step: Double) -> Double {
+                var moved = base
+                for i in moved[which].indices { moved[which][i] += step * Double(dir.scalars[i]) }
+                return zip(naiveAttention(moved, shape), dout.scalars).reduce(0) { $0 + $1.0 * Double($1.1) }
+            }
+            let numeric = (loss(1e-4) - loss(-1e-4)) / 2e-4
+            #expect(Swift.abs(analytic - numeric) <= 1e-4 * Swift.max(1, Swift.abs(numeric)),
+                    "d\(name): analytic \(analytic) numeric \(numeric)")
         }
-        let numeric = (loss(1e-4) - loss(-1e-4)) / 2e-4
-        #expect(Swift.abs(analytic - numeric) <= 1e-4 * Swift.max(1, Swift.abs(numeric)), "analytic \(analytic) numeric \(numeric)")
+    }
+
+    @Test("inference (per-thread scratch) and recorded forwards give identical outputs")
+    func inferenceMatchesRecorded() throws {
+        let qkv = Self.qkv(2, 4, 2, 70, 75, 4, seed: 95)  // T = 70: two causal blocks; pairs run in parallel
+        let pad = try Tensor((0 ..< 150).map { $0 < 3 ? 0 : 1 }, shape: [2, 75])
+        let plain = Tensor.scaledDotProductAttention(query: qkv[0], key: qkv[1], value: qkv[2], mask: .keyPadding(pad))
+        qkv[0].requiresGrad = true
+        let recorded = Tensor.scaledDotProductAttention(query: qkv[0], key: qkv[1], value: qkv[2], mask: .keyPadding(pad))
+        #expect(plain.scalars == recorded.scalars)
+    }
+
+    @Test("large scores stay finite and match the Float64 reference (max subtraction)")
+    func largeScores() {
+        // Scores of order ±200: exp without the row max would overflow Float32.
+        let shape = NaiveShape(b: 1, h: 2, hkv: 1, t: 4, s: 4, d: 4)
+        let qkv = [testTensor([1, 2, 4, 4], seed: 90, scale: 20), testTensor([1, 1, 4, 4], seed: 91, scale: 20),
+                   testTensor([1, 1, 4, 4], seed: 92)]
+        let out = Tensor.scaledDotProductAttention(query: qkv[0], key: qkv[1], value: qkv[2])
+        #expect(out.scalars.allSatisfy { $0.isFinite })
+        let ref = naiveAttention(qkv.map { $0.scalars.map(Double.init) }, shape)
+        #expect(compareClose(out.scalars, ref, atol: 1e-5, rtol: 1e-5).passed)
+    }
+
+    @Test("empty query or key lengths give empty or zero results and zero gradients")
+    func emptyLengths() {
+        let q = Tensor(zeros: [1, 2, 0, 4]), k = testTensor([1, 1, 3, 4], seed: 93)
+        k.requiresGrad = true
+        let o = Tensor.scaledDotProductAttention(query: q, key: k, value: k)
+        #expect(o.shape == [1, 2, 0, 4])
+        o.backward(Tensor(zeros: o.shape))
+        #expect(k.grad?.scalars.allSatisfy { $0 == 0 } == true)
+        // No keys at all (non-causal): every row is fully masked → zeros, and zero gradients.
+        let q2 = testTensor([1, 2, 2, 4], seed: 94), none = Tensor(zeros: [1, 1, 0, 4])
+        q2.requiresGrad = true
+        let o2 = Tensor.scaledDotProductAttention(query: q2, key: none, value: none, causal: false)
+        #expect(o2.scalars == [Float](repeating: 0, count: 16))
+        o2.backward(Tensor(repeating: 1, shape: o2.shape))
+        #expect(q2.grad?.scalars == [Float](repeating: 0, count: 16))
     }
 
     @Test("attention shape errors name the shapes")
@@ -179,25 +224,24 @@ struct AttentionTests {
     }
 }
 
-/// Causal GQA attention in Float64, straight from the definition ([B, H, T, D] layout, S = T).
-func naiveAttention(_ qkv: [[Double]], b: Int, h: Int, hkv: Int, t: Int, d: Int) -> [Double] {
+/// Sizes for `naiveAttention`: [B, H, T, D] queries, [B, Hkv, S, D] keys and values.
+struct NaiveShape { let b: Int, h: Int, hkv: Int, t: Int, s: Int, d: Int }
+
+/// Causal GQA attention in Float64 straight from the definition: query i (at position S − T + i)
+/// attends keys 0 ... S − T + i.
+func naiveAttention(_ qkv: [[Double]], _ n: NaiveShape) -> [Double] {
     let (q, k, v) = (qkv[0], qkv[1], qkv[2])
-    var out = [Double](repeating: 0, count: b * h * t * d)
-    let scale = 1 / Double(d).squareRoot()
-    for bi in 0 ..< b { for hi in 0 ..< h {
-        let kv = hi / (h / hkv)
-        for i in 0 ..< t {
-            let qo = ((bi * h + hi) * t + i) * d
-            let scores = (0 ... i).map { j -> Double in
-                let ko = ((bi * hkv + kv) * t + j) * d
-                return (0 ..< d).reduce(0) { $0 + q[qo + $1] * k[ko + $1] } * scale
-            }
+    var out = [Double](repeating: 0, count: n.b * n.h * n.t * n.d)
+    let scale = 1 / Double(n.d).squareRoot()
+    for bi in 0 ..< n.b { for hi in 0 ..< n.h {
+        let kvBase = (bi * n.hkv + hi / (n.h / n.hkv)) * n.s * n.d
+        for i in 0 ..< n.t {
+            let qo = ((bi * n.h + hi) * n.t + i) * n.d
+            let visible = 0 ... (n.s - n.t + i)
+            let scores = visible.map { j in (0 ..< n.d).reduce(0.0) { $0 + q[qo + $1] * k[kvBase + j * n.d + $1] } * scale }
             let m = scores.max() ?? 0
             let e = scores.map { Foundation.exp($0 - m) }, z = e.reduce(0, +)
-            for j in 0 ... i {
-                let vo = ((bi * hkv + kv) * t + j) * d
-                for c in 0 ..< d { out[qo + c] += e[j] / z * v[vo + c] }
-            }
+            for j in visible { for c in 0 ..< n.d { out[qo + c] += e[j] / z * v[kvBase + j * n.d + c] } }
         }
     } }
     return out

@@ -93,6 +93,17 @@ struct NormTests {
         #expect(dwReport.passed, "dweight: \(dwReport)")
     }
 
+    @Test("norms of empty tensors are empty, with gradients of the same shape")
+    func empty() {
+        let x = Tensor(zeros: [0, 4])
+        x.requiresGrad = true
+        let y = x.rmsNorm(weight: nil)
+        #expect(y.shape == [0, 4])
+        y.backward(Tensor(zeros: [0, 4]))
+        #expect(x.grad?.shape == [0, 4])
+        #expect(Tensor(zeros: [2, 0]).layerNorm(weight: nil, bias: nil).shape == [2, 0])
+    }
+
     @Test("norm shape errors name the op and the shapes")
     func shapeErrors() {
         #expect(throws: TensorError.shapeMismatch(op: "rmsNorm", shapes: [[2, 3], [4]], expected: "weight and bias of shape [3]")) {

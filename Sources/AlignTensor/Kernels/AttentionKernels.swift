@@ -14,7 +14,13 @@
 // Masked scores are −inf before the max subtraction, so they get exactly zero probability. A row
 // with no key left (a left-padding query row) gets all-zero probabilities, hence a zero output
 // and zero gradients, instead of the NaN that 0/0 would give (torch's eager path with −inf).
+// Work is split over (b, h) pairs (and (b, kv head) pairs for dK/dV, which sum over a group) with
+// BLAS held to one thread inside; causal products run in blocks of query rows that stop at the
+// last visible key, skipping the masked upper triangle.
 import Foundation
+#if canImport(CBLAS)
+import CBLAS
+#endif
 
 /// Element strides of one [B, H, T, D] or [B, T, H, D] operand: rows of D floats are contiguous.
 struct HeadStrides {
@@ -70,84 +76,139 @@ enum AttentionKernels {
             for j in 0 ..< n { z[j] = 0 }
             return
         }
-        var sum: Float = 0
-        for j in 0 ..< limit {  // subtract the row max so exp never overflows
-            let e = Foundation.exp(z[j] - m)
-            z[j] = e
-            sum += e
+        // Minus the row max, every exponent is ≤ 0: exp never overflows and masked −inf gives 0.
+        var acc = SIMDMath.Vector(repeating: 0)
+        var j = 0
+        while j + 8 <= limit {
+            let e = SIMDMath.expNonPositive(SIMDMath.load(z + j) - m)
+            SIMDMath.store(e, z + j)
+            acc += e
+            j += 8
         }
-        let inv = 1 / sum
+        if j < limit {  // tail lanes padded with −inf contribute exp(−inf) = 0
+            let e = SIMDMath.expNonPositive(SIMDMath.loadPartial(z + j, limit - j, fill: -.infinity) - m)
+            SIMDMath.storePartial(e, z + j, limit - j)
+            acc += e
+        }
+        let inv = 1 / acc.sum()
         for j in 0 ..< limit { z[j] *= inv }
         for j in limit ..< n { z[j] = 0 }
     }
 
-    /// out = softmax(scale·QKᵀ + mask) V for every (b, h); probs [B, H, T, S] is filled for the backward.
-    static func forward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+    /// Runs `body(i0, i1, n)` over blocks of query rows [i0, i1), where n = keys the block's last
+    /// row may see. With the causal mask the keys ≥ n are all masked for the whole block, so the
+    /// products skip them: about half the flops (and exps) of the full T × S square.
+    @inline(__always)
+    static func forEachRowBlock(_ a: AttentionDims, _ body: (Int, Int, Int) -> Void) {
+        let block = a.causal ? blockRows : max(a.queryLength, 1)
+        var i0 = 0
+        while i0 < a.queryLength {
+            let i1 = min(i0 + block, a.queryLength)
+            body(i0, i1, a.limit(i1 - 1))
+            i0 = i1
+        }
+    }
+
+    /// Query rows per causal block: large enough for efficient sgemm calls, small enough to skip
+    /// most of the masked triangle.
+    static let blockRows = 64
+
+    /// Runs `body` over `count` work items split across threads, with BLAS held to one thread
+    /// meanwhile: each item calls sgemm itself, and OpenBLAS threads nested inside our threads
+    /// oversubscribe the cores (measured ~10× slower at T = 256). Restores the thread count after.
+    static func parallelWithSerialBLAS(_ count: Int, costPerItem: Int, _ body: (Range<Int>) -> Void) {
+        let parallel = Parallel.threads > 1 && count > 1 && count * costPerItem >= Parallel.grain
+        #if canImport(CBLAS)
+        if parallel { openblas_set_num_threads(1) }
+        defer { if parallel { openblas_set_num_threads(Int32(Parallel.threads)) } }
+        #endif
+        Parallel.forRanges(count, costPerItem: costPerItem, body)
+    }
+
+    /// out = softmax(scale·QKᵀ + mask) V for every (b, h). With `probs` ([B, H, T, S]) the
+    /// probabilities are kept for the backward; without (inference) each thread reuses one
+    /// [T, S] scratch, so memory stays T·S per thread instead of B·H·T·S.
+    static func forward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>?,
                         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                         dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides, mask: MaskView) {
         let (t, s, d) = (a.queryLength, a.keyLength, a.headDim)
-        Parallel.forRanges(a.batch * a.heads, costPerItem: 2 * t * s * d) { range in
+        parallelWithSerialBLAS(a.batch * a.heads, costPerItem: 2 * t * s * d) { range in
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: probs == nil ? Swift.max(1, t * s) : 1)
+            defer { scratch.deallocate() }
             for pair in range {
                 let b = pair / a.heads, h = pair % a.heads, kvh = h / a.group
-                let p = probs + pair * t * s
-                BLAS.sgemm(transA: false, transB: true, m: t, n: s, k: d, alpha: a.scale,
-                           a: q + qs.offset(b, h), lda: qs.row, b: k + kvs.offset(b, kvh), ldb: kvs.row, c: p, ldc: s)
-                for i in 0 ..< t {
-                    let z = p + i * s
-                    mask.apply(z, b: b, h: h, i: i, limit: a.limit(i))
-                    softmaxRow(z, count: s, limit: a.limit(i))
+                let p = probs.map { $0 + pair * t * s } ?? scratch
+                let qp = q + qs.offset(b, h), kp = k + kvs.offset(b, kvh)
+                let vp = v + kvs.offset(b, kvh), op = out + qs.offset(b, h)
+                forEachRowBlock(a) { i0, i1, n in
+                    BLAS.sgemm(transA: false, transB: true, m: i1 - i0, n: n, k: d, alpha: a.scale,
+                               a: qp + i0 * qs.row, lda: qs.row, b: kp, ldb: kvs.row, c: p + i0 * s, ldc: s)
+                    for i in i0 ..< i1 {
+                        let z = p + i * s
+                        mask.apply(z, b: b, h: h, i: i, limit: a.limit(i))
+                        softmaxRow(z, count: s, limit: a.limit(i))
+                    }
+                    BLAS.sgemm(transA: false, transB: false, m: i1 - i0, n: d, k: n,
+                               a: p + i0 * s, lda: s, b: vp, ldb: kvs.row, c: op + i0 * qs.row, ldc: qs.row)
                 }
-                BLAS.sgemm(transA: false, transB: false, m: t, n: d, k: s,
-                           a: p, lda: s, b: v + kvs.offset(b, kvh), ldb: kvs.row, c: out + qs.offset(b, h), ldc: qs.row)
             }
         }
     }
 
-    /// Per (b, h): dZ (into `dz`, [B, H, T, S]) and, when `dq` is given, dQ = scale · dZ K.
+    /// Per (b, h): dZ (into `dz`, [B, H, T, S], zero where masked) and, when `dq` is given,
+    /// dQ = scale · dZ K.
     static func backwardQuery(dq: UnsafeMutablePointer<Float>?, dz: UnsafeMutablePointer<Float>,
                               dout: UnsafePointer<Float>, probs: UnsafePointer<Float>, k: UnsafePointer<Float>,
                               v: UnsafePointer<Float>, dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides) {
         let (t, s, d) = (a.queryLength, a.keyLength, a.headDim)
-        Parallel.forRanges(a.batch * a.heads, costPerItem: 2 * t * s * d) { range in
+        parallelWithSerialBLAS(a.batch * a.heads, costPerItem: 2 * t * s * d) { range in
             for pair in range {
                 let b = pair / a.heads, h = pair % a.heads, kvh = h / a.group
                 let p = probs + pair * t * s, g = dz + pair * t * s
-                // dP = dO Vᵀ, written where dZ will be
-                BLAS.sgemm(transA: false, transB: true, m: t, n: s, k: d, a: dout + qs.offset(b, h), lda: qs.row,
-                           b: v + kvs.offset(b, kvh), ldb: kvs.row, c: g, ldc: s)
-                for i in 0 ..< t {
-                    let pr = p + i * s, gr = g + i * s
-                    var dot: Float = 0
-                    for j in 0 ..< s { dot += pr[j] * gr[j] }
-                    for j in 0 ..< s { gr[j] = pr[j] * (gr[j] - dot) }
-                }
-                if let dq {
-                    BLAS.sgemm(transA: false, transB: false, m: t, n: d, k: s, alpha: a.scale, a: g, lda: s,
-                               b: k + kvs.offset(b, kvh), ldb: kvs.row, c: dq + qs.offset(b, h), ldc: qs.row)
+                let gop = dout + qs.offset(b, h), kp = k + kvs.offset(b, kvh)
+                forEachRowBlock(a) { i0, i1, n in
+                    // dP = dO Vᵀ over the visible keys, written where dZ will be
+                    BLAS.sgemm(transA: false, transB: true, m: i1 - i0, n: n, k: d, a: gop + i0 * qs.row, lda: qs.row,
+                               b: v + kvs.offset(b, kvh), ldb: kvs.row, c: g + i0 * s, ldc: s)
+                    for i in i0 ..< i1 {
+                        let pr = p + i * s, gr = g + i * s
+                        var dot: Float = 0
+                        for j in 0 ..< n { dot += pr[j] * gr[j] }
+                        for j in 0 ..< n { gr[j] = pr[j] * (gr[j] - dot) }
+                        for j in n ..< s { gr[j] = 0 }
+                    }
+                    if let dq {
+                        BLAS.sgemm(transA: false, transB: false, m: i1 - i0, n: d, k: n, alpha: a.scale, a: g + i0 * s,
+                                   lda: s, b: kp, ldb: kvs.row, c: dq + qs.offset(b, h) + i0 * qs.row, ldc: qs.row)
+                    }
                 }
             }
         }
     }
 
     /// Per (b, kv head): dK = scale · Σ_h dZ_hᵀ Q_h and dV = Σ_h P_hᵀ dO_h over the heads of its
-    /// group. Parallel over kv heads, so no two threads accumulate into the same rows.
+    /// group, accumulated into zero-filled `dk`/`dv`. Parallel over kv heads, so no two threads
+    /// accumulate into the same rows.
     static func backwardKeyValue(dk: UnsafeMutablePointer<Float>?, dv: UnsafeMutablePointer<Float>?,
                                  dz: UnsafePointer<Float>, probs: UnsafePointer<Float>, dout: UnsafePointer<Float>,
                                  q: UnsafePointer<Float>, dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides) {
         let (t, s, d) = (a.queryLength, a.keyLength, a.headDim)
-        Parallel.forRanges(a.batch * a.kvHeads, costPerItem: 4 * a.group * t * s * d) { range in
+        parallelWithSerialBLAS(a.batch * a.kvHeads, costPerItem: 4 * a.group * t * s * d) { range in
             for pair in range {
                 let b = pair / a.kvHeads, kvh = pair % a.kvHeads
                 for r in 0 ..< a.group {
                     let h = kvh * a.group + r, zo = (b * a.heads + h) * t * s
-                    let beta: Float = r == 0 ? 0 : 1  // the first head overwrites, the rest accumulate
-                    if let dk {
-                        BLAS.sgemm(transA: true, transB: false, m: s, n: d, k: t, alpha: a.scale, a: dz + zo, lda: s,
-                                   b: q + qs.offset(b, h), ldb: qs.row, beta: beta, c: dk + kvs.offset(b, kvh), ldc: kvs.row)
-                    }
-                    if let dv {
-                        BLAS.sgemm(transA: true, transB: false, m: s, n: d, k: t, a: probs + zo, lda: s,
-                                   b: dout + qs.offset(b, h), ldb: qs.row, beta: beta, c: dv + kvs.offset(b, kvh), ldc: kvs.row)
+                    forEachRowBlock(a) { i0, i1, n in  // block rows only touch keys 0..<n
+                        if let dk {
+                            BLAS.sgemm(transA: true, transB: false, m: n, n: d, k: i1 - i0, alpha: a.scale,
+                                       a: dz + zo + i0 * s, lda: s, b: q + qs.offset(b, h) + i0 * qs.row, ldb: qs.row,
+                                       beta: 1, c: dk + kvs.offset(b, kvh), ldc: kvs.row)
+                        }
+                        if let dv {
+                            BLAS.sgemm(transA: true, transB: false, m: n, n: d, k: i1 - i0, a: probs + zo + i0 * s, lda: s,
+                                       b: dout + qs.offset(b, h) + i0 * qs.row, ldb: qs.row, beta: 1,
+                                       c: dv + kvs.offset(b, kvh), ldc: kvs.row)
+                        }
                     }
                 }
             }

@@ -22,7 +22,9 @@ public enum AttentionMask {
     /// [B or 1, H or 1, T, S]: nonzero = may attend (torch's boolean `attn_mask` as 0/1 floats).
     case boolean(Tensor)
     /// [B or 1, H or 1, T, S]: added to the scaled scores; −inf masks (transformers' 4-D float mask).
-    /// Treated as a constant: no gradient flows to it.
+    /// Finite large-negative entries (transformers' finfo.min) also get zero weight, except in a row
+    /// whose visible keys are all masked that way: it averages them instead of returning zeros
+    /// (use −inf, `.boolean` or `.keyPadding` for zero rows). Treated as a constant: no gradient.
     case additive(Tensor)
 
     var tensor: Tensor {
@@ -32,6 +34,7 @@ public enum AttentionMask {
 
 /// The sizes `Tensor.checkAttention` read from the operand shapes.
 public struct AttentionGeometry: Equatable, Sendable {
+    /// B, H, Hkv, T (queries), S (keys) and D.
     public let batch: Int, heads: Int, kvHeads: Int, queryLength: Int, keyLength: Int, headDim: Int
 }
 
@@ -96,15 +99,18 @@ extension Tensor {
         let qs = HeadStrides(heads: g.heads, seq: g.queryLength, dim: g.headDim, layout: layout)
         let kvs = HeadStrides(heads: g.kvHeads, seq: g.keyLength, dim: g.headDim, layout: layout)
         let out = Tensor(zeros: query.shape)
-        let probs = Tensor.uninitialized([g.batch, g.heads, g.queryLength, g.keyLength])  // P, saved for backward
+        // P [B, H, T, S] is kept only when the tape will need it; inference uses per-thread scratch.
+        let recording = Autograd.isEnabled && (query.needsGrad || key.needsGrad || value.needsGrad)
+        let probs: Tensor? = recording ? Tensor.uninitialized([g.batch, g.heads, g.queryLength, g.keyLength]) : nil
         query.withUnsafeBuffer { q in key.withUnsafeBuffer { k in value.withUnsafeBuffer { v in
-            out.withUnsafeMutableBuffer { o in probs.withUnsafeMutableBuffer { p in
+            out.withUnsafeMutableBuffer { o in withOptionalMutablePointer(probs) { p in
                 withMaskView(mask, geometry: g) { m in
-                    AttentionKernels.forward(out: o.baseAddress!, probs: p.baseAddress!, q: q.baseAddress!, k: k.baseAddress!,
+                    AttentionKernels.forward(out: o.baseAddress!, probs: p, q: q.baseAddress!, k: k.baseAddress!,
                                              v: v.baseAddress!, dims: dims, qs: qs, kvs: kvs, mask: m)
                 }
             } }
         } } }
+        guard let probs else { return out }
         return record("scaledDotProductAttention", out, [query, key, value]) { dout in
             attentionBackward(dout: dout, probs: probs, query: query, key: key, value: value, dims: dims, qs: qs, kvs: kvs)
         }

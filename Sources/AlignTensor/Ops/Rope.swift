@@ -126,6 +126,7 @@ extension Tensor {
 
 /// The sizes `Tensor.checkRotary` read from the shapes.
 public struct RopeGeometryInfo: Equatable, Sendable {
+    /// B, H, T and D.
     public let batch: Int, heads: Int, seq: Int, dim: Int
     /// True when cos/sin are [T, D] and shared by every sequence of the batch.
     public let sharedTable: Bool
