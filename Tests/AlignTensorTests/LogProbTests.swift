@@ -98,6 +98,19 @@ struct LogProbTests {
         }
     }
 
+    @Test("equals log-softmax followed by a gather (the unfused composition)")
+    func matchesUnfused() throws {
+        let (rows, v) = (6, 777)
+        let x = testTensor([rows, v], seed: 13, scale: 8)
+        let labels: [Int32] = [0, 776, 5, -100, 400, 12]
+        let fused = try Tensor.tokenLogProbs(x, labels: labels).scalars
+        let full = x.logSoftmax().scalars  // [rows, V]
+        for (r, label) in labels.enumerated() {
+            let expected: Float = label == -100 ? 0 : full[r * v + Int(label)]
+            #expect(abs(fused[r] - expected) <= 1e-6, "row \(r)")
+        }
+    }
+
     @Test("labels are validated: count, range, and the ignore index is allowed")
     func validation() throws {
         #expect(throws: TensorError.sizeMismatch(what: "tokenLogProbs labels", shape: [2, 3], expected: 6, actual: 5)) {

@@ -29,7 +29,7 @@ extension Tensor {
 
     /// x ⊙ mask / (1 − p) with the mask of `window`; used by forward (on x) and backward (on g).
     static func applyDropout(_ x: Tensor, _ window: RandomBlocks, p: Float, keepScale: Float) -> Tensor {
-        let out = Tensor.uninitialized(x.shape)
+        let out = Tensor.uninitialized(x.shape)  // same shape as x
         let n = x.count
         x.withUnsafeBuffer { src in out.withUnsafeMutableBuffer { dst in
             Parallel.forRanges((n + 3) / 4, costPerItem: 48) { r in

@@ -62,7 +62,7 @@ extension Tensor {
         let rowsShape = Array(logits.shape.dropLast())
         let v = logits.shape[logits.rank - 1]
         let scale: Float = temperature == 1 ? 1 : 1 / temperature
-        let logp = Tensor.uninitialized(rowsShape), lse = Tensor.uninitialized(rowsShape)
+        let logp = Tensor.uninitialized(rowsShape), lse = Tensor.uninitialized(rowsShape)  // […] each
         logits.withUnsafeBuffer { x in labels.withUnsafeBufferPointer { lab in
             logp.withUnsafeMutableBuffer { lp in lse.withUnsafeMutableBuffer { ls in
                 LogProbKernels.forward(logits: x, labels: lab, v: v, scale: scale, ignoreIndex: ignoreIndex,
@@ -81,7 +81,7 @@ extension LogProbSaved {
     /// dlogits `[…, V]` for upstream gradients of either output (`[…]` each).
     func backward(gLogp: Tensor?, gLse: Tensor?) -> Tensor {
         let v = logits.shape[logits.rank - 1]
-        let d = Tensor.uninitialized(logits.shape)
+        let d = Tensor.uninitialized(logits.shape)  // […, V]
         logits.withUnsafeBuffer { x in labels.withUnsafeBufferPointer { lab in lse.withUnsafeBuffer { ls in
             d.withUnsafeMutableBuffer { dp in
                 optionalBuffer(gLogp) { gl in optionalBuffer(gLse) { gs in
