@@ -1,0 +1,28 @@
+// Tokenizer+Batch: encodes many texts at once on several threads (both cores of the machine by default),
+// as tokenizers' `encode_batch` does with rayon. Results keep the input order.
+import Foundation
+
+extension Tokenizer {
+    /// Encodes `texts` on `threads` threads (default: all active processors).
+    public func encodeBatch(_ texts: [String], addSpecialTokens: Bool = true,
+                            threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> [Encoding] {
+        var results = [Encoding](repeating: Encoding(), count: texts.count)
+        let workers = max(1, min(threads, texts.count))
+        if workers == 1 {
+            for (i, t) in texts.enumerated() { results[i] = encode(t, addSpecialTokens: addSpecialTokens) }
+            return results
+        }
+        results.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress
+            // Interleaved assignment balances long and short texts; each index is written by one thread only.
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var i = w
+                while i < texts.count {
+                    (base! + i).pointee = encode(texts[i], addSpecialTokens: addSpecialTokens)
+                    i += workers
+                }
+            }
+        }
+        return results
+    }
+}
