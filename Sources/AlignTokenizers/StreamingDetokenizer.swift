@@ -46,10 +46,12 @@ public struct StreamingDetokenizer {
         guard text.unicodeScalars.count >= emittedText.unicodeScalars.count,
               text.unicodeScalars.starts(with: emittedText.unicodeScalars) else {
             // The window's text changed before the emitted part (not seen with the supported decoders): wait.
-            return force ? "" : ""
+            return ""
         }
         var v = String.UnicodeScalarView()
         v.append(contentsOf: text.unicodeScalars.dropFirst(emittedText.unicodeScalars.count))
+        // Nothing new (e.g. a skipped special token): keep the window, so the decoder's first token stays put.
+        if v.isEmpty { return "" }
         // Slide the window: what was just emitted becomes the context for the next step.
         windowStart = readStart
         readStart = ids.count
