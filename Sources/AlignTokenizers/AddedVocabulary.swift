@@ -21,10 +21,13 @@ struct AddedTokenTrie: Sendable {
     private var terminal: [Int32] = [-1]  // index into tokens, or -1
     let tokens: [AddedToken]
     let patterns: [[Unicode.Scalar]]
+    /// Scalars some pattern starts with (a quick reject before the trie walk).
+    let firstScalars: Set<Unicode.Scalar>
 
     init(tokens: [AddedToken], patterns: [[Unicode.Scalar]]) {
         self.tokens = tokens
         self.patterns = patterns
+        firstScalars = Set(patterns.compactMap(\.first))
         for (k, p) in patterns.enumerated() where !p.isEmpty {
             var node = 0
             for s in p {
@@ -41,45 +44,45 @@ struct AddedTokenTrie: Sendable {
     var isEmpty: Bool { children[0].isEmpty }
 
     /// The longest pattern starting at `i`: (token index, end).
-    func longest(_ s: [Unicode.Scalar], at i: Int) -> (Int, Int)? {
+    func longest(_ s: ArraySlice<Unicode.Scalar>, at i: Int) -> (Int, Int)? {
         var node = 0, j = i
         var best: (Int, Int)?
-        while j < s.count, let c = children[node][s[j]] {
+        while j < s.endIndex, let c = children[node][s[j]] {
             node = Int(c); j += 1
             if terminal[node] >= 0 { best = (Int(terminal[node]), j) }
         }
         return best
     }
 
-    /// Splits `s` into (range, added token or nil) pieces, tiling it.
-    func split(_ s: [Unicode.Scalar]) -> [(Range<Int>, AddedToken?)] {
-        guard !isEmpty else { return [(0..<s.count, nil)] }
+    /// Splits `s` into (range, added token or nil) pieces tiling it; ranges are indices of `s`.
+    func split(_ s: ArraySlice<Unicode.Scalar>) -> [(Range<Int>, AddedToken?)] {
+        guard !isEmpty else { return [(s.startIndex..<s.endIndex, nil)] }
         var out = [(Range<Int>, AddedToken?)]()
-        var startOffset = 0, i = 0
-        while i < s.count {
-            guard let (k, e) = longest(s, at: i) else { i += 1; continue }
+        var startOffset = s.startIndex, i = s.startIndex
+        while i < s.endIndex {
+            guard firstScalars.contains(s[i]), let (k, e) = longest(s, at: i) else { i += 1; continue }
             let tok = tokens[k]
             var start = i, stop = e
             i = e  // the matcher resumes after this match even if it is rejected below
             if tok.singleWord {
-                let before = start == 0 || !s[start - 1].isWordChar
-                let after = stop == s.count || !s[stop].isWordChar
+                let before = start == s.startIndex || !s[start - 1].isWordChar
+                let after = stop == s.endIndex || !s[stop].isWordChar
                 if !(before && after) { continue }
             }
             if tok.lstrip {
                 var ns = start
-                while ns > 0, s[ns - 1].isSpaceClass { ns -= 1 }
+                while ns > s.startIndex, s[ns - 1].isSpaceClass { ns -= 1 }
                 start = max(ns, startOffset)
             }
             if tok.rstrip {
-                while stop < s.count, s[stop].isSpaceClass { stop += 1 }
+                while stop < s.endIndex, s[stop].isSpaceClass { stop += 1 }
                 i = max(i, stop)
             }
             if start > startOffset { out.append((startOffset..<start, nil)) }
             out.append((start..<stop, tok))
             startOffset = stop
         }
-        if startOffset < s.count || out.isEmpty { out.append((startOffset..<s.count, nil)) }
+        if startOffset < s.endIndex || out.isEmpty { out.append((startOffset..<s.endIndex, nil)) }
         return out
     }
 }

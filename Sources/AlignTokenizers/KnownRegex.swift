@@ -31,11 +31,7 @@ public enum KnownRegex: Sendable, Equatable {
         s.withUnsafeBufferPointer { p in
             var i = 0
             while i < p.count {
-                let end: Int
-                switch self {
-                case .gpt2: end = Self.matchGPT2(p, i)
-                case .llama3(let d): end = Self.matchLlama3(p, i, maxDigits: d)
-                }
+                let end = matchEnd(p, i)
                 out.append(i..<end)
                 i = end
             }
@@ -44,6 +40,14 @@ public enum KnownRegex: Sendable, Equatable {
     }
 
     typealias Buf = UnsafeBufferPointer<Unicode.Scalar>
+
+    /// End of the match starting at `i` (matches tile the input, so the next one starts there).
+    @inline(__always) func matchEnd(_ p: Buf, _ i: Int) -> Int {
+        switch self {
+        case .gpt2: return Self.matchGPT2(p, i)
+        case .llama3(let d): return Self.matchLlama3(p, i, maxDigits: d)
+        }
+    }
 
     @inline(__always) static func cls(_ p: Buf, _ i: Int) -> CharClass { CharClass.of(p[i]) }
     @inline(__always) static func isOther(_ c: CharClass) -> Bool { c.isDisjoint(with: [.letter, .number, .space]) }

@@ -9,16 +9,22 @@ extension Tokenizer {
         var results = [Encoding](repeating: Encoding(), count: texts.count)
         let workers = max(1, min(threads, texts.count))
         if workers == 1 {
-            for (i, t) in texts.enumerated() { results[i] = encode(t, addSpecialTokens: addSpecialTokens) }
+            let scratch = scratchPool.acquire()
+            defer { scratchPool.release(scratch) }
+            for (i, t) in texts.enumerated() {
+                results[i] = encode(t, addSpecialTokens: addSpecialTokens, scratch: scratch, useFastPath: true)
+            }
             return results
         }
         results.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress
             // Interleaved assignment balances long and short texts; each index is written by one thread only.
             DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let scratch = scratchPool.acquire()
+                defer { scratchPool.release(scratch) }
                 var i = w
                 while i < texts.count {
-                    (base! + i).pointee = encode(texts[i], addSpecialTokens: addSpecialTokens)
+                    (base! + i).pointee = encode(texts[i], addSpecialTokens: addSpecialTokens, scratch: scratch, useFastPath: true)
                     i += workers
                 }
             }

@@ -18,6 +18,9 @@ public final class Tokenizer: @unchecked Sendable {
     public let postProcessor: (any PostProcessor)?
     public let decoder: (any Decoder)?
     let added: AddedVocabulary
+    /// The byte-level fast path, when the pipeline has a shape it supports (see ByteLevelEncoder).
+    let fastPath: ByteLevelEncoder?
+    let scratchPool = ScratchPool()
     /// Every token's exact bytes, index = id (see `Tokenizer+Bytes.swift`).
     public private(set) lazy var tokenBytes: [[UInt8]] = computeTokenBytes()
 
@@ -46,6 +49,7 @@ public final class Tokenizer: @unchecked Sendable {
         postProcessor = try root.optional("post_processor").map(PostProcessorFactory.make)
         decoder = try root.optional("decoder").map(DecoderFactory.make)
         added = AddedVocabulary(tokens: try AddedVocabulary.parse(try root.optional("added_tokens")), normalizer: normalizer)
+        fastPath = ByteLevelEncoder(normalizer: normalizer, preTokenizer: preTokenizer, model: model)
     }
 
     /// Number of ids (model vocabulary and added tokens).
@@ -66,18 +70,36 @@ public final class Tokenizer: @unchecked Sendable {
     /// Encodes a text.
     /// - Parameter addSpecialTokens: let the post-processor add its special tokens (tokenizers' default: true).
     public func encode(_ text: String, addSpecialTokens: Bool = true) -> Encoding {
+        let scratch = scratchPool.acquire()
+        defer { scratchPool.release(scratch) }
+        return encode(text, addSpecialTokens: addSpecialTokens, scratch: scratch, useFastPath: true)
+    }
+
+    /// Encodes with the given scratch space; `useFastPath: false` forces the general pipeline (for tests).
+    func encode(_ text: String, addSpecialTokens: Bool, scratch: EncodeScratch, useFastPath: Bool) -> Encoding {
         let original = Array(text.unicodeScalars)
         var enc = Encoding()
         var words = [WordToken]()
-        for (range, tok) in added.originalTrie.split(original) {
+        for (range, tok) in added.originalTrie.split(original[...]) {
             if let tok {
                 enc.append(id: tok.id, token: BPEModel.string(original[range]), offset: (range.lowerBound, range.upperBound), special: tok.special)
                 continue
             }
             if range.isEmpty { continue }
+            if useFastPath, let fast = fastPath, fast.accepts(original[range]) {
+                // The normalizer leaves this text unchanged, so normalized added tokens match on it directly.
+                for (r2, tok2) in added.normalizedTrie.split(original[range]) {
+                    if let tok2 {
+                        enc.append(id: tok2.id, token: BPEModel.string(original[r2]), offset: (r2.lowerBound, r2.upperBound), special: tok2.special)
+                    } else if !r2.isEmpty {
+                        fast.encode(original, r2, into: &enc, scratch: scratch)
+                    }
+                }
+                continue
+            }
             var n = NormalizedText(original: original[range])
             normalizer?.normalize(&n)
-            for (r2, tok2) in added.normalizedTrie.split(n.scalars) {
+            for (r2, tok2) in added.normalizedTrie.split(n.scalars[...]) {
                 if let tok2 {
                     enc.append(id: tok2.id, token: BPEModel.string(n.scalars[r2]), offset: n.originalRange(r2), special: tok2.special)
                     continue
@@ -97,6 +119,20 @@ public final class Tokenizer: @unchecked Sendable {
         }
         postProcessor?.process(&enc, addSpecialTokens: addSpecialTokens)
         return enc
+    }
+
+    /// A pool of scratch spaces, one per concurrently running encode.
+    final class ScratchPool: @unchecked Sendable {
+        private var free: [EncodeScratch] = []
+        private let lock = NSLock()
+        func acquire() -> EncodeScratch {
+            lock.lock(); defer { lock.unlock() }
+            return free.popLast() ?? EncodeScratch()
+        }
+        func release(_ s: EncodeScratch) {
+            lock.lock(); defer { lock.unlock() }
+            free.append(s)
+        }
     }
 
     /// Decodes ids to text through the decoder (token strings joined by spaces when there is none).

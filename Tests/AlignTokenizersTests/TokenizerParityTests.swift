@@ -75,3 +75,18 @@ struct TokenizerParityTests {
         #expect(batch.map(\.ids) == fx.cases.map(\.ids))
     }
 }
+
+@Suite("Byte-level fast path")
+struct ByteLevelFastPathTests {
+    @Test("the fast path is taken and equals the general pipeline", arguments: ["tok32k", "llama3", "qwen2"])
+    func fastEqualsGeneral(name: String) throws {
+        let (tok, fx) = try TokenizerFixtures.load(name)
+        #expect(tok.fastPath != nil)
+        let texts = fx.cases.map(\.text) + [try String(contentsOf: FixturePaths.packageRoot.appendingPathComponent("scripts/fixtures/make_tokenizer_fixtures.py"), encoding: .utf8)]
+        for t in texts {
+            let fast = tok.encode(t, addSpecialTokens: true, scratch: EncodeScratch(), useFastPath: true)
+            let slow = tok.encode(t, addSpecialTokens: true, scratch: EncodeScratch(), useFastPath: false)
+            #expect(fast == slow, "\(name): \(t.prefix(40).debugDescription)")
+        }
+    }
+}

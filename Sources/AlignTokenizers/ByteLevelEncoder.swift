@@ -1,0 +1,127 @@
+// ByteLevelEncoder: a fast path for the pipeline most current models ship — no normalizer (or NFC on text NFC
+// leaves unchanged), a byte-level split regex (GPT-2's inside ByteLevel, or Split with the Llama 3 / Qwen2
+// regex followed by ByteLevel without its regex), and BPE without subword affixes. It produces exactly what the
+// general pipeline produces (the parity tests run both) but works on UTF-8 bytes directly: one regex pass, a
+// per-thread word cache keyed by the word's bytes, BPE over byte ids, and offsets from a byte → character map,
+// with no per-word allocation on cache hits. tokenizers (Rust) caches words the same way (models/bpe/model.rs).
+
+/// The fast byte-level encoder; built only when the pipeline has the supported shape.
+struct ByteLevelEncoder: Sendable {
+    let regex: KnownRegex
+    let nfc: Bool
+    let model: BPEModel
+    /// Token id of the byte-level character of each byte.
+    let byteIds: [Int32]
+
+    /// Recognises the supported pipeline shapes.
+    init?(normalizer: (any Normalizer)?, preTokenizer: (any PreTokenizer)?, model: any TokenizerModel) {
+        guard let bpe = model as? BPEModel, bpe.prefix == nil, bpe.suffix == nil else { return nil }
+        if let n = normalizer {
+            guard let u = n as? UnicodeNormalizer, u.form == .nfc else { return nil }
+            nfc = true
+        } else { nfc = false }
+        if let bl = preTokenizer as? ByteLevelPreTokenizer, bl.useRegex, !bl.addPrefixSpace {
+            regex = .gpt2
+        } else if let seq = preTokenizer as? SequencePreTokenizer, seq.steps.count == 2,
+                  let split = seq.steps[0] as? SplitPreTokenizer, case .known(let k) = split.pattern,
+                  split.behavior == .isolated, !split.invert,
+                  let bl = seq.steps[1] as? ByteLevelPreTokenizer, !bl.useRegex, !bl.addPrefixSpace {
+            regex = k
+        } else { return nil }
+        let ids = (0..<256).map { bpe.charIds[Int(ByteLevelMap.byteToScalar[$0].value)] }
+        guard ids.allSatisfy({ $0 >= 0 }) else { return nil }
+        byteIds = ids
+        self.model = bpe
+    }
+
+    /// Whether this segment can take the fast path (NFC would leave it unchanged).
+    func accepts(_ s: ArraySlice<Unicode.Scalar>) -> Bool {
+        !nfc || s.allSatisfy { $0.value < 0x300 }
+    }
+
+    /// Encodes `original[range]` (no added tokens inside), appending to `enc`.
+    func encode(_ original: [Unicode.Scalar], _ range: Range<Int>, into enc: inout Encoding, scratch: EncodeScratch) {
+        original.withUnsafeBufferPointer { all in
+            let seg = UnsafeBufferPointer(rebasing: all[range])
+            var i = 0
+            while i < seg.count {
+                let end = regex.matchEnd(seg, i)
+                encodeWord(seg, i..<end, base: range.lowerBound, into: &enc, scratch: scratch)
+                i = end
+            }
+        }
+    }
+
+    private func encodeWord(_ seg: UnsafeBufferPointer<Unicode.Scalar>, _ r: Range<Int>, base: Int,
+                            into enc: inout Encoding, scratch: EncodeScratch) {
+        scratch.bytes.removeAll(keepingCapacity: true)
+        scratch.byteChar.removeAll(keepingCapacity: true)
+        for k in r {
+            let v = seg[k].value
+            let c = Int32(k - r.lowerBound)
+            if v < 0x80 {
+                scratch.bytes.append(UInt8(v)); scratch.byteChar.append(c)
+            } else {
+                for b in UTF8.encode(seg[k])! { scratch.bytes.append(b); scratch.byteChar.append(c) }
+            }
+        }
+        let (start, count) = scratch.lookupOrInsert { tokenizeBytes(scratch.bytes, into: &$0) }
+        let first = base + r.lowerBound
+        for t in scratch.arena[start..<(start + count)] {
+            let s = first + Int(scratch.byteChar[Int(t.start)])
+            let e = first + Int(scratch.byteChar[Int(t.end) - 1]) + 1
+            enc.append(id: Int(t.id), token: model.idToToken[Int(t.id)], offset: (s, e), special: false)
+        }
+    }
+
+    /// BPE over the bytes of one word (token ranges in bytes).
+    func tokenizeBytes(_ bytes: [UInt8], into out: inout [WordToken]) {
+        if model.ignoreMerges {
+            var v = String.UnicodeScalarView()
+            for b in bytes { v.append(ByteLevelMap.byteToScalar[Int(b)]) }
+            if let id = model.vocab[VocabKey(String(v))] {
+                out.append(WordToken(id: id, start: 0, end: Int32(bytes.count))); return
+            }
+        }
+        var syms = bytes.enumerated().map { WordToken(id: byteIds[Int($0.element)], start: Int32($0.offset), end: Int32($0.offset + 1)) }
+        BPEMerger.mergeAll(&syms, merges: model.merges)
+        out.append(contentsOf: syms)
+    }
+}
+
+/// Per-thread scratch space of the fast path: byte buffers and a word cache whose tokens live in one arena.
+final class EncodeScratch {
+    var bytes: [UInt8] = []
+    var byteChar: [Int32] = []
+    var arena: [WordToken] = []
+    private var cache: [WordKey: UInt64] = [:]
+    static let capacity = 50_000
+
+    /// Cached tokens of `bytes` as (arena start, count), computing them with `make` on a miss.
+    func lookupOrInsert(_ make: (inout [WordToken]) -> Void) -> (Int, Int) {
+        let key = WordKey(bytes)
+        if let key, let hit = cache[key] { return (Int(hit >> 32), Int(hit & 0xFFFF_FFFF)) }
+        if cache.count >= Self.capacity || arena.count > 16 * Self.capacity {
+            cache.removeAll(keepingCapacity: true); arena.removeAll(keepingCapacity: true)
+        }
+        let start = arena.count
+        make(&arena)
+        let count = arena.count - start
+        if let key { cache[key] = UInt64(start) << 32 | UInt64(count) }
+        return (start, count)
+    }
+}
+
+/// A word of at most 16 bytes, packed for hashing; longer words are not cached.
+struct WordKey: Hashable {
+    let lo: UInt64, hi: UInt64, len: Int
+
+    init?(_ b: [UInt8]) {
+        guard b.count <= 16 else { return nil }
+        var lo: UInt64 = 0, hi: UInt64 = 0
+        for (i, x) in b.enumerated() {
+            if i < 8 { lo |= UInt64(x) << (8 * UInt64(i)) } else { hi |= UInt64(x) << (8 * UInt64(i - 8)) }
+        }
+        self.lo = lo; self.hi = hi; len = b.count
+    }
+}
