@@ -21,13 +21,20 @@ struct AddedTokenTrie: Sendable {
     private var terminal: [Int32] = [-1]  // index into tokens, or -1
     let tokens: [AddedToken]
     let patterns: [[Unicode.Scalar]]
-    /// Scalars some pattern starts with (a quick reject before the trie walk).
-    let firstScalars: Set<Unicode.Scalar>
+    /// Scalars some pattern starts with (a quick reject before the trie walk): a bitmap below U+10000.
+    let firstBits: [UInt64]
+    let firstOther: Set<Unicode.Scalar>
 
     init(tokens: [AddedToken], patterns: [[Unicode.Scalar]]) {
         self.tokens = tokens
         self.patterns = patterns
-        firstScalars = Set(patterns.compactMap(\.first))
+        var bits = [UInt64](repeating: 0, count: 1024)
+        var other = Set<Unicode.Scalar>()
+        for f in patterns.compactMap(\.first) {
+            if f.value < 0x10000 { bits[Int(f.value >> 6)] |= 1 << UInt64(f.value & 63) } else { other.insert(f) }
+        }
+        firstBits = bits
+        firstOther = other
         for (k, p) in patterns.enumerated() where !p.isEmpty {
             var node = 0
             for s in p {
@@ -42,6 +49,12 @@ struct AddedTokenTrie: Sendable {
     }
 
     var isEmpty: Bool { children[0].isEmpty }
+
+    @inline(__always) func mayStart(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x10000 { return firstBits[Int(v >> 6)] & (1 << UInt64(v & 63)) != 0 }
+        return firstOther.contains(s)
+    }
 
     /// The longest pattern starting at `i`: (token index, end).
     func longest(_ s: ArraySlice<Unicode.Scalar>, at i: Int) -> (Int, Int)? {
@@ -60,7 +73,7 @@ struct AddedTokenTrie: Sendable {
         var out = [(Range<Int>, AddedToken?)]()
         var startOffset = s.startIndex, i = s.startIndex
         while i < s.endIndex {
-            guard firstScalars.contains(s[i]), let (k, e) = longest(s, at: i) else { i += 1; continue }
+            guard mayStart(s[i]), let (k, e) = longest(s, at: i) else { i += 1; continue }
             let tok = tokens[k]
             var start = i, stop = e
             i = e  // the matcher resumes after this match even if it is rejected below

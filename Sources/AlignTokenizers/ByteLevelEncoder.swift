@@ -12,6 +12,7 @@ struct ByteLevelEncoder: Sendable {
     let model: BPEModel
     /// Token id of the byte-level character of each byte.
     let byteIds: [Int32]
+    let idToToken: [String]
 
     /// Recognises the supported pipeline shapes.
     init?(normalizer: (any Normalizer)?, preTokenizer: (any PreTokenizer)?, model: any TokenizerModel) {
@@ -32,6 +33,7 @@ struct ByteLevelEncoder: Sendable {
         guard ids.allSatisfy({ $0 >= 0 }) else { return nil }
         byteIds = ids
         self.model = bpe
+        idToToken = bpe.idToToken
     }
 
     /// Whether this segment can take the fast path (NFC would leave it unchanged).
@@ -40,20 +42,21 @@ struct ByteLevelEncoder: Sendable {
     }
 
     /// Encodes `original[range]` (no added tokens inside), appending to `enc`.
-    func encode(_ original: [Unicode.Scalar], _ range: Range<Int>, into enc: inout Encoding, scratch: EncodeScratch) {
+    func encode(_ original: [Unicode.Scalar], _ range: Range<Int>, into enc: inout Encoding, scratch: inout EncodeScratch) {
+        enc.reserve(enc.ids.count + range.count / 3 + 4)
         original.withUnsafeBufferPointer { all in
             let seg = UnsafeBufferPointer(rebasing: all[range])
             var i = 0
             while i < seg.count {
                 let end = regex.matchEnd(seg, i)
-                encodeWord(seg, i..<end, base: range.lowerBound, into: &enc, scratch: scratch)
+                encodeWord(seg, i..<end, base: range.lowerBound, into: &enc, scratch: &scratch)
                 i = end
             }
         }
     }
 
     private func encodeWord(_ seg: UnsafeBufferPointer<Unicode.Scalar>, _ r: Range<Int>, base: Int,
-                            into enc: inout Encoding, scratch: EncodeScratch) {
+                            into enc: inout Encoding, scratch: inout EncodeScratch) {
         scratch.bytes.removeAll(keepingCapacity: true)
         scratch.byteChar.removeAll(keepingCapacity: true)
         for k in r {
@@ -65,12 +68,17 @@ struct ByteLevelEncoder: Sendable {
                 for b in UTF8.encode(seg[k])! { scratch.bytes.append(b); scratch.byteChar.append(c) }
             }
         }
-        let (start, count) = scratch.lookupOrInsert { tokenizeBytes(scratch.bytes, into: &$0) }
+        let bytes = scratch.bytes
+        let (start, count) = scratch.cache.lookupOrInsert(bytes) { tokenizeBytes(bytes, into: &$0) }
         let first = base + r.lowerBound
-        for t in scratch.arena[start..<(start + count)] {
-            let s = first + Int(scratch.byteChar[Int(t.start)])
-            let e = first + Int(scratch.byteChar[Int(t.end) - 1]) + 1
-            enc.append(id: Int(t.id), token: model.idToToken[Int(t.id)], offset: (s, e), special: false)
+        scratch.cache.tokens.withUnsafeBufferPointer { toks in
+            scratch.byteChar.withUnsafeBufferPointer { bc in
+                for t in toks[start..<(start + count)] {
+                    let s = first + Int(bc[Int(t.start)])
+                    let e = first + Int(bc[Int(t.end) - 1]) + 1
+                    enc.append(id: Int(t.id), token: idToToken[Int(t.id)], offset: (s, e), special: false)
+                }
+            }
         }
     }
 
@@ -89,39 +97,9 @@ struct ByteLevelEncoder: Sendable {
     }
 }
 
-/// Per-thread scratch space of the fast path: byte buffers and a word cache whose tokens live in one arena.
-final class EncodeScratch {
+/// Per-thread scratch space of the fast path: byte buffers and the word cache.
+struct EncodeScratch {
     var bytes: [UInt8] = []
     var byteChar: [Int32] = []
-    var arena: [WordToken] = []
-    private var cache: [WordKey: UInt64] = [:]
-    static let capacity = 50_000
-
-    /// Cached tokens of `bytes` as (arena start, count), computing them with `make` on a miss.
-    func lookupOrInsert(_ make: (inout [WordToken]) -> Void) -> (Int, Int) {
-        let key = WordKey(bytes)
-        if let key, let hit = cache[key] { return (Int(hit >> 32), Int(hit & 0xFFFF_FFFF)) }
-        if cache.count >= Self.capacity || arena.count > 16 * Self.capacity {
-            cache.removeAll(keepingCapacity: true); arena.removeAll(keepingCapacity: true)
-        }
-        let start = arena.count
-        make(&arena)
-        let count = arena.count - start
-        if let key { cache[key] = UInt64(start) << 32 | UInt64(count) }
-        return (start, count)
-    }
-}
-
-/// A word of at most 16 bytes, packed for hashing; longer words are not cached.
-struct WordKey: Hashable {
-    let lo: UInt64, hi: UInt64, len: Int
-
-    init?(_ b: [UInt8]) {
-        guard b.count <= 16 else { return nil }
-        var lo: UInt64 = 0, hi: UInt64 = 0
-        for (i, x) in b.enumerated() {
-            if i < 8 { lo |= UInt64(x) << (8 * UInt64(i)) } else { hi |= UInt64(x) << (8 * UInt64(i - 8)) }
-        }
-        self.lo = lo; self.hi = hi; len = b.count
-    }
+    var cache = WordTokenCache()
 }

@@ -15,6 +15,12 @@ public struct Encoding: Sendable, Equatable {
 
     public init() {}
 
+    mutating func reserve(_ n: Int) {
+        guard ids.capacity < n else { return }
+        let m = max(n, 2 * ids.capacity)  // keep geometric growth across calls
+        ids.reserveCapacity(m); tokens.reserveCapacity(m); offsets.reserveCapacity(m); specialTokensMask.reserveCapacity(m)
+    }
+
     mutating func append(id: Int, token: String, offset: (Int, Int), special: Bool) {
         ids.append(id); tokens.append(token); offsets.append(offset); specialTokensMask.append(special)
     }

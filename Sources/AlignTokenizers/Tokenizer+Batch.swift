@@ -9,10 +9,10 @@ extension Tokenizer {
         var results = [Encoding](repeating: Encoding(), count: texts.count)
         let workers = max(1, min(threads, texts.count))
         if workers == 1 {
-            let scratch = scratchPool.acquire()
+            var scratch = scratchPool.acquire()
             defer { scratchPool.release(scratch) }
             for (i, t) in texts.enumerated() {
-                results[i] = encode(t, addSpecialTokens: addSpecialTokens, scratch: scratch, useFastPath: true)
+                results[i] = encode(t, addSpecialTokens: addSpecialTokens, scratch: &scratch, useFastPath: true)
             }
             return results
         }
@@ -20,11 +20,11 @@ extension Tokenizer {
             let base = out.baseAddress
             // Interleaved assignment balances long and short texts; each index is written by one thread only.
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let scratch = scratchPool.acquire()
+                var scratch = scratchPool.acquire()
                 defer { scratchPool.release(scratch) }
                 var i = w
                 while i < texts.count {
-                    (base! + i).pointee = encode(texts[i], addSpecialTokens: addSpecialTokens, scratch: scratch, useFastPath: true)
+                    (base! + i).pointee = encode(texts[i], addSpecialTokens: addSpecialTokens, scratch: &scratch, useFastPath: true)
                     i += workers
                 }
             }

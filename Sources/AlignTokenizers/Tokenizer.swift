@@ -70,13 +70,13 @@ public final class Tokenizer: @unchecked Sendable {
     /// Encodes a text.
     /// - Parameter addSpecialTokens: let the post-processor add its special tokens (tokenizers' default: true).
     public func encode(_ text: String, addSpecialTokens: Bool = true) -> Encoding {
-        let scratch = scratchPool.acquire()
+        var scratch = scratchPool.acquire()
         defer { scratchPool.release(scratch) }
-        return encode(text, addSpecialTokens: addSpecialTokens, scratch: scratch, useFastPath: true)
+        return encode(text, addSpecialTokens: addSpecialTokens, scratch: &scratch, useFastPath: true)
     }
 
     /// Encodes with the given scratch space; `useFastPath: false` forces the general pipeline (for tests).
-    func encode(_ text: String, addSpecialTokens: Bool, scratch: EncodeScratch, useFastPath: Bool) -> Encoding {
+    func encode(_ text: String, addSpecialTokens: Bool, scratch: inout EncodeScratch, useFastPath: Bool) -> Encoding {
         let original = Array(text.unicodeScalars)
         var enc = Encoding()
         var words = [WordToken]()
@@ -92,7 +92,7 @@ public final class Tokenizer: @unchecked Sendable {
                     if let tok2 {
                         enc.append(id: tok2.id, token: BPEModel.string(original[r2]), offset: (r2.lowerBound, r2.upperBound), special: tok2.special)
                     } else if !r2.isEmpty {
-                        fast.encode(original, r2, into: &enc, scratch: scratch)
+                        fast.encode(original, r2, into: &enc, scratch: &scratch)
                     }
                 }
                 continue

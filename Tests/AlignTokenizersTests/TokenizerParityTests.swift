@@ -84,8 +84,11 @@ struct ByteLevelFastPathTests {
         #expect(tok.fastPath != nil)
         let texts = fx.cases.map(\.text) + [try String(contentsOf: FixturePaths.packageRoot.appendingPathComponent("scripts/fixtures/make_tokenizer_fixtures.py"), encoding: .utf8)]
         for t in texts {
-            let fast = tok.encode(t, addSpecialTokens: true, scratch: EncodeScratch(), useFastPath: true)
-            let slow = tok.encode(t, addSpecialTokens: true, scratch: EncodeScratch(), useFastPath: false)
+            var scratch = EncodeScratch()
+            let fast = tok.encode(t, addSpecialTokens: true, scratch: &scratch, useFastPath: true)
+            let again = tok.encode(t, addSpecialTokens: true, scratch: &scratch, useFastPath: true)  // cache hits
+            let slow = tok.encode(t, addSpecialTokens: true, scratch: &scratch, useFastPath: false)
+            #expect(fast == again)
             #expect(fast == slow, "\(name): \(t.prefix(40).debugDescription)")
         }
     }
