@@ -7,6 +7,8 @@ Three jobs (run with the pinned venv of scripts/fixtures/requirements-tokenizers
   python scripts/peers/bench_tokenizer.py make-text /tmp/bench-text.txt
   # 2. a Llama-3-style 128k-vocabulary byte-level BPE, trained on the CPython stdlib (not committed: ~8 MB)
   python scripts/peers/bench_tokenizer.py make-128k /tmp/tokenizer-128k.json
+  # 4. (optional) a parity spot check on the benchmark text itself: ids, tokens and offsets of the whole file
+  python scripts/peers/bench_tokenizer.py verify --tokenizer F --text F --align .build/release/align
   # 3. the measurement: encode_batch over the text's lines with RAYON_NUM_THREADS threads, best of --repeat
   python scripts/peers/bench_tokenizer.py run --tokenizer F --text F --threads 2
 
@@ -92,6 +94,22 @@ def run(args):
                       "seconds": best, "mb_per_s": nbytes / best / 1e6, "tokens": ntok}))
 
 
+def verify(args):
+    import subprocess
+    from tokenizers import Tokenizer
+    tok = Tokenizer.from_file(args.tokenizer)
+    text = read(args.text)
+    enc = tok.encode(text)
+    out = subprocess.run([args.align, "tokenize", "--tokenizer", args.tokenizer, "--file", args.text, "--json"],
+                         check=True, capture_output=True, text=True).stdout
+    ours = json.loads(out)
+    result = {"tokenizer": args.tokenizer, "tokens": len(enc.ids), "ids_equal": ours["ids"] == enc.ids,
+              "tokens_equal": ours["tokens"] == enc.tokens,
+              "offsets_equal": [tuple(o) for o in ours["offsets"]] == enc.offsets}
+    print(json.dumps(result))
+    return 0 if all(v for k, v in result.items() if k.endswith("_equal")) else 1
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -102,11 +120,17 @@ def main():
     c.add_argument("--text", required=True)
     c.add_argument("--threads", type=int, default=2)
     c.add_argument("--repeat", type=int, default=3)
+    v = sub.add_parser("verify")
+    v.add_argument("--tokenizer", required=True)
+    v.add_argument("--text", required=True)
+    v.add_argument("--align", default=".build/release/align")
     args = ap.parse_args()
     if args.cmd == "make-text":
         make_text(args.out)
     elif args.cmd == "make-128k":
         make_128k(args.out)
+    elif args.cmd == "verify":
+        return verify(args)
     else:
         run(args)
 
