@@ -44,19 +44,23 @@ struct ByteLevelEncoder: Sendable {
     /// Encodes `original[range]` (no added tokens inside), appending to `enc`.
     func encode(_ original: [Unicode.Scalar], _ range: Range<Int>, into enc: inout Encoding, scratch: inout EncodeScratch) {
         enc.reserve(enc.ids.count + range.count / 3 + 4)
+        // Borrow the shared tables once per call: per-token accesses then touch no reference counts, which
+        // would otherwise be contended between the threads of a batch.
         original.withUnsafeBufferPointer { all in
-            let seg = UnsafeBufferPointer(rebasing: all[range])
-            var i = 0
-            while i < seg.count {
-                let end = regex.matchEnd(seg, i)
-                encodeWord(seg, i..<end, base: range.lowerBound, into: &enc, scratch: &scratch)
-                i = end
+            idToToken.withUnsafeBufferPointer { names in
+                let seg = UnsafeBufferPointer(rebasing: all[range])
+                var i = 0
+                while i < seg.count {
+                    let end = regex.matchEnd(seg, i)
+                    encodeWord(seg, i..<end, base: range.lowerBound, names: names, into: &enc, scratch: &scratch)
+                    i = end
+                }
             }
         }
     }
 
     private func encodeWord(_ seg: UnsafeBufferPointer<Unicode.Scalar>, _ r: Range<Int>, base: Int,
-                            into enc: inout Encoding, scratch: inout EncodeScratch) {
+                            names: UnsafeBufferPointer<String>, into enc: inout Encoding, scratch: inout EncodeScratch) {
         scratch.bytes.removeAll(keepingCapacity: true)
         scratch.byteChar.removeAll(keepingCapacity: true)
         for k in r {
@@ -65,7 +69,7 @@ struct ByteLevelEncoder: Sendable {
             if v < 0x80 {
                 scratch.bytes.append(UInt8(v)); scratch.byteChar.append(c)
             } else {
-                for b in UTF8.encode(seg[k])! { scratch.bytes.append(b); scratch.byteChar.append(c) }
+                for b in String(seg[k]).utf8 { scratch.bytes.append(b); scratch.byteChar.append(c) }
             }
         }
         let bytes = scratch.bytes
@@ -76,7 +80,7 @@ struct ByteLevelEncoder: Sendable {
                 for t in toks[start..<(start + count)] {
                     let s = first + Int(bc[Int(t.start)])
                     let e = first + Int(bc[Int(t.end) - 1]) + 1
-                    enc.append(id: Int(t.id), token: idToToken[Int(t.id)], offset: (s, e), special: false)
+                    enc.append(id: Int(t.id), token: names[Int(t.id)], offset: (s, e), special: false)
                 }
             }
         }

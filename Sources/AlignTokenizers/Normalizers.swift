@@ -20,7 +20,7 @@ public struct LowercaseNormalizer: Normalizer {
     public func normalize(_ text: inout NormalizedText) {
         if text.scalars.allSatisfy({ $0.value < 0x80 && !(0x41...0x5A).contains($0.value) }) { return }
         text.mapScalars { s in
-            if s.value < 0x80 { return [(0x41...0x5A).contains(s.value) ? Unicode.Scalar(s.value + 32)! : s] }
+            if s.value < 0x80 { return [(0x41...0x5A).contains(s.value) ? Unicode.Scalar(UInt8(s.value + 32)) : s] }
             return Array(s.properties.lowercaseMapping.unicodeScalars)
         }
     }

@@ -17,15 +17,19 @@ extension Tokenizer {
             return results
         }
         results.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress
-            // Interleaved assignment balances long and short texts; each index is written by one thread only.
+            guard let base = out.baseAddress else { return }
+            // Contiguous chunks (not interleaved indices): neighbouring inputs and results share cache lines,
+            // and two threads writing the same line would slow each other down.
+            let chunks = min(texts.count, workers * 8)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 var scratch = scratchPool.acquire()
                 defer { scratchPool.release(scratch) }
-                var i = w
-                while i < texts.count {
-                    (base! + i).pointee = encode(texts[i], addSpecialTokens: addSpecialTokens, scratch: &scratch, useFastPath: true)
-                    i += workers
+                var c = w
+                while c < chunks {
+                    for i in (c * texts.count / chunks)..<((c + 1) * texts.count / chunks) {
+                        (base + i).pointee = encode(texts[i], addSpecialTokens: addSpecialTokens, scratch: &scratch, useFastPath: true)
+                    }
+                    c += workers
                 }
             }
         }

@@ -13,8 +13,14 @@ struct CharClass: OptionSet {
     static let connector = CharClass(rawValue: 32)   // Pc (part of \w)
     static let digit = CharClass(rawValue: 64)       // Nd
 
-    /// A table for the first 0x30000 scalars (BMP, SMP, SIP); others are computed on demand.
-    static let table: [UInt8] = (0..<0x30000).map { compute(UInt32($0)).rawValue }
+    static let tableSize = 0x30000
+    /// A table for the first 0x30000 scalars (BMP, SMP, SIP); others are computed on demand. A raw pointer
+    /// allocated once and never freed, so concurrent readers do not contend on an array's reference count.
+    static let table: UnsafePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: tableSize)
+        for v in 0..<tableSize { p[v] = compute(UInt32(v)).rawValue }
+        return UnsafePointer(p)
+    }()
 
     static func compute(_ v: UInt32) -> CharClass {
         guard let s = Unicode.Scalar(v) else { return [] }
@@ -38,7 +44,7 @@ struct CharClass: OptionSet {
 
     @inline(__always) static func of(_ s: Unicode.Scalar) -> CharClass {
         let v = s.value
-        return v < 0x30000 ? CharClass(rawValue: table[Int(v)]) : compute(v)
+        return v < UInt32(tableSize) ? CharClass(rawValue: table[Int(v)]) : compute(v)
     }
 }
 

@@ -15,8 +15,9 @@ struct WordTokenCache {
     static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(b.count)
         var i = 0
+        let raw = UnsafeRawBufferPointer(b)
         while i + 8 <= b.count {
-            let w = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
             h ^= h >> 32
             i += 8
@@ -41,8 +42,7 @@ struct WordTokenCache {
         while slots[i].keyStart >= 0 {
             if slots[i].hash == h && Int(slots[i].keyLen) == bytes.count {
                 let ks = Int(slots[i].keyStart)
-                if keys.withUnsafeBufferPointer({ k in bytes.withUnsafeBufferPointer { b in
-                    memcmpEqual(k.baseAddress! + ks, b.baseAddress, b.count) } }) {
+                if keys[ks..<(ks + bytes.count)].elementsEqual(bytes) {
                     return (Int(slots[i].tokStart), Int(slots[i].tokCount))
                 }
             }
@@ -66,8 +66,3 @@ struct WordTokenCache {
     }
 }
 
-@inline(__always) private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ n: Int) -> Bool {
-    guard let b else { return n == 0 }
-    for k in 0..<n where a[k] != b[k] { return false }
-    return true
-}
