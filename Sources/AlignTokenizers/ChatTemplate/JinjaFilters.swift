@@ -1,0 +1,236 @@
+// Jinja filters (`value | name(args)`) used by chat templates, following jinja2 3.1 `filters.py` (argument
+// names and defaults, e.g. `default(value, default_value='', boolean=False)`, `unique` and `sort` ignoring
+// case by default) and transformers' `tojson`. An unknown filter is `ChatTemplateError.unsupported`.
+
+extension JinjaInterpreter {
+    func applyFilter(_ name: String, to v: JinjaValue, args: [JinjaValue], kwargs: [(String, JinjaValue)],
+                     pos: SourcePosition) throws -> JinjaValue
+    {
+        func param(_ k: Int, _ key: String) -> JinjaValue? {
+            kwargs.first(where: { $0.0 == key })?.1 ?? (k < args.count ? args[k] : nil)
+        }
+        func items() throws -> [JinjaValue] {
+            guard let list = v.iterated() else { throw runtime("'\(v.typeName)' object is not iterable", pos) }
+            return list
+        }
+        switch name {
+        case "trim":
+            let chars: String? = { if case .string(let c)? = param(0, "chars") { return c } else { return nil } }()
+            return .string(pythonStrip(v.outputString, chars: chars, leading: true, trailing: true))
+        case "upper": return .string(v.outputString.uppercased())
+        case "lower": return .string(v.outputString.lowercased())
+        case "capitalize": return .string(pythonCapitalize(v.outputString))
+        case "title": return .string(pythonTitle(v.outputString))
+        case "string": return .string(v.outputString)
+        case "safe": return v
+        case "e", "escape": return .string(htmlEscape(v.outputString))
+        case "length", "count":
+            switch v {
+            case .string(let s): return .int(s.unicodeScalars.count)
+            case .object(let o): return .int(o.count)
+            default: return .int(try items().count)
+            }
+        case "first": return try items().first ?? .undefined("first")
+        case "last": return try items().last ?? .undefined("last")
+        case "list": return .array(try items())
+        case "reverse":
+            if case .string(let s) = v { return .string(String(s.unicodeScalars.reversed().map(Character.init))) }
+            return .array(try items().reversed())
+        case "join":
+            var list = try items()
+            if let attr = param(1, "attribute") { list = try list.map { try attribute($0, attr.outputString, pos: pos) } }
+            return .string(list.map(\.outputString).joined(separator: param(0, "d")?.outputString ?? ""))
+        case "default", "d":
+            let fallback = param(0, "default_value") ?? .string("")
+            let boolean = param(1, "boolean")?.truthy ?? false
+            return (v.isUndefined || (boolean && !v.truthy)) ? fallback : v
+        case "replace":
+            guard case .string(let old)? = param(0, "old"), case .string(let new)? = param(1, "new") else {
+                throw runtime("replace filter needs two strings", pos)
+            }
+            var count = -1
+            if case .int(let c)? = param(2, "count") { count = c }
+            return .string(pythonReplace(v.outputString, old, new, count: count))
+        case "items":
+            switch v {
+            case .undefined: return .array([])
+            case .object(let o): return .array(o.pairs.map { .array([.string($0.0), $0.1]) })
+            default: throw runtime("items filter needs a mapping, got \(v.typeName)", pos)
+            }
+        case "dictsort":
+            guard case .object(let o) = v else { throw runtime("dictsort needs a mapping", pos) }
+            let sorted = o.pairs.sorted { $0.0.lowercased().unicodeScalars.lexicographicallyPrecedes($1.0.lowercased().unicodeScalars) }
+            return .array(sorted.map { .array([.string($0.0), $0.1]) })
+        case "tojson": return .string(try toJSON(v, try jsonOptions(param), pos: pos))
+        case "int": return toInt(v, default: param(0, "default") ?? .int(0))
+        case "float": return toFloat(v, default: param(0, "default") ?? .double(0))
+        case "abs":
+            switch v {
+            case .int(let i): return .int(abs(i))
+            case .double(let d): return .double(abs(d))
+            default: throw runtime("bad operand type for abs(): '\(v.typeName)'", pos)
+            }
+        case "round": return try roundFilter(v, param(0, "precision"), param(1, "method"), pos: pos)
+        case "selectattr", "rejectattr", "select", "reject":
+            return .array(try selectFilter(name, try items(), args, pos: pos))
+        case "map": return .array(try mapFilter(try items(), args, kwargs, pos: pos))
+        case "unique":
+            var seen: [JinjaValue] = []
+            for item in try items() where !seen.contains(where: { jinjaEquals(foldCase($0), foldCase(item)) }) {
+                seen.append(item)
+            }
+            return .array(seen)
+        case "sort": return .array(try sortFilter(try items(), param(0, "reverse")?.truthy ?? false,
+                                                 param(2, "attribute"), pos: pos))
+        case "sum":
+            return try items().reduce(JinjaValue.int(0)) { try binary("+", $0, $1, pos: pos) }
+        case "min", "max":
+            let sorted = try sortFilter(try items(), name == "max", nil, pos: pos)
+            return sorted.first ?? .undefined(name)
+        case "indent": return .string(indentFilter(v.outputString, param(0, "width"), param(1, "first")?.truthy ?? false,
+                                                   param(2, "blank")?.truthy ?? false))
+        default:
+            throw ChatTemplateError.unsupported(construct: "filter '\(name)'", line: pos.line, column: pos.column)
+        }
+    }
+
+    private func jsonOptions(_ param: (Int, String) -> JinjaValue?) throws -> JinjaJSONOptions {
+        var o = JinjaJSONOptions()
+        switch param(1, "indent") {
+        case .int(let n)?: o.indent = String(repeating: " ", count: n)
+        case .string(let s)?: o.indent = s
+        default: break
+        }
+        if o.indent != nil { o.itemSeparator = "," }
+        if case .array(let seps)? = param(2, "separators"), seps.count == 2 {
+            o.itemSeparator = seps[0].outputString
+            o.keySeparator = seps[1].outputString
+        }
+        o.sortKeys = param(3, "sort_keys")?.truthy ?? false
+        return o
+    }
+
+    private func toInt(_ v: JinjaValue, default fallback: JinjaValue) -> JinjaValue {
+        switch v {
+        case .int: return v
+        case .bool(let b): return .int(b ? 1 : 0)
+        case .double(let d): return Int(exactly: d.rounded(.towardZero)).map { .int($0) } ?? fallback
+        case .string(let s):
+            let t = pythonStrip(s, chars: nil, leading: true, trailing: true)
+            if let i = Int(t) { return .int(i) }
+            if let d = Double(t), let i = Int(exactly: d.rounded(.towardZero)) { return .int(i) }
+            return fallback
+        default: return fallback
+        }
+    }
+
+    private func toFloat(_ v: JinjaValue, default fallback: JinjaValue) -> JinjaValue {
+        switch v {
+        case .string(let s): return Double(pythonStrip(s, chars: nil, leading: true, trailing: true)).map { .double($0) } ?? fallback
+        default: return v.number.map { .double($0) } ?? fallback
+        }
+    }
+
+    private func roundFilter(_ v: JinjaValue, _ precision: JinjaValue?, _ method: JinjaValue?, pos: SourcePosition)
+        throws -> JinjaValue
+    {
+        guard let x = v.number else { throw runtime("round needs a number", pos) }
+        var digits = 0
+        if case .int(let p)? = precision { digits = p }
+        var scale = 1.0
+        for _ in 0..<abs(digits) { scale *= 10 }
+        let scaled = digits >= 0 ? x * scale : x / scale
+        let rule: FloatingPointRoundingRule
+        switch method?.outputString ?? "common" {
+        case "ceil": rule = .up
+        case "floor": rule = .down
+        default: rule = .toNearestOrAwayFromZero
+        }
+        let r = scaled.rounded(rule)
+        return .double(digits >= 0 ? r / scale : r * scale)
+    }
+
+    private func selectFilter(_ name: String, _ list: [JinjaValue], _ args: [JinjaValue], pos: SourcePosition) throws
+        -> [JinjaValue]
+    {
+        let byAttribute = name.hasSuffix("attr")
+        let keep = name.hasPrefix("select")
+        var rest = args[...]
+        var attr: String?
+        if byAttribute {
+            guard let a = rest.popFirst() else { throw runtime("\(name) needs an attribute name", pos) }
+            attr = a.outputString
+        }
+        let testName = rest.popFirst()?.outputString
+        return try list.filter { item in
+            let subject = try attr.map { try attribute(item, $0, pos: pos) } ?? item
+            let passed = try testName.map { try applyTest($0, subject, Array(rest), scope: nil, pos: pos) } ?? subject.truthy
+            return passed == keep
+        }
+    }
+
+    private func mapFilter(_ list: [JinjaValue], _ args: [JinjaValue], _ kwargs: [(String, JinjaValue)],
+                           pos: SourcePosition) throws -> [JinjaValue]
+    {
+        if let attr = kwargs.first(where: { $0.0 == "attribute" })?.1.outputString {
+            let fallback = kwargs.first(where: { $0.0 == "default" })?.1
+            return try list.map { item in
+                let v = try attribute(item, attr, pos: pos)
+                return v.isUndefined ? (fallback ?? v) : v
+            }
+        }
+        guard let filterName = args.first?.outputString else { throw runtime("map needs a filter or attribute=", pos) }
+        return try list.map { try applyFilter(filterName, to: $0, args: Array(args.dropFirst()), kwargs: kwargs, pos: pos) }
+    }
+
+    private func sortFilter(_ list: [JinjaValue], _ reverse: Bool, _ attribute: JinjaValue?, pos: SourcePosition)
+        throws -> [JinjaValue]
+    {
+        let keys = try list.map { item in foldCase(try attribute.map { try self.attribute(item, $0.outputString, pos: pos) } ?? item) }
+        var order = Array(list.indices)
+        var failure: ChatTemplateError?
+        order.sort { a, b in
+            do { return try binary(reverse ? ">" : "<", keys[a], keys[b], pos: pos).truthy } catch {
+                failure = error as? ChatTemplateError
+                return false
+            }
+        }
+        if let failure { throw failure }
+        return order.map { list[$0] }
+    }
+
+    private func foldCase(_ v: JinjaValue) -> JinjaValue {
+        if case .string(let s) = v { return .string(s.lowercased()) }
+        return v
+    }
+
+    private func indentFilter(_ s: String, _ width: JinjaValue?, _ first: Bool, _ blank: Bool) -> String {
+        let pad: String
+        switch width {
+        case .string(let w)?: pad = w
+        case .int(let n)?: pad = String(repeating: " ", count: n)
+        default: pad = "    "
+        }
+        let lines = s.split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.enumerated().map { k, line in
+            (k == 0 && !first) || (!blank && line.allSatisfy { isPythonWhitespace($0.unicodeScalars.first ?? " ") })
+                ? String(line) : pad + line
+        }.joined(separator: "\n")
+    }
+}
+
+/// Jinja's HTML escaping (`markupsafe.escape`).
+func htmlEscape(_ s: String) -> String {
+    var out = ""
+    for ch in s {
+        switch ch {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&#34;"
+        case "'": out += "&#39;"
+        default: out.append(ch)
+        }
+    }
+    return out
+}

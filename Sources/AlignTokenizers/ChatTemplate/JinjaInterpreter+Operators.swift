@@ -1,0 +1,140 @@
+// Binary operators with Python's typing rules: `+` on numbers, strings and lists (other mixes are a
+// TypeError, as in jinja2), `/` always floating, `//` and `%` flooring like Python, `~` string concatenation,
+// deep `==`, ordering on numbers or strings (by code point), and `in` for substrings, list items, dict keys.
+
+extension JinjaInterpreter {
+    func binary(_ op: String, _ l: JinjaValue, _ r: JinjaValue, pos: SourcePosition) throws -> JinjaValue {
+        switch op {
+        case "~": return .string(l.outputString + r.outputString)
+        case "==": return .bool(jinjaEquals(l, r))
+        case "!=": return .bool(!jinjaEquals(l, r))
+        case "in": return .bool(try contains(r, l, pos: pos))
+        case "not in": return .bool(!(try contains(r, l, pos: pos)))
+        case "<", ">", "<=", ">=": return .bool(try compare(op, l, r, pos: pos))
+        case "+": return try add(l, r, pos: pos)
+        default: return try arithmetic(op, l, r, pos: pos)
+        }
+    }
+
+    private func typeError(_ op: String, _ l: JinjaValue, _ r: JinjaValue, _ pos: SourcePosition) -> ChatTemplateError {
+        if case .undefined(let n) = l { return runtime("'\(n)' is undefined", pos) }
+        if case .undefined(let n) = r { return runtime("'\(n)' is undefined", pos) }
+        return runtime("unsupported operand type(s) for \(op): '\(l.typeName)' and '\(r.typeName)'", pos)
+    }
+
+    private func add(_ l: JinjaValue, _ r: JinjaValue, pos: SourcePosition) throws -> JinjaValue {
+        switch (l, r) {
+        case (.string(let a), .string(let b)): return .string(a + b)
+        case (.array(let a), .array(let b)): return .array(a + b)
+        case (.int(let a), .int(let b)):
+            let (sum, overflow) = a.addingReportingOverflow(b)
+            if overflow { throw runtime("integer overflow in +", pos) }
+            return .int(sum)
+        default:
+            if let a = l.number, let b = r.number, l.isNumeric, r.isNumeric { return numeric(a + b, l, r) }
+            throw typeError("+", l, r, pos)
+        }
+    }
+
+    private func numeric(_ d: Double, _ l: JinjaValue, _ r: JinjaValue) -> JinjaValue {
+        if l.isIntegral && r.isIntegral, let i = Int(exactly: d) { return .int(i) }
+        return .double(d)
+    }
+
+    private func arithmetic(_ op: String, _ l: JinjaValue, _ r: JinjaValue, pos: SourcePosition) throws -> JinjaValue {
+        if op == "*" {
+            switch (l, r) {
+            case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
+                return .string(String(repeating: s, count: max(n, 0)))
+            case (.array(let a), .int(let n)), (.int(let n), .array(let a)):
+                return .array(Array(repeating: a, count: max(n, 0)).flatMap { $0 })
+            default: break
+            }
+        }
+        guard l.isNumeric, r.isNumeric, let a = l.number, let b = r.number else { throw typeError(op, l, r, pos) }
+        switch op {
+        case "-": return numeric(a - b, l, r)
+        case "*": return numeric(a * b, l, r)
+        case "**": return numeric(pow(a, b), l, r)
+        case "/":
+            guard b != 0 else { throw runtime("division by zero", pos) }
+            return .double(a / b)
+        case "//":
+            guard b != 0 else { throw runtime("integer division or modulo by zero", pos) }
+            return numeric((a / b).rounded(.down), l, r)
+        case "%":
+            guard b != 0 else { throw runtime("integer division or modulo by zero", pos) }
+            if case .int(let x) = l, case .int(let y) = r { return .int(((x % y) + y) % y) }
+            return .double(a - b * (a / b).rounded(.down))
+        default:
+            throw ChatTemplateError.unsupported(construct: "operator '\(op)'", line: pos.line, column: pos.column)
+        }
+    }
+
+    private func compare(_ op: String, _ l: JinjaValue, _ r: JinjaValue, pos: SourcePosition) throws -> Bool {
+        let order: Int
+        if l.isNumeric, r.isNumeric, let a = l.number, let b = r.number {
+            order = a < b ? -1 : (a > b ? 1 : 0)
+        } else if case .string(let a) = l, case .string(let b) = r {
+            order = a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) ? -1 : (a == b ? 0 : 1)
+        } else {
+            throw runtime("'\(op)' not supported between instances of '\(l.typeName)' and '\(r.typeName)'", pos)
+        }
+        switch op {
+        case "<": return order < 0
+        case ">": return order > 0
+        case "<=": return order <= 0
+        default: return order >= 0
+        }
+    }
+
+    /// Python's `needle in container`.
+    func contains(_ container: JinjaValue, _ needle: JinjaValue, pos: SourcePosition) throws -> Bool {
+        switch container {
+        case .string(let s):
+            guard case .string(let n) = needle else {
+                throw runtime("'in <string>' requires string as left operand, not \(needle.typeName)", pos)
+            }
+            return n.isEmpty || s.contains(n)
+        case .array(let a): return a.contains { jinjaEquals($0, needle) }
+        case .object(let o):
+            guard case .string(let key) = needle else { return false }
+            return o[key] != nil
+        case .namespace(let ns):
+            guard case .string(let key) = needle else { return false }
+            return ns.attributes[key] != nil
+        case .undefined: return false
+        default: throw runtime("argument of type '\(container.typeName)' is not iterable", pos)
+        }
+    }
+}
+
+extension JinjaValue {
+    var isNumeric: Bool {
+        switch self {
+        case .int, .double, .bool: return true
+        default: return false
+        }
+    }
+
+    var isIntegral: Bool {
+        switch self {
+        case .int, .bool: return true
+        default: return false
+        }
+    }
+}
+
+/// Real power without Foundation.
+private func pow(_ a: Double, _ b: Double) -> Double {
+    if b == b.rounded(), abs(b) < 1_048_576 {
+        var result = 1.0, base = a, e = Int(abs(b))
+        while e > 0 {
+            if e & 1 == 1 { result *= base }
+            base *= base
+            e >>= 1
+        }
+        return b < 0 ? 1 / result : result
+    }
+    return Double.nan
+}

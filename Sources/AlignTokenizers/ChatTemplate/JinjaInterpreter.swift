@@ -1,0 +1,183 @@
+// JinjaInterpreter: runs the statement tree against a variable scope and appends the output.
+// Scoping follows jinja2: `for` bodies and macros get their own scope (a `set` inside a loop does not leak
+// out — templates use `namespace()` for that), `if` does not. Loop variables (`loop.index`, `index0`,
+// `revindex`, `revindex0`, `first`, `last`, `length`, `previtem`, `nextitem`, `cycle`) are computed over the
+// items left after the loop's `if` filter, as jinja2 does. Mirrors jinja2 3.1 `runtime.py`/`compiler.py`.
+
+/// A chain of variable scopes.
+final class JinjaScope {
+    var vars: [String: JinjaValue] = [:]
+    let parent: JinjaScope?
+    init(parent: JinjaScope?) { self.parent = parent }
+
+    func lookup(_ name: String) -> JinjaValue? {
+        var scope: JinjaScope? = self
+        while let s = scope {
+            if let v = s.vars[name] { return v }
+            scope = s.parent
+        }
+        return nil
+    }
+}
+
+/// Evaluates template nodes.
+struct JinjaInterpreter {
+    enum Flow { case normal, breakLoop, continueLoop }
+
+    /// The clock behind `strftime_now`.
+    let now: TemplateDate
+
+    func execute(_ nodes: [JinjaNode], scope: JinjaScope, out: inout String) throws -> Flow {
+        for node in nodes {
+            let flow = try execute(node, scope: scope, out: &out)
+            if flow != .normal { return flow }
+        }
+        return .normal
+    }
+
+    private func execute(_ node: JinjaNode, scope: JinjaScope, out: inout String) throws -> Flow {
+        switch node {
+        case .text(let s):
+            out += s
+        case .output(let expr):
+            out += try evaluate(expr, scope).outputString
+        case .ifBlock(let branches, let otherwise):
+            for (condition, body) in branches where try evaluate(condition, scope).truthy {
+                return try execute(body, scope: scope, out: &out)
+            }
+            return try execute(otherwise, scope: scope, out: &out)
+        case .forLoop(let targets, let iterable, let filter, let body, let otherwise, let pos):
+            try runFor(targets: targets, iterable: iterable, filter: filter, body: body, otherwise: otherwise,
+                       pos: pos, scope: scope, out: &out)
+        case .set(let target, let expr, let pos):
+            try assign(target, try evaluate(expr, scope), scope: scope, pos: pos)
+        case .setBlock(let target, let body, let pos):
+            var captured = ""
+            _ = try execute(body, scope: JinjaScope(parent: scope), out: &captured)
+            try assign(target, .string(captured), scope: scope, pos: pos)
+        case .macro(let name, let params, let body):
+            scope.vars[name] = .callable(makeMacro(name: name, params: params, body: body, scope: scope))
+        case .callBlock(let call, let params, let body):
+            let caller = makeMacro(name: "caller", params: params, body: body, scope: scope)
+            let inner = JinjaScope(parent: scope)
+            inner.vars["caller"] = .callable(caller)
+            out += try evaluate(call, inner).outputString
+        case .filterBlock(let name, let args, let kwargs, let body, let pos):
+            var captured = ""
+            _ = try execute(body, scope: JinjaScope(parent: scope), out: &captured)
+            let argValues = try args.map { try evaluate($0, scope) }
+            let kwValues = try kwargs.map { ($0.0, try evaluate($0.1, scope)) }
+            out += try applyFilter(name, to: .string(captured), args: argValues, kwargs: kwValues, pos: pos)
+                .outputString
+        case .breakLoop:
+            return .breakLoop
+        case .continueLoop:
+            return .continueLoop
+        case .generation(let body):
+            return try execute(body, scope: scope, out: &out)
+        }
+        return .normal
+    }
+
+    private func assign(_ target: JinjaSetTarget, _ value: JinjaValue, scope: JinjaScope, pos: SourcePosition) throws {
+        switch target {
+        case .name(let n):
+            scope.vars[n] = value
+        case .names(let names):
+            guard let items = value.iterated(), items.count == names.count else {
+                throw runtime("cannot unpack \(value.typeName) into \(names.count) names", pos)
+            }
+            for (n, v) in zip(names, items) { scope.vars[n] = v }
+        case .attribute(let base, let attr):
+            guard case .namespace(let ns)? = scope.lookup(base) else {
+                throw runtime("cannot assign attribute on non-namespace object '\(base)'", pos)
+            }
+            ns.attributes[attr] = value
+        }
+    }
+
+    private func runFor(targets: [String], iterable: JinjaExpr, filter: JinjaExpr?, body: [JinjaNode],
+                        otherwise: [JinjaNode], pos: SourcePosition, scope: JinjaScope, out: inout String) throws
+    {
+        let source = try evaluate(iterable, scope)
+        guard var items = source.iterated() else {
+            throw runtime("'\(source.typeName)' object is not iterable", iterable.pos)
+        }
+        if let filter {
+            items = try items.filter { item in
+                let s = JinjaScope(parent: scope)
+                try bind(targets, item, in: s, pos: pos)
+                return try evaluate(filter, s).truthy
+            }
+        }
+        if items.isEmpty {
+            _ = try execute(otherwise, scope: scope, out: &out)
+            return
+        }
+        for (k, item) in items.enumerated() {
+            let s = JinjaScope(parent: scope)
+            try bind(targets, item, in: s, pos: pos)
+            s.vars["loop"] = loopObject(index: k, items: items)
+            if try execute(body, scope: s, out: &out) == .breakLoop { break }
+        }
+    }
+
+    private func bind(_ targets: [String], _ item: JinjaValue, in scope: JinjaScope, pos: SourcePosition) throws {
+        if targets.count == 1 {
+            scope.vars[targets[0]] = item
+            return
+        }
+        guard let parts = item.iterated(), parts.count == targets.count else {
+            throw runtime("cannot unpack \(item.typeName) into \(targets.count) loop variables", pos)
+        }
+        for (n, v) in zip(targets, parts) { scope.vars[n] = v }
+    }
+
+    private func loopObject(index k: Int, items: [JinjaValue]) -> JinjaValue {
+        let n = items.count
+        var loop = JinjaObject()
+        loop["index"] = .int(k + 1)
+        loop["index0"] = .int(k)
+        loop["revindex"] = .int(n - k)
+        loop["revindex0"] = .int(n - k - 1)
+        loop["first"] = .bool(k == 0)
+        loop["last"] = .bool(k == n - 1)
+        loop["length"] = .int(n)
+        loop["depth"] = .int(1)
+        loop["depth0"] = .int(0)
+        loop["previtem"] = k > 0 ? items[k - 1] : .undefined("previtem")
+        loop["nextitem"] = k + 1 < n ? items[k + 1] : .undefined("nextitem")
+        loop["cycle"] = .callable(JinjaCallable(name: "cycle") { args, _ in
+            args.isEmpty ? .undefined("cycle") : args[k % args.count]
+        })
+        return .object(loop)
+    }
+
+    /// A `{% macro %}` as a callable: parameters bind positionally, then by keyword, then defaults.
+    private func makeMacro(name: String, params: [JinjaParameter], body: [JinjaNode], scope: JinjaScope)
+        -> JinjaCallable
+    {
+        JinjaCallable(name: name) { args, kwargs in
+            let s = JinjaScope(parent: scope)
+            for (k, param) in params.enumerated() {
+                if k < args.count {
+                    s.vars[param.name] = args[k]
+                } else if let kw = kwargs.first(where: { $0.0 == param.name }) {
+                    s.vars[param.name] = kw.1
+                } else if let d = param.defaultValue {
+                    s.vars[param.name] = try evaluate(d, s)
+                } else {
+                    s.vars[param.name] = .undefined(param.name)
+                }
+            }
+            s.vars["varargs"] = .array(Array(args.dropFirst(params.count)))
+            var out = ""
+            _ = try execute(body, scope: s, out: &out)
+            return .string(out)
+        }
+    }
+
+    func runtime(_ message: String, _ pos: SourcePosition) -> ChatTemplateError {
+        .runtime(message: message, line: pos.line, column: pos.column)
+    }
+}

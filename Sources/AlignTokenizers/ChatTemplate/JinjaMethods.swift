@@ -1,0 +1,179 @@
+// Python methods that chat templates call on values: str (strip/lstrip/rstrip, split, startswith/endswith,
+// replace, upper/lower/title/capitalize, find, count, join, splitlines) and dict (items/keys/values/get).
+// jinja2's sandbox exposes exactly Python's methods; these mirror CPython's semantics for the arguments
+// templates pass. An unknown method is `ChatTemplateError.unsupported` with its position.
+
+extension JinjaInterpreter {
+    func callMethod(_ base: JinjaValue, _ name: String, _ args: [JinjaValue], _ kwargs: [(String, JinjaValue)],
+                    pos: SourcePosition) throws -> JinjaValue
+    {
+        switch base {
+        case .string(let s): return try stringMethod(s, name, args, pos: pos)
+        case .object(let o): return try dictMethod(o, name, args, pos: pos)
+        case .undefined(let n): throw runtime("'\(n)' is undefined", pos)
+        default: break
+        }
+        throw ChatTemplateError.unsupported(construct: "method '\(base.typeName).\(name)()'", line: pos.line,
+                                            column: pos.column)
+    }
+
+    private func stringArg(_ args: [JinjaValue], _ k: Int) -> String? {
+        guard k < args.count, case .string(let s) = args[k] else { return nil }
+        return s
+    }
+
+    private func stringMethod(_ s: String, _ name: String, _ args: [JinjaValue], pos: SourcePosition) throws
+        -> JinjaValue
+    {
+        switch name {
+        case "strip": return .string(pythonStrip(s, chars: stringArg(args, 0), leading: true, trailing: true))
+        case "lstrip": return .string(pythonStrip(s, chars: stringArg(args, 0), leading: true, trailing: false))
+        case "rstrip": return .string(pythonStrip(s, chars: stringArg(args, 0), leading: false, trailing: true))
+        case "upper": return .string(s.uppercased())
+        case "lower": return .string(s.lowercased())
+        case "title": return .string(pythonTitle(s))
+        case "capitalize": return .string(pythonCapitalize(s))
+        case "startswith", "endswith":
+            let candidates: [String]
+            switch args.first {
+            case .string(let p)?: candidates = [p]
+            case .array(let a)?: candidates = a.compactMap { if case .string(let p) = $0 { return p } else { return nil } }
+            default: throw runtime("\(name) first arg must be str or a tuple of str", pos)
+            }
+            let scalars = Array(s.unicodeScalars)
+            return .bool(candidates.contains { p in
+                let ps = Array(p.unicodeScalars)
+                return name == "startswith" ? scalars.starts(with: ps) : scalars.reversed().starts(with: ps.reversed())
+            })
+        case "split":
+            var maxSplit = -1
+            if args.count > 1, case .int(let m) = args[1] { maxSplit = m }
+            return .array(pythonSplit(s, separator: stringArg(args, 0), maxSplit: maxSplit).map { .string($0) })
+        case "splitlines":
+            return .array(s.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" })
+                .map { .string(String($0)) }.dropLast(s.hasSuffix("\n") ? 1 : 0).map { $0 })
+        case "replace":
+            guard let old = stringArg(args, 0), let new = stringArg(args, 1) else {
+                throw runtime("replace() takes two string arguments", pos)
+            }
+            var count = -1
+            if args.count > 2, case .int(let c) = args[2] { count = c }
+            return .string(pythonReplace(s, old, new, count: count))
+        case "find":
+            guard let needle = stringArg(args, 0) else { throw runtime("find() takes a string", pos) }
+            return .int(scalarIndex(of: needle, in: s) ?? -1)
+        case "count":
+            guard let needle = stringArg(args, 0) else { throw runtime("count() takes a string", pos) }
+            return .int(pythonSplit(s, separator: needle, maxSplit: -1).count - 1)
+        case "join":
+            guard let items = args.first?.iterated() else { throw runtime("join() takes an iterable", pos) }
+            return .string(items.map(\.outputString).joined(separator: s))
+        default:
+            throw ChatTemplateError.unsupported(construct: "method 'str.\(name)()'", line: pos.line, column: pos.column)
+        }
+    }
+
+    private func dictMethod(_ o: JinjaObject, _ name: String, _ args: [JinjaValue], pos: SourcePosition) throws
+        -> JinjaValue
+    {
+        switch name {
+        case "items": return .array(o.pairs.map { .array([.string($0.0), $0.1]) })
+        case "keys": return .array(o.keys.map { .string($0) })
+        case "values": return .array(o.pairs.map { $0.1 })
+        case "get":
+            guard case .string(let key)? = args.first else { return args.count > 1 ? args[1] : .none }
+            return o[key] ?? (args.count > 1 ? args[1] : .none)
+        default:
+            throw ChatTemplateError.unsupported(construct: "method 'dict.\(name)()'", line: pos.line, column: pos.column)
+        }
+    }
+}
+
+/// Python's whitespace for str.strip()/split() with no argument.
+func isPythonWhitespace(_ c: Unicode.Scalar) -> Bool {
+    switch c.value {
+    case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+        return true
+    default:
+        return false
+    }
+}
+
+func pythonStrip(_ s: String, chars: String?, leading: Bool, trailing: Bool) -> String {
+    let set = chars.map { Set($0.unicodeScalars) }
+    let strip: (Unicode.Scalar) -> Bool = { c in set.map { $0.contains(c) } ?? isPythonWhitespace(c) }
+    var scalars = Array(s.unicodeScalars)[...]
+    if leading { while let f = scalars.first, strip(f) { scalars.removeFirst() } }
+    if trailing { while let l = scalars.last, strip(l) { scalars.removeLast() } }
+    return String(String.UnicodeScalarView(scalars))
+}
+
+func pythonSplit(_ s: String, separator: String?, maxSplit: Int) -> [String] {
+    let scalars = Array(s.unicodeScalars)
+    var parts: [String] = []
+    guard let separator, !separator.isEmpty else {
+        var current: [Unicode.Scalar] = []
+        var k = 0
+        while k < scalars.count {
+            if isPythonWhitespace(scalars[k]) {
+                if !current.isEmpty {
+                    parts.append(String(String.UnicodeScalarView(current)))
+                    current = []
+                    if maxSplit >= 0 && parts.count == maxSplit {
+                        while k < scalars.count, isPythonWhitespace(scalars[k]) { k += 1 }
+                        if k < scalars.count { parts.append(String(String.UnicodeScalarView(scalars[k...]))) }
+                        return parts
+                    }
+                }
+            } else {
+                current.append(scalars[k])
+            }
+            k += 1
+        }
+        if !current.isEmpty { parts.append(String(String.UnicodeScalarView(current))) }
+        return parts
+    }
+    let sep = Array(separator.unicodeScalars)
+    var start = 0, k = 0
+    while k + sep.count <= scalars.count {
+        if (maxSplit < 0 || parts.count < maxSplit), Array(scalars[k..<(k + sep.count)]) == sep {
+            parts.append(String(String.UnicodeScalarView(scalars[start..<k])))
+            k += sep.count
+            start = k
+        } else {
+            k += 1
+        }
+    }
+    parts.append(String(String.UnicodeScalarView(scalars[start...])))
+    return parts
+}
+
+func pythonReplace(_ s: String, _ old: String, _ new: String, count: Int) -> String {
+    if old.isEmpty { return s }
+    let maxSplit = count < 0 ? -1 : count
+    return pythonSplit(s, separator: old, maxSplit: maxSplit).joined(separator: new)
+}
+
+func scalarIndex(of needle: String, in s: String) -> Int? {
+    let hay = Array(s.unicodeScalars), n = Array(needle.unicodeScalars)
+    guard n.count <= hay.count else { return nil }
+    for k in 0...(hay.count - n.count) where Array(hay[k..<(k + n.count)]) == n { return k }
+    return nil
+}
+
+/// Python's str.title(): uppercase after a non-letter, lowercase after a letter.
+func pythonTitle(_ s: String) -> String {
+    var out = "", previousLetter = false
+    for ch in s {
+        let isLetter = ch.isLetter
+        out += isLetter ? (previousLetter ? ch.lowercased() : ch.uppercased()) : String(ch)
+        previousLetter = isLetter
+    }
+    return out
+}
+
+/// Python's str.capitalize(): first character upper, the rest lower.
+func pythonCapitalize(_ s: String) -> String {
+    guard let first = s.first else { return s }
+    return first.uppercased() + s.dropFirst().lowercased()
+}

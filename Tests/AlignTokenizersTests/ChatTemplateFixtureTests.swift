@@ -1,0 +1,84 @@
+// Parity with transformers' apply_chat_template(tokenize=False): every case in
+// Tests/Fixtures/chat-templates/cases.json (made by scripts/fixtures/make_chat_template_fixtures.py) must
+// render character for character, or raise the same raise_exception message.
+import Foundation
+import Testing
+import AlignTestSupport
+@testable import AlignTokenizers
+
+@Suite("Chat templates match transformers")
+struct ChatTemplateFixtureTests {
+    static func loadCases() throws -> ChatJSON {
+        let url = FixturePaths.fixture("chat-templates/cases.json")
+        return try ChatJSON.parse(String(contentsOf: url, encoding: .utf8))
+    }
+
+    static let fixedDate = TemplateDate(year: 2026, month: 3, day: 14, hour: 9, minute: 26, second: 53)
+
+    /// Renders one fixture case; returns nil when it matches, else a description of the difference.
+    static func check(_ c: ChatJSON, template: ChatTemplate) -> String? {
+        var template = template
+        template.fixedDate = fixedDate
+        if case .object(let pairs)? = c["special_tokens"] {
+            template.specialTokens = Dictionary(uniqueKeysWithValues: pairs.compactMap { k, v in v.stringValue.map { (k, $0) } })
+        }
+        guard case .array(let messages)? = c["messages"] else { return "case has no messages" }
+        var tools: [ChatJSON]?
+        if case .array(let t)? = c["tools"] { tools = t }
+        var extra: [String: ChatJSON] = [:]
+        if case .object(let pairs)? = c["extra"] { for (k, v) in pairs { extra[k] = v } }
+        let agp = c["add_generation_prompt"] == .bool(true)
+        let label = "\(c["family"]?.stringValue ?? "?")/\(c["name"]?.stringValue ?? "?")/agp=\(agp)"
+        do {
+            let out = try template.render(messages: messages, tools: tools, addGenerationPrompt: agp, extra: extra)
+            if let expected = c["expected"]?.stringValue {
+                return out == expected ? nil : "\(label): got\n\(out.debugDescription)\nexpected\n\(expected.debugDescription)"
+            }
+            return "\(label): rendered but transformers raised \(c["error"]?.stringValue ?? "?")"
+        } catch ChatTemplateError.raised(let message) where message == c["error"]?.stringValue {
+            return nil
+        } catch {
+            return "\(label): \(error)"
+        }
+    }
+
+    @Test("every family and message shape renders identically to transformers 5.23.0")
+    func allFamilies() throws {
+        let doc = try Self.loadCases()
+        guard case .array(let cases)? = doc["cases"] else { Issue.record("no cases"); return }
+        var compiled: [String: ChatTemplate] = [:]
+        var failures: [String] = []
+        var passedByFamily: [String: Int] = [:]
+        for c in cases {
+            guard let file = c["template"]?.stringValue, let family = c["family"]?.stringValue else {
+                failures.append("malformed case"); continue
+            }
+            if compiled[file] == nil {
+                let url = FixturePaths.fixture("chat-templates/templates/\(file)")
+                compiled[file] = try ChatTemplate(source: String(contentsOf: url, encoding: .utf8))
+            }
+            if let failure = Self.check(c, template: compiled[file]!) { failures.append(failure) } else {
+                passedByFamily[family, default: 0] += 1
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) of \(cases.count) cases differ:\n\(failures.prefix(5).joined(separator: "\n\n"))")
+        #expect(cases.count == 244)
+        #expect(passedByFamily.count == 16)
+        #expect(passedByFamily.values.reduce(0, +) == cases.count)
+    }
+
+    @Test("a named template list in tokenizer_config.json selects default or tool_use like transformers")
+    func namedTemplatesFromConfig() throws {
+        let config = try ChatTemplateConfig(contentsOf: FixturePaths.fixture("chat-templates/config-named/tokenizer_config.json"))
+        #expect(config.specialTokens == ["bos_token": "<s>", "eos_token": "<|im_end|>"])
+        #expect(Set(config.templates.keys) == ["default", "tool_use"])
+        let doc = try Self.loadCases()
+        guard case .array(let cases)? = doc["config_cases"] else { Issue.record("no config cases"); return }
+        #expect(cases.count == 2)
+        for c in cases {
+            let withTools = c["tools"] != nil && c["tools"] != .null
+            let template = try config.template(withTools: withTools)
+            #expect(Self.check(c, template: template) == nil)
+        }
+    }
+}
