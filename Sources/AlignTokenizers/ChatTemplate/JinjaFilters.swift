@@ -54,13 +54,13 @@ extension JinjaInterpreter {
         case "items":
             switch v {
             case .undefined: return .array([])
-            case .object(let o): return .array(o.pairs.map { .array([.string($0.0), $0.1]) })
+            case .object(let o): return .array(o.pairs.map { .tuple([.string($0.0), $0.1]) })
             default: throw runtime("items filter needs a mapping, got \(v.typeName)", pos)
             }
         case "dictsort":
             guard case .object(let o) = v else { throw runtime("dictsort needs a mapping", pos) }
             let sorted = o.pairs.sorted { $0.0.lowercased().unicodeScalars.lexicographicallyPrecedes($1.0.lowercased().unicodeScalars) }
-            return .array(sorted.map { .array([.string($0.0), $0.1]) })
+            return .array(sorted.map { .tuple([.string($0.0), $0.1]) })
         case "tojson": return .string(try toJSON(v, try jsonOptions(param), pos: pos))
         case "int": return toInt(v, default: param(0, "default") ?? .int(0))
         case "float": return toFloat(v, default: param(0, "default") ?? .double(0))
@@ -102,7 +102,7 @@ extension JinjaInterpreter {
         default: break
         }
         if o.indent != nil { o.itemSeparator = "," }
-        if case .array(let seps)? = param(2, "separators"), seps.count == 2 {
+        if let seps = param(2, "separators")?.sequenceItems, seps.count == 2 {
             o.itemSeparator = seps[0].outputString
             o.keySeparator = seps[1].outputString
         }
@@ -144,7 +144,7 @@ extension JinjaInterpreter {
         switch method?.outputString ?? "common" {
         case "ceil": rule = .up
         case "floor": rule = .down
-        default: rule = .toNearestOrAwayFromZero
+        default: rule = .toNearestOrEven  // Python's round() rounds half to even
         }
         let r = scaled.rounded(rule)
         return .double(digits >= 0 ? r / scale : r * scale)

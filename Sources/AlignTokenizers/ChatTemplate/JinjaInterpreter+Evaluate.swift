@@ -7,7 +7,8 @@ extension JinjaInterpreter {
         switch expr.kind {
         case .literal(let v): return v
         case .name(let n): return scope.lookup(n) ?? .undefined(n)
-        case .list(let items), .tuple(let items): return .array(try items.map { try evaluate($0, scope) })
+        case .list(let items): return .array(try items.map { try evaluate($0, scope) })
+        case .tuple(let items): return .tuple(try items.map { try evaluate($0, scope) })
         case .dict(let pairs):
             var o = JinjaObject()
             for (k, v) in pairs { o[try evaluate(k, scope).outputString] = try evaluate(v, scope) }
@@ -65,7 +66,7 @@ extension JinjaInterpreter {
     func item(_ value: JinjaValue, _ index: JinjaValue, pos: SourcePosition) throws -> JinjaValue {
         switch (value, index) {
         case (.undefined(let n), _): throw undefinedAccess(n, pos)
-        case (.array(let a), .int(let k)):
+        case (.array(let a), .int(let k)), (.tuple(let a), .int(let k)):
             let j = k < 0 ? a.count + k : k
             return a.indices.contains(j) ? a[j] : .undefined("[\(k)]")
         case (.string(let s), .int(let k)):
@@ -93,6 +94,7 @@ extension JinjaInterpreter {
         switch value {
         case .undefined(let n): throw undefinedAccess(n, pos)
         case .array(let items): return .array(pythonSlice(items, a, b, c))
+        case .tuple(let items): return .tuple(pythonSlice(items, a, b, c))
         case .string(let s): return .string(String(pythonSlice(Array(s), a, b, c)))
         default: throw runtime("'\(value.typeName)' object is not subscriptable", pos)
         }

@@ -26,6 +26,7 @@ extension JinjaInterpreter {
         switch (l, r) {
         case (.string(let a), .string(let b)): return .string(a + b)
         case (.array(let a), .array(let b)): return .array(a + b)
+        case (.tuple(let a), .tuple(let b)): return .tuple(a + b)
         case (.int(let a), .int(let b)):
             let (sum, overflow) = a.addingReportingOverflow(b)
             if overflow { throw runtime("integer overflow in +", pos) }
@@ -96,7 +97,7 @@ extension JinjaInterpreter {
                 throw runtime("'in <string>' requires string as left operand, not \(needle.typeName)", pos)
             }
             return n.isEmpty || s.contains(n)
-        case .array(let a): return a.contains { jinjaEquals($0, needle) }
+        case .array(let a), .tuple(let a): return a.contains { jinjaEquals($0, needle) }
         case .object(let o):
             guard case .string(let key) = needle else { return false }
             return o[key] != nil

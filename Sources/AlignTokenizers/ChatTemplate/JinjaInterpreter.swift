@@ -58,10 +58,15 @@ struct JinjaInterpreter {
         case .macro(let name, let params, let body):
             scope.vars[name] = .callable(makeMacro(name: name, params: params, body: body, scope: scope))
         case .callBlock(let call, let params, let body):
+            // jinja2 passes the call block's body to the macro as its `caller` keyword argument.
             let caller = makeMacro(name: "caller", params: params, body: body, scope: scope)
-            let inner = JinjaScope(parent: scope)
-            inner.vars["caller"] = .callable(caller)
-            out += try evaluate(call, inner).outputString
+            guard case .call(let callee, let args, let kwargs) = call.kind,
+                  case .callable(let macro) = try evaluate(callee, scope) else {
+                throw runtime("{% call %} needs a macro call", call.pos)
+            }
+            let argValues = try args.map { try evaluate($0, scope) }
+            let kwValues = try kwargs.map { ($0.0, try evaluate($0.1, scope)) } + [("caller", .callable(caller))]
+            out += try macro.call(argValues, kwValues).outputString
         case .filterBlock(let name, let args, let kwargs, let body, let pos):
             var captured = ""
             _ = try execute(body, scope: JinjaScope(parent: scope), out: &captured)
@@ -171,6 +176,7 @@ struct JinjaInterpreter {
                 }
             }
             s.vars["varargs"] = .array(Array(args.dropFirst(params.count)))
+            if let caller = kwargs.first(where: { $0.0 == "caller" }) { s.vars["caller"] = caller.1 }
             var out = ""
             _ = try execute(body, scope: s, out: &out)
             return .string(out)

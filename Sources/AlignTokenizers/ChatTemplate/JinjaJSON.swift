@@ -27,7 +27,7 @@ extension JinjaInterpreter {
         case .double(let d):
             out += d.isNaN ? "NaN" : d.isInfinite ? (d < 0 ? "-Infinity" : "Infinity") : pythonFloatRepr(d)
         case .string(let s): out += jsonQuoted(s)
-        case .array(let items):
+        case .array(let items), .tuple(let items):
             try writeContainer(items.map { (nil as String?, $0) }, open: "[", close: "]", o, level, &out, pos)
         case .object(let obj):
             var pairs = obj.pairs

@@ -37,7 +37,7 @@ extension JinjaInterpreter {
             let candidates: [String]
             switch args.first {
             case .string(let p)?: candidates = [p]
-            case .array(let a)?: candidates = a.compactMap { if case .string(let p) = $0 { return p } else { return nil } }
+            case .array(let a)?, .tuple(let a)?: candidates = a.compactMap { if case .string(let p) = $0 { return p } else { return nil } }
             default: throw runtime("\(name) first arg must be str or a tuple of str", pos)
             }
             let scalars = Array(s.unicodeScalars)
@@ -77,7 +77,7 @@ extension JinjaInterpreter {
         -> JinjaValue
     {
         switch name {
-        case "items": return .array(o.pairs.map { .array([.string($0.0), $0.1]) })
+        case "items": return .array(o.pairs.map { .tuple([.string($0.0), $0.1]) })
         case "keys": return .array(o.keys.map { .string($0) })
         case "values": return .array(o.pairs.map { $0.1 })
         case "get":

@@ -12,8 +12,10 @@ enum JinjaValue {
     case int(Int)
     case double(Double)
     case string(String)
-    /// Python lists and tuples.
+    /// Python lists.
     case array([JinjaValue])
+    /// Python tuples (literals like `(a, b)`, `dict.items()` pairs); they print as `(a, b)`.
+    case tuple([JinjaValue])
     case object(JinjaObject)
     /// `namespace(...)`: mutable through `{% set ns.attr = ... %}`, so a reference type.
     case namespace(JinjaNamespace)
@@ -71,6 +73,14 @@ extension JinjaValue {
         }
     }
 
+    /// The items of a list or tuple.
+    var sequenceItems: [JinjaValue]? {
+        switch self {
+        case .array(let a), .tuple(let a): return a
+        default: return nil
+        }
+    }
+
     var isUndefined: Bool {
         if case .undefined = self { return true }
         return false
@@ -84,7 +94,7 @@ extension JinjaValue {
         case .int(let i): return i != 0
         case .double(let d): return d != 0
         case .string(let s): return !s.isEmpty
-        case .array(let a): return !a.isEmpty
+        case .array(let a), .tuple(let a): return !a.isEmpty
         case .object(let o): return o.count > 0
         case .namespace, .callable: return true
         }
@@ -100,6 +110,7 @@ extension JinjaValue {
         case .double: return "float"
         case .string: return "str"
         case .array: return "list"
+        case .tuple: return "tuple"
         case .object: return "dict"
         case .namespace: return "Namespace"
         case .callable: return "function"
@@ -125,6 +136,7 @@ extension JinjaValue {
         case .double(let d): return pythonFloatRepr(d)
         case .string(let s): return pythonStringRepr(s)
         case .array(let a): return "[" + a.map(\.pythonRepr).joined(separator: ", ") + "]"
+        case .tuple(let a): return "(" + a.map(\.pythonRepr).joined(separator: ", ") + (a.count == 1 ? ",)" : ")")
         case .object(let o):
             return "{" + o.pairs.map { pythonStringRepr($0.0) + ": " + $0.1.pythonRepr }.joined(separator: ", ") + "}"
         case .namespace(let ns): return "<Namespace " + JinjaValue.object(ns.attributes).pythonRepr + ">"
@@ -136,7 +148,7 @@ extension JinjaValue {
     func iterated() -> [JinjaValue]? {
         switch self {
         case .undefined: return []
-        case .array(let a): return a
+        case .array(let a), .tuple(let a): return a
         case .object(let o): return o.keys.map { .string($0) }
         case .string(let s): return s.map { .string(String($0)) }
         case .namespace(let ns): return ns.attributes.keys.map { .string($0) }
@@ -160,7 +172,7 @@ func jinjaEquals(_ a: JinjaValue, _ b: JinjaValue) -> Bool {
     switch (a, b) {
     case (.undefined, .undefined), (.none, .none): return true
     case (.string(let x), .string(let y)): return x == y
-    case (.array(let x), .array(let y)):
+    case (.array(let x), .array(let y)), (.tuple(let x), .tuple(let y)):
         return x.count == y.count && zip(x, y).allSatisfy { jinjaEquals($0, $1) }
     case (.object(let x), .object(let y)):
         guard x.count == y.count else { return false }
