@@ -120,7 +120,7 @@ extension JinjaInterpreter {
             if case .callable(let f) = try attribute(base, method, pos: pos) {
                 return try f.call(argValues, kwValues)
             }
-            return try callMethod(base, method, argValues, kwValues, pos: pos)
+            return try callMethod(base, method, argValues, kwValues, pos: callee.pos)
         }
         let f = try evaluate(callee, scope)
         switch f {

@@ -138,10 +138,10 @@ extension JinjaParser {
         while true {
             switch current.kind {
             case .op("."):
-                let pos = advance().pos
+                var pos = advance().pos
                 switch current.kind {
                 case .name(let n):
-                    _ = advance()
+                    pos = advance().pos  // errors point at the attribute name
                     node = JinjaExpr(.attribute(node, n), pos)
                 case .integer(let k):
                     _ = advance()

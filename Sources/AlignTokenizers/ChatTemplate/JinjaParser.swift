@@ -54,7 +54,7 @@ struct JinjaParser {
                 guard case .name(let keyword) = current.kind else {
                     throw syntax("expected a statement name after '{%'", at: current.pos)
                 }
-                let keywordPos = current.pos
+                let keywordPos = token.pos  // errors point at the tag's '{%'
                 if until.contains(keyword) {
                     _ = advance()
                     return (nodes, (keyword, keywordPos))
