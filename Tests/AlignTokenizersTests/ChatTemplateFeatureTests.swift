@@ -24,8 +24,9 @@ struct ChatTemplateFeatureTests {
         } catch let error as ChatTemplateError {
             switch error {
             case .syntax where c["syntax_error"] != nil: return nil
-            case .raised(let message) where c["error"]?.stringValue == message: return nil
-            case .runtime where c["error"] != nil && c["error"]?.stringValue?.contains("raise") != true: return nil
+            case .raised(let message) where c["error_type"] == "TemplateError" && c["error"]?.stringValue == message:
+                return nil
+            case .runtime where c["error_type"] != nil && c["error_type"] != "TemplateError": return nil
             default: return "\(name): threw \(error); jinja2 gave \(c["expected"] ?? c["error"] ?? c["syntax_error"] ?? .null)"
             }
         } catch {

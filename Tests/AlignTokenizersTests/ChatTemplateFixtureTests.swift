@@ -35,8 +35,12 @@ struct ChatTemplateFixtureTests {
                 return out == expected ? nil : "\(label): got\n\(out.debugDescription)\nexpected\n\(expected.debugDescription)"
             }
             return "\(label): rendered but transformers raised \(c["error"]?.stringValue ?? "?")"
-        } catch ChatTemplateError.raised(let message) where message == c["error"]?.stringValue {
+        } catch ChatTemplateError.raised(let message)
+            where c["error_type"] == "TemplateError" && message == c["error"]?.stringValue
+        {
             return nil
+        } catch ChatTemplateError.runtime where c["error_type"] != nil && c["error_type"] != "TemplateError" {
+            return nil  // jinja2 failed too (undefined value, type error); messages are Python's, not compared
         } catch {
             return "\(label): \(error)"
         }
@@ -62,8 +66,8 @@ struct ChatTemplateFixtureTests {
             }
         }
         #expect(failures.isEmpty, "\(failures.count) of \(cases.count) cases differ:\n\(failures.prefix(5).joined(separator: "\n\n"))")
-        #expect(cases.count == 244)
-        #expect(passedByFamily.count == 16)
+        #expect(cases.count == 412)
+        #expect(passedByFamily.count == 26)
         #expect(passedByFamily.values.reduce(0, +) == cases.count)
     }
 
