@@ -70,7 +70,7 @@ extension JinjaInterpreter {
             let j = k < 0 ? a.count + k : k
             return a.indices.contains(j) ? a[j] : .undefined("[\(k)]")
         case (.string(let s), .int(let k)):
-            let chars = Array(s)
+            let chars = Array(s.unicodeScalars)  // Python indexes code points
             let j = k < 0 ? chars.count + k : k
             return chars.indices.contains(j) ? .string(String(chars[j])) : .undefined("[\(k)]")
         case (.object(let o), .string(let key)): return o[key] ?? .undefined(key)
@@ -95,7 +95,7 @@ extension JinjaInterpreter {
         case .undefined(let n): throw undefinedAccess(n, pos)
         case .array(let items): return .array(pythonSlice(items, a, b, c))
         case .tuple(let items): return .tuple(pythonSlice(items, a, b, c))
-        case .string(let s): return .string(String(pythonSlice(Array(s), a, b, c)))
+        case .string(let s): return .string(String(String.UnicodeScalarView(pythonSlice(Array(s.unicodeScalars), a, b, c))))
         default: throw runtime("'\(value.typeName)' object is not subscriptable", pos)
         }
     }
@@ -103,7 +103,10 @@ extension JinjaInterpreter {
     private func unary(_ op: String, _ v: JinjaValue, pos: SourcePosition) throws -> JinjaValue {
         switch (op, v) {
         case ("not", _): return .bool(!v.truthy)
-        case ("-", .int(let i)): return .int(-i)
+        case ("-", .int(let i)):
+            let (negated, overflow) = Int(0).subtractingReportingOverflow(i)
+            if overflow { throw runtime("integer overflow in unary -", pos) }
+            return .int(negated)
         case ("-", .double(let d)): return .double(-d)
         case ("+", .int), ("+", .double): return v
         default: throw runtime("bad operand type for unary \(op): '\(v.typeName)'", pos)

@@ -1,6 +1,7 @@
 // Binary operators with Python's typing rules: `+` on numbers, strings and lists (other mixes are a
 // TypeError, as in jinja2), `/` always floating, `//` and `%` flooring like Python, `~` string concatenation,
 // deep `==`, ordering on numbers or strings (by code point), and `in` for substrings, list items, dict keys.
+import Foundation
 
 extension JinjaInterpreter {
     func binary(_ op: String, _ l: JinjaValue, _ r: JinjaValue, pos: SourcePosition) throws -> JinjaValue {
@@ -53,23 +54,51 @@ extension JinjaInterpreter {
             }
         }
         guard l.isNumeric, r.isNumeric, let a = l.number, let b = r.number else { throw typeError(op, l, r, pos) }
+        if l.isIntegral, r.isIntegral, let x = l.intValue, let y = r.intValue, op != "/" {
+            return try integerArithmetic(op, x, y, pos: pos)
+        }
         switch op {
-        case "-": return numeric(a - b, l, r)
-        case "*": return numeric(a * b, l, r)
-        case "**": return numeric(pow(a, b), l, r)
+        case "-": return .double(a - b)
+        case "*": return .double(a * b)
+        case "**": return .double(Foundation.pow(a, b))
         case "/":
             guard b != 0 else { throw runtime("division by zero", pos) }
             return .double(a / b)
-        case "//":
-            guard b != 0 else { throw runtime("integer division or modulo by zero", pos) }
-            return numeric((a / b).rounded(.down), l, r)
-        case "%":
-            guard b != 0 else { throw runtime("integer division or modulo by zero", pos) }
-            if case .int(let x) = l, case .int(let y) = r { return .int(((x % y) + y) % y) }
-            return .double(a - b * (a / b).rounded(.down))
+        case "//", "%":
+            guard b != 0 else { throw runtime("float floor division or modulo by zero", pos) }
+            let floored = (a / b).rounded(.down)
+            return .double(op == "//" ? floored : a - b * floored)
         default:
             throw ChatTemplateError.unsupported(construct: "operator '\(op)'", line: pos.line, column: pos.column)
         }
+    }
+
+    /// Python int arithmetic: exact, flooring `//` and `%`, `**` with a negative exponent gives a float.
+    private func integerArithmetic(_ op: String, _ x: Int, _ y: Int, pos: SourcePosition) throws -> JinjaValue {
+        let result: (Int, Bool)
+        switch op {
+        case "-": result = x.subtractingReportingOverflow(y)
+        case "*": result = x.multipliedReportingOverflow(by: y)
+        case "**":
+            if y < 0 { return .double(Foundation.pow(Double(x), Double(y))) }
+            var acc = 1, base = x, e = y, overflow = false
+            while e > 0 && !overflow {
+                if e & 1 == 1 { (acc, overflow) = acc.multipliedReportingOverflow(by: base) }
+                e >>= 1
+                if e > 0 && !overflow { (base, overflow) = base.multipliedReportingOverflow(by: base) }
+            }
+            result = (acc, overflow)
+        case "//", "%":
+            guard y != 0 else { throw runtime("integer division or modulo by zero", pos) }
+            let (q, overflow) = x.dividedReportingOverflow(by: y)
+            let r = x.remainderReportingOverflow(dividingBy: y).partialValue
+            let adjust = r != 0 && (r < 0) != (y < 0)
+            result = op == "//" ? (adjust ? q - 1 : q, overflow) : (adjust ? r + y : r, false)
+        default:
+            throw ChatTemplateError.unsupported(construct: "operator '\(op)'", line: pos.line, column: pos.column)
+        }
+        if result.1 { throw runtime("integer overflow in \(op)", pos) }
+        return .int(result.0)
     }
 
     private func compare(_ op: String, _ l: JinjaValue, _ r: JinjaValue, pos: SourcePosition) throws -> Bool {
@@ -118,24 +147,19 @@ extension JinjaValue {
         }
     }
 
+    /// The integer value of an int or bool.
+    var intValue: Int? {
+        switch self {
+        case .int(let i): return i
+        case .bool(let b): return b ? 1 : 0
+        default: return nil
+        }
+    }
+
     var isIntegral: Bool {
         switch self {
         case .int, .bool: return true
         default: return false
         }
     }
-}
-
-/// Real power without Foundation.
-private func pow(_ a: Double, _ b: Double) -> Double {
-    if b == b.rounded(), abs(b) < 1_048_576 {
-        var result = 1.0, base = a, e = Int(abs(b))
-        while e > 0 {
-            if e & 1 == 1 { result *= base }
-            base *= base
-            e >>= 1
-        }
-        return b < 0 ? 1 / result : result
-    }
-    return Double.nan
 }

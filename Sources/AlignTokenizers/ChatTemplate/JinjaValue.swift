@@ -150,7 +150,7 @@ extension JinjaValue {
         case .undefined: return []
         case .array(let a), .tuple(let a): return a
         case .object(let o): return o.keys.map { .string($0) }
-        case .string(let s): return s.map { .string(String($0)) }
+        case .string(let s): return s.unicodeScalars.map { .string(String($0)) }  // code points, as Python
         case .namespace(let ns): return ns.attributes.keys.map { .string($0) }
         default: return nil
         }
