@@ -49,7 +49,7 @@ indirect enum JinjaNode {
                  otherwise: [JinjaNode], pos: SourcePosition)
     case set(JinjaSetTarget, JinjaExpr, pos: SourcePosition)
     case setBlock(JinjaSetTarget, body: [JinjaNode], pos: SourcePosition)
-    case macro(name: String, params: [JinjaParameter], body: [JinjaNode])
+    case macro(name: String, params: [JinjaParameter], body: [JinjaNode], pos: SourcePosition)
     case callBlock(call: JinjaExpr, params: [JinjaParameter], body: [JinjaNode])
     case filterBlock(name: String, args: [JinjaExpr], kwargs: [(String, JinjaExpr)], body: [JinjaNode],
                      pos: SourcePosition)

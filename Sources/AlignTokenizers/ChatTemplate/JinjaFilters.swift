@@ -38,7 +38,7 @@ extension JinjaInterpreter {
             return .array(try items().reversed())
         case "join":
             var list = try items()
-            if let attr = param(1, "attribute") { list = try list.map { try attribute($0, attr.outputString, pos: pos) } }
+            if let attr = param(1, "attribute") { list = try list.map { try attributePath($0, attr.outputString, pos: pos) } }
             return .string(list.map(\.outputString).joined(separator: param(0, "d")?.outputString ?? ""))
         case "default", "d":
             let fallback = param(0, "default_value") ?? .string("")
@@ -94,6 +94,16 @@ extension JinjaInterpreter {
         }
     }
 
+    /// jinja2's `make_attrgetter`: "a.b.0" walks keys and list positions, item lookup first.
+    func attributePath(_ value: JinjaValue, _ path: String, pos: SourcePosition) throws -> JinjaValue {
+        var current = value
+        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
+            let key: JinjaValue = Int(part).map { .int($0) } ?? .string(String(part))
+            current = try item(current, key, pos: pos)
+        }
+        return current
+    }
+
     private func jsonOptions(_ param: (Int, String) -> JinjaValue?) throws -> JinjaJSONOptions {
         var o = JinjaJSONOptions()
         switch param(1, "indent") {
@@ -107,6 +117,7 @@ extension JinjaInterpreter {
             o.keySeparator = seps[1].outputString
         }
         o.sortKeys = param(3, "sort_keys")?.truthy ?? false
+        o.ensureASCII = param(0, "ensure_ascii")?.truthy ?? false
         return o
     }
 
@@ -163,7 +174,7 @@ extension JinjaInterpreter {
         }
         let testName = rest.popFirst()?.outputString
         return try list.filter { item in
-            let subject = try attr.map { try attribute(item, $0, pos: pos) } ?? item
+            let subject = try attr.map { try attributePath(item, $0, pos: pos) } ?? item
             let passed = try testName.map { try applyTest($0, subject, Array(rest), scope: nil, pos: pos) } ?? subject.truthy
             return passed == keep
         }
@@ -175,7 +186,7 @@ extension JinjaInterpreter {
         if let attr = kwargs.first(where: { $0.0 == "attribute" })?.1.outputString {
             let fallback = kwargs.first(where: { $0.0 == "default" })?.1
             return try list.map { item in
-                let v = try attribute(item, attr, pos: pos)
+                let v = try attributePath(item, attr, pos: pos)
                 return v.isUndefined ? (fallback ?? v) : v
             }
         }
@@ -186,7 +197,7 @@ extension JinjaInterpreter {
     private func sortFilter(_ list: [JinjaValue], _ reverse: Bool, _ attribute: JinjaValue?, pos: SourcePosition)
         throws -> [JinjaValue]
     {
-        let keys = try list.map { item in foldCase(try attribute.map { try self.attribute(item, $0.outputString, pos: pos) } ?? item) }
+        let keys = try list.map { item in foldCase(try attribute.map { try attributePath(item, $0.outputString, pos: pos) } ?? item) }
         var order = Array(list.indices)
         var failure: ChatTemplateError?
         order.sort { a, b in

@@ -146,11 +146,21 @@ func pythonSlice<T>(_ items: [T], _ start: Int?, _ stop: Int?, _ step: Int) -> [
     if step > 0 {
         var k = clamp(start, 0, low: 0, high: n)
         let end = clamp(stop, n, low: 0, high: n)
-        while k < end { out.append(items[k]); k += step }
+        while k < end {
+            out.append(items[k])
+            let (next, overflow) = k.addingReportingOverflow(step)
+            if overflow { break }
+            k = next
+        }
     } else {
         var k = clamp(start, n - 1, low: -1, high: n - 1)
         let end = clamp(stop, -1, low: -1, high: n - 1)
-        while k > end { out.append(items[k]); k += step }
+        while k > end {
+            out.append(items[k])
+            let (next, overflow) = k.addingReportingOverflow(step)
+            if overflow { break }
+            k = next
+        }
     }
     return out
 }

@@ -4,6 +4,11 @@
 // `revindex`, `revindex0`, `first`, `last`, `length`, `previtem`, `nextitem`, `cycle`) are computed over the
 // items left after the loop's `if` filter, as jinja2 does. Mirrors jinja2 3.1 `runtime.py`/`compiler.py`.
 
+/// Mutable render-wide counters.
+final class RenderState {
+    var depth = 0
+}
+
 /// A chain of variable scopes.
 final class JinjaScope {
     var vars: [String: JinjaValue] = [:]
@@ -26,6 +31,10 @@ struct JinjaInterpreter {
 
     /// The clock behind `strftime_now`.
     let now: TemplateDate
+    /// Macro call depth, shared by the closures macros capture.
+    let state = RenderState()
+    /// Bound on macro recursion, so a self-calling macro is an error rather than a stack overflow.
+    static let maxMacroDepth = 48
 
     func execute(_ nodes: [JinjaNode], scope: JinjaScope, out: inout String) throws -> Flow {
         for node in nodes {
@@ -55,11 +64,11 @@ struct JinjaInterpreter {
             var captured = ""
             _ = try execute(body, scope: JinjaScope(parent: scope), out: &captured)
             try assign(target, .string(captured), scope: scope, pos: pos)
-        case .macro(let name, let params, let body):
-            scope.vars[name] = .callable(makeMacro(name: name, params: params, body: body, scope: scope))
+        case .macro(let name, let params, let body, let pos):
+            scope.vars[name] = .callable(makeMacro(name: name, params: params, body: body, scope: scope, pos: pos))
         case .callBlock(let call, let params, let body):
             // jinja2 passes the call block's body to the macro as its `caller` keyword argument.
-            let caller = makeMacro(name: "caller", params: params, body: body, scope: scope)
+            let caller = makeMacro(name: "caller", params: params, body: body, scope: scope, pos: call.pos)
             guard case .call(let callee, let args, let kwargs) = call.kind,
                   case .callable(let macro) = try evaluate(callee, scope) else {
                 throw runtime("{% call %} needs a macro call", call.pos)
@@ -159,10 +168,15 @@ struct JinjaInterpreter {
     }
 
     /// A `{% macro %}` as a callable: parameters bind positionally, then by keyword, then defaults.
-    private func makeMacro(name: String, params: [JinjaParameter], body: [JinjaNode], scope: JinjaScope)
-        -> JinjaCallable
+    private func makeMacro(name: String, params: [JinjaParameter], body: [JinjaNode], scope: JinjaScope,
+                           pos: SourcePosition) -> JinjaCallable
     {
         JinjaCallable(name: name) { args, kwargs in
+            state.depth += 1
+            defer { state.depth -= 1 }
+            guard state.depth <= Self.maxMacroDepth else {
+                throw runtime("macro '\(name)' recursed deeper than \(Self.maxMacroDepth) calls", pos)
+            }
             let s = JinjaScope(parent: scope)
             for (k, param) in params.enumerated() {
                 if k < args.count {

@@ -8,6 +8,8 @@ struct JinjaJSONOptions {
     var itemSeparator = ", "
     var keySeparator = ": "
     var sortKeys = false
+    /// Python's ensure_ascii: non-ASCII as \uXXXX (UTF-16 surrogate pairs above U+FFFF).
+    var ensureASCII = false
 }
 
 extension JinjaInterpreter {
@@ -26,7 +28,7 @@ extension JinjaInterpreter {
         case .int(let i): out += String(i)
         case .double(let d):
             out += d.isNaN ? "NaN" : d.isInfinite ? (d < 0 ? "-Infinity" : "Infinity") : pythonFloatRepr(d)
-        case .string(let s): out += jsonQuoted(s)
+        case .string(let s): out += jsonQuoted(s, ensureASCII: o.ensureASCII)
         case .array(let items), .tuple(let items):
             try writeContainer(items.map { (nil as String?, $0) }, open: "[", close: "]", o, level, &out, pos)
         case .object(let obj):
@@ -47,7 +49,7 @@ extension JinjaInterpreter {
         for (k, (key, item)) in items.enumerated() {
             if k > 0 { out += o.itemSeparator }
             if let newline { out += newline }
-            if let key { out += jsonQuoted(key) + o.keySeparator }
+            if let key { out += jsonQuoted(key, ensureASCII: o.ensureASCII) + o.keySeparator }
             try writeJSON(item, o, level: level + 1, into: &out, pos: pos)
         }
         if let indent = o.indent { out += "\n" + String(repeating: indent, count: level) }
@@ -56,7 +58,11 @@ extension JinjaInterpreter {
 }
 
 /// A JSON string literal as Python's json.dumps(ensure_ascii=False) writes it.
-func jsonQuoted(_ s: String) -> String {
+func jsonQuoted(_ s: String, ensureASCII: Bool = false) -> String {
+    func escape(_ unit: UInt32) -> String {
+        let hex = String(unit, radix: 16)
+        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    }
     var out = "\""
     for c in s.unicodeScalars {
         switch c {
@@ -68,9 +74,13 @@ func jsonQuoted(_ s: String) -> String {
         case "\u{08}": out += "\\b"
         case "\u{0C}": out += "\\f"
         default:
-            if c.value < 0x20 {
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            if c.value < 0x20 || (ensureASCII && c.value > 0x7E) {
+                if c.value > 0xFFFF {
+                    let v = c.value - 0x10000
+                    out += escape(0xD800 + (v >> 10)) + escape(0xDC00 + (v & 0x3FF))
+                } else {
+                    out += escape(c.value)
+                }
             } else {
                 out.unicodeScalars.append(c)
             }

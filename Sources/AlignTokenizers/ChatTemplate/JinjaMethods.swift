@@ -8,7 +8,9 @@ extension JinjaInterpreter {
                     pos: SourcePosition) throws -> JinjaValue
     {
         switch base {
-        case .string(let s): return try stringMethod(s, name, args, pos: pos)
+        case .string(let s):
+            if name == "format" { return .string(try pythonFormat(s, args, kwargs, pos: pos)) }
+            return try stringMethod(s, name, args, pos: pos)
         case .object(let o): return try dictMethod(o, name, args, pos: pos)
         case .undefined(let n): throw runtime("'\(n)' is undefined", pos)
         default: break
@@ -65,11 +67,60 @@ extension JinjaInterpreter {
         case "count":
             guard let needle = stringArg(args, 0) else { throw runtime("count() takes a string", pos) }
             return .int(pythonSplit(s, separator: needle, maxSplit: -1).count - 1)
+        case "isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper":
+            return .bool(stringPredicate(name, s))
         case "join":
             guard let items = args.first?.iterated() else { throw runtime("join() takes an iterable", pos) }
             return .string(items.map(\.outputString).joined(separator: s))
         default:
             throw ChatTemplateError.unsupported(construct: "method 'str.\(name)()'", line: pos.line, column: pos.column)
+        }
+    }
+
+    /// Python's str.format for plain fields: `{}`, `{0}`, `{name}`, `{{`, `}}` (format specs are unsupported).
+    private func pythonFormat(_ s: String, _ args: [JinjaValue], _ kwargs: [(String, JinjaValue)],
+                              pos: SourcePosition) throws -> String
+    {
+        var out = "", field: String?, auto = 0
+        var chars = Array(s)[...]
+        while let c = chars.popFirst() {
+            if var f = field {
+                guard c == "}" else { f.append(c); field = f; continue }
+                field = nil
+                if f.contains(":") || f.contains("!") {
+                    throw ChatTemplateError.unsupported(construct: "format spec '{\(f)}'", line: pos.line, column: pos.column)
+                }
+                let value: JinjaValue?
+                if f.isEmpty { value = auto < args.count ? args[auto] : nil; auto += 1 } else if let k = Int(f) {
+                    value = k < args.count ? args[k] : nil
+                } else {
+                    value = kwargs.first(where: { $0.0 == f })?.1
+                }
+                guard let value else { throw runtime("format field '{\(f)}' has no argument", pos) }
+                out += value.outputString
+            } else if c == "{", chars.first == "{" {
+                chars.removeFirst(); out.append("{")
+            } else if c == "}", chars.first == "}" {
+                chars.removeFirst(); out.append("}")
+            } else if c == "{" {
+                field = ""
+            } else {
+                out.append(c)
+            }
+        }
+        if field != nil { throw runtime("single '{' encountered in format string", pos) }
+        return out
+    }
+
+    private func stringPredicate(_ name: String, _ s: String) -> Bool {
+        guard !s.isEmpty else { return false }
+        switch name {
+        case "isdigit": return s.unicodeScalars.allSatisfy { $0.properties.numericType == .decimal || $0.properties.numericType == .digit }
+        case "isalpha": return s.unicodeScalars.allSatisfy { $0.properties.isAlphabetic }
+        case "isalnum": return s.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+        case "isspace": return s.unicodeScalars.allSatisfy(isPythonWhitespace)
+        case "islower": return s == s.lowercased() && s != s.uppercased()
+        default: return s == s.uppercased() && s != s.lowercased()
         }
     }
 

@@ -18,6 +18,11 @@ extension JinjaParser {
     }
 
     mutating func parseExpression(allowConditional: Bool = true) throws -> JinjaExpr {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= JinjaParser.maxDepth else {
+            throw syntax("expression nested deeper than \(JinjaParser.maxDepth)", at: current.pos)
+        }
         let body = try parseOr()
         guard allowConditional, current.kind == .name("if") else { return body }
         _ = advance()
@@ -51,6 +56,9 @@ extension JinjaParser {
     private mutating func parseNot() throws -> JinjaExpr {
         if current.kind == .name("not") {
             let pos = advance().pos
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= JinjaParser.maxDepth else { throw syntax("'not' nested deeper than \(JinjaParser.maxDepth)", at: pos) }
             return JinjaExpr(.unary("not", try parseNot()), pos)
         }
         return try parseCompare()
@@ -106,6 +114,11 @@ extension JinjaParser {
         if current.kind == .op("-") || current.kind == .op("+") {
             let token = advance()
             let op = token.kind == .op("-") ? "-" : "+"
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= JinjaParser.maxDepth else {
+                throw syntax("unary '\(op)' nested deeper than \(JinjaParser.maxDepth)", at: token.pos)
+            }
             node = JinjaExpr(.unary(op, try parseUnary(withFilter: false)), token.pos)
         } else {
             node = try parsePrimary()

@@ -3,6 +3,9 @@
 extension JinjaParser {
     mutating func parseStatement(_ keyword: String, at pos: SourcePosition) throws -> JinjaNode? {
         _ = advance()
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= JinjaParser.maxDepth else { throw syntax("blocks nested deeper than \(JinjaParser.maxDepth)", at: pos) }
         switch keyword {
         case "if": return try parseIf(at: pos)
         case "for": return try parseFor(at: pos)
@@ -143,7 +146,7 @@ extension JinjaParser {
         try expectEnd(.blockEnd, "'%}'")
         let (body, _) = try parseBlockBody("macro", at: pos, ends: ["endmacro"])
         try expectEnd(.blockEnd, "'%}'")
-        return .macro(name: name, params: params, body: body)
+        return .macro(name: name, params: params, body: body, pos: pos)
     }
 
     private mutating func parseCall(at pos: SourcePosition) throws -> JinjaNode {

@@ -8,6 +8,9 @@
 struct JinjaParser {
     var tokens: [JinjaToken]
     var p = 0
+    /// Current nesting of blocks and expressions; bounded so a hostile template cannot exhaust the stack.
+    var depth = 0
+    static let maxDepth = 64
 
     init(tokens: [JinjaToken]) { self.tokens = tokens }
 
