@@ -2,95 +2,125 @@
 // names and defaults, e.g. `default(value, default_value='', boolean=False)`, `unique` and `sort` ignoring
 // case by default) and transformers' `tojson`. An unknown filter is `ChatTemplateError.unsupported`.
 
+/// One filter application: the input value and the arguments, looked up by position or keyword.
+struct FilterCall {
+    let name: String
+    let value: JinjaValue
+    let args: [JinjaValue]
+    let kwargs: [(String, JinjaValue)]
+    let pos: SourcePosition
+
+    /// The argument at position `k` (after the input) or named `key`.
+    func param(_ k: Int, _ key: String) -> JinjaValue? {
+        kwargs.first(where: { $0.0 == key })?.1 ?? (k < args.count ? args[k] : nil)
+    }
+}
+
 extension JinjaInterpreter {
     func applyFilter(_ name: String, to v: JinjaValue, args: [JinjaValue], kwargs: [(String, JinjaValue)],
                      pos: SourcePosition) throws -> JinjaValue
     {
-        func param(_ k: Int, _ key: String) -> JinjaValue? {
-            kwargs.first(where: { $0.0 == key })?.1 ?? (k < args.count ? args[k] : nil)
-        }
-        func items() throws -> [JinjaValue] {
-            guard let list = v.iterated() else { throw runtime("'\(v.typeName)' object is not iterable", pos) }
-            return list
-        }
-        switch name {
+        let call = FilterCall(name: name, value: v, args: args, kwargs: kwargs, pos: pos)
+        if let result = try textFilter(call) ?? sequenceFilter(call) ?? valueFilter(call) { return result }
+        throw ChatTemplateError.unsupported(construct: "filter '\(name)'", line: pos.line, column: pos.column)
+    }
+
+    private func items(_ c: FilterCall) throws -> [JinjaValue] {
+        guard let list = c.value.iterated() else { throw runtime("'\(c.value.typeName)' object is not iterable", c.pos) }
+        return list
+    }
+
+    /// Filters that read their input as text.
+    private func textFilter(_ c: FilterCall) throws -> JinjaValue? {
+        let text = c.value.outputString
+        switch c.name {
         case "trim":
-            let chars: String? = { if case .string(let c)? = param(0, "chars") { return c } else { return nil } }()
-            return .string(pythonStrip(v.outputString, chars: chars, leading: true, trailing: true))
-        case "upper": return .string(v.outputString.uppercased())
-        case "lower": return .string(v.outputString.lowercased())
-        case "capitalize": return .string(pythonCapitalize(v.outputString))
-        case "title": return .string(pythonTitle(v.outputString))
-        case "string": return .string(v.outputString)
-        case "safe": return v
-        case "e", "escape": return .string(htmlEscape(v.outputString))
-        case "length", "count":
-            switch v {
-            case .string(let s): return .int(s.unicodeScalars.count)
-            case .object(let o): return .int(o.count)
-            default: return .int(try items().count)
-            }
-        case "first": return try items().first ?? .undefined("first")
-        case "last": return try items().last ?? .undefined("last")
-        case "list": return .array(try items())
-        case "reverse":
-            if case .string(let s) = v { return .string(String(s.unicodeScalars.reversed().map(Character.init))) }
-            return .array(try items().reversed())
-        case "join":
-            var list = try items()
-            if let attr = param(1, "attribute") { list = try list.map { try attributePath($0, attr.outputString, pos: pos) } }
-            return .string(list.map(\.outputString).joined(separator: param(0, "d")?.outputString ?? ""))
-        case "default", "d":
-            let fallback = param(0, "default_value") ?? .string("")
-            let boolean = param(1, "boolean")?.truthy ?? false
-            return (v.isUndefined || (boolean && !v.truthy)) ? fallback : v
+            let chars: String? = { if case .string(let s)? = c.param(0, "chars") { return s } else { return nil } }()
+            return .string(pythonStrip(text, chars: chars, leading: true, trailing: true))
+        case "upper": return .string(text.uppercased())
+        case "lower": return .string(text.lowercased())
+        case "capitalize": return .string(pythonCapitalize(text))
+        case "title": return .string(pythonTitle(text))
+        case "string": return .string(text)
+        case "e", "escape": return .string(htmlEscape(text))
         case "replace":
-            guard case .string(let old)? = param(0, "old"), case .string(let new)? = param(1, "new") else {
-                throw runtime("replace filter needs two strings", pos)
+            guard case .string(let old)? = c.param(0, "old"), case .string(let new)? = c.param(1, "new") else {
+                throw runtime("replace filter needs two strings", c.pos)
             }
             var count = -1
-            if case .int(let c)? = param(2, "count") { count = c }
-            return .string(pythonReplace(v.outputString, old, new, count: count))
-        case "items":
-            switch v {
-            case .undefined: return .array([])
-            case .object(let o): return .array(o.pairs.map { .tuple([.string($0.0), $0.1]) })
-            default: throw runtime("items filter needs a mapping, got \(v.typeName)", pos)
+            if case .int(let n)? = c.param(2, "count") { count = n }
+            return .string(pythonReplace(text, old, new, count: count))
+        case "indent":
+            return .string(indentFilter(text, c.param(0, "width"), c.param(1, "first")?.truthy ?? false,
+                                        c.param(2, "blank")?.truthy ?? false))
+        default: return nil
+        }
+    }
+
+    /// Filters over lists, dicts and strings as sequences.
+    private func sequenceFilter(_ c: FilterCall) throws -> JinjaValue? {
+        switch c.name {
+        case "length", "count":
+            switch c.value {
+            case .string(let s): return .int(s.unicodeScalars.count)
+            case .object(let o): return .int(o.count)
+            default: return .int(try items(c).count)
             }
-        case "dictsort":
-            guard case .object(let o) = v else { throw runtime("dictsort needs a mapping", pos) }
-            let sorted = o.pairs.sorted { $0.0.lowercased().unicodeScalars.lexicographicallyPrecedes($1.0.lowercased().unicodeScalars) }
-            return .array(sorted.map { .tuple([.string($0.0), $0.1]) })
-        case "tojson": return .string(try toJSON(v, try jsonOptions(param), pos: pos))
-        case "int": return toInt(v, default: param(0, "default") ?? .int(0))
-        case "float": return toFloat(v, default: param(0, "default") ?? .double(0))
-        case "abs":
-            switch v {
-            case .int(let i): return .int(abs(i))
-            case .double(let d): return .double(abs(d))
-            default: throw runtime("bad operand type for abs(): '\(v.typeName)'", pos)
+        case "first": return try items(c).first ?? .undefined("first")
+        case "last": return try items(c).last ?? .undefined("last")
+        case "list": return .array(try items(c))
+        case "reverse":
+            if case .string(let s) = c.value { return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed()))) }
+            return .array(try items(c).reversed())
+        case "join":
+            var list = try items(c)
+            if let attr = c.param(1, "attribute") { list = try list.map { try attributePath($0, attr.outputString, pos: c.pos) } }
+            return .string(list.map(\.outputString).joined(separator: c.param(0, "d")?.outputString ?? ""))
+        case "items", "dictsort":
+            if case .undefined = c.value, c.name == "items" { return .array([]) }
+            guard case .object(let o) = c.value else { throw runtime("\(c.name) needs a mapping, got \(c.value.typeName)", c.pos) }
+            var pairs = o.pairs
+            if c.name == "dictsort" {
+                pairs.sort { $0.0.lowercased().unicodeScalars.lexicographicallyPrecedes($1.0.lowercased().unicodeScalars) }
             }
-        case "round": return try roundFilter(v, param(0, "precision"), param(1, "method"), pos: pos)
+            return .array(pairs.map { .tuple([.string($0.0), $0.1]) })
         case "selectattr", "rejectattr", "select", "reject":
-            return .array(try selectFilter(name, try items(), args, pos: pos))
-        case "map": return .array(try mapFilter(try items(), args, kwargs, pos: pos))
+            return .array(try selectFilter(c.name, try items(c), c.args, pos: c.pos))
+        case "map": return .array(try mapFilter(try items(c), c.args, c.kwargs, pos: c.pos))
         case "unique":
             var seen: [JinjaValue] = []
-            for item in try items() where !seen.contains(where: { jinjaEquals(foldCase($0), foldCase(item)) }) {
+            for item in try items(c) where !seen.contains(where: { jinjaEquals(foldCase($0), foldCase(item)) }) {
                 seen.append(item)
             }
             return .array(seen)
-        case "sort": return .array(try sortFilter(try items(), param(0, "reverse")?.truthy ?? false,
-                                                 param(2, "attribute"), pos: pos))
-        case "sum":
-            return try items().reduce(JinjaValue.int(0)) { try binary("+", $0, $1, pos: pos) }
-        case "min", "max":
-            let sorted = try sortFilter(try items(), name == "max", nil, pos: pos)
-            return sorted.first ?? .undefined(name)
-        case "indent": return .string(indentFilter(v.outputString, param(0, "width"), param(1, "first")?.truthy ?? false,
-                                                   param(2, "blank")?.truthy ?? false))
-        default:
-            throw ChatTemplateError.unsupported(construct: "filter '\(name)'", line: pos.line, column: pos.column)
+        case "sort":
+            return .array(try sortFilter(try items(c), c.param(0, "reverse")?.truthy ?? false, c.param(2, "attribute"), pos: c.pos))
+        case "sum": return try items(c).reduce(JinjaValue.int(0)) { try binary("+", $0, $1, pos: c.pos) }
+        case "min", "max": return try sortFilter(try items(c), c.name == "max", nil, pos: c.pos).first ?? .undefined(c.name)
+        default: return nil
+        }
+    }
+
+    /// Filters on single values: conversion, numbers, defaults, JSON.
+    private func valueFilter(_ c: FilterCall) throws -> JinjaValue? {
+        let v = c.value
+        switch c.name {
+        case "safe": return v
+        case "default", "d":
+            let fallback = c.param(0, "default_value") ?? .string("")
+            let boolean = c.param(1, "boolean")?.truthy ?? false
+            return (v.isUndefined || (boolean && !v.truthy)) ? fallback : v
+        case "tojson": return .string(try toJSON(v, jsonOptions(c), pos: c.pos))
+        case "int": return toInt(v, default: c.param(0, "default") ?? .int(0))
+        case "float": return toFloat(v, default: c.param(0, "default") ?? .double(0))
+        case "abs":
+            switch v {
+            case .int(let i) where i != Int.min: return .int(abs(i))
+            case .double(let d): return .double(abs(d))
+            default: throw runtime("bad operand type for abs(): '\(v.typeName)'", c.pos)
+            }
+        case "round": return try roundFilter(v, c.param(0, "precision"), c.param(1, "method"), pos: c.pos)
+        default: return nil
         }
     }
 
@@ -104,7 +134,8 @@ extension JinjaInterpreter {
         return current
     }
 
-    private func jsonOptions(_ param: (Int, String) -> JinjaValue?) throws -> JinjaJSONOptions {
+    private func jsonOptions(_ c: FilterCall) -> JinjaJSONOptions {
+        let param = c.param
         var o = JinjaJSONOptions()
         switch param(1, "indent") {
         case .int(let n)?: o.indent = String(repeating: " ", count: n)
