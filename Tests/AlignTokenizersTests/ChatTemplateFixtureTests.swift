@@ -66,7 +66,7 @@ struct ChatTemplateFixtureTests {
             }
         }
         #expect(failures.isEmpty, "\(failures.count) of \(cases.count) cases differ:\n\(failures.prefix(5).joined(separator: "\n\n"))")
-        #expect(cases.count == 412)
+        #expect(cases.count == 460)
         #expect(passedByFamily.count == 26)
         #expect(passedByFamily.values.reduce(0, +) == cases.count)
     }

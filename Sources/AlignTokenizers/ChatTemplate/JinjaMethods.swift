@@ -12,12 +12,45 @@ extension JinjaInterpreter {
             if name == "format" { return .string(try pythonFormat(s, args, kwargs, pos: pos)) }
             return try stringMethod(s, name, args, pos: pos)
         case .object(let o): return try dictMethod(o, name, args, pos: pos)
+        case .array(let a), .tuple(let a):
+            if name == "count" { return .int(a.filter { jinjaEquals($0, args.first ?? .none) }.count) }
+            if name == "index", let at = a.firstIndex(where: { jinjaEquals($0, args.first ?? .none) }) { return .int(at) }
+            if name == "index" { throw runtime("value is not in list", pos) }
         case .undefined(let n): throw runtime("'\(n)' is undefined", pos)
         default: break
         }
-        throw ChatTemplateError.unsupported(construct: "method '\(base.typeName).\(name)()'", line: pos.line,
-                                            column: pos.column)
+        throw missingMethod(base, name, pos: pos)
     }
+
+    /// jinja2 on a method a value does not offer: a name Python lacks is Undefined, and calling it raises
+    /// UndefinedError; mutating methods raise SecurityError in transformers' immutable sandbox; other real
+    /// Python methods are ones this interpreter does not implement.
+    func missingMethod(_ base: JinjaValue, _ name: String, pos: SourcePosition) -> ChatTemplateError {
+        let type = base.typeName
+        if Self.mutatingMethods[type]?.contains(name) == true {
+            return runtime("access to attribute '\(name)' of '\(type)' object is unsafe.", pos)
+        }
+        if Self.pythonMethods[type]?.contains(name) == true {
+            return .unsupported(construct: "method '\(type).\(name)()'", line: pos.line, column: pos.column)
+        }
+        return runtime("'\(type) object' has no attribute '\(name)'", pos)
+    }
+
+    private static let pythonMethods: [String: Set<String>] = [
+        "str": ["capitalize", "casefold", "center", "count", "encode", "endswith", "expandtabs", "find", "format",
+                "format_map", "index", "isalnum", "isalpha", "isascii", "isdecimal", "isdigit", "isidentifier",
+                "islower", "isnumeric", "isprintable", "isspace", "istitle", "isupper", "join", "ljust", "lower",
+                "lstrip", "maketrans", "partition", "removeprefix", "removesuffix", "replace", "rfind", "rindex",
+                "rjust", "rpartition", "rsplit", "rstrip", "split", "splitlines", "startswith", "strip", "swapcase",
+                "title", "translate", "upper", "zfill"],
+        "dict": ["copy", "fromkeys", "get", "items", "keys", "values"],
+        "list": ["copy", "count", "index"],
+        "tuple": ["count", "index"],
+    ]
+    private static let mutatingMethods: [String: Set<String>] = [
+        "dict": ["clear", "pop", "popitem", "setdefault", "update"],
+        "list": ["append", "clear", "extend", "insert", "pop", "remove", "reverse", "sort"],
+    ]
 
     private func stringArg(_ args: [JinjaValue], _ k: Int) -> String? {
         guard k < args.count, case .string(let s) = args[k] else { return nil }
@@ -72,8 +105,18 @@ extension JinjaInterpreter {
         case "join":
             guard let items = args.first?.iterated() else { throw runtime("join() takes an iterable", pos) }
             return .string(items.map(\.outputString).joined(separator: s))
+        case "removeprefix", "removesuffix":
+            guard let affix = stringArg(args, 0) else { throw runtime("\(name)() takes a string", pos) }
+            let (scalars, a) = (Array(s.unicodeScalars), Array(affix.unicodeScalars))
+            if name == "removeprefix", scalars.starts(with: a) {
+                return .string(String(String.UnicodeScalarView(scalars.dropFirst(a.count))))
+            }
+            if name == "removesuffix", !a.isEmpty, scalars.reversed().starts(with: a.reversed()) {
+                return .string(String(String.UnicodeScalarView(scalars.dropLast(a.count))))
+            }
+            return .string(s)
         default:
-            throw ChatTemplateError.unsupported(construct: "method 'str.\(name)()'", line: pos.line, column: pos.column)
+            throw missingMethod(.string(s), name, pos: pos)
         }
     }
 
@@ -135,7 +178,7 @@ extension JinjaInterpreter {
             guard case .string(let key)? = args.first else { return args.count > 1 ? args[1] : .none }
             return o[key] ?? (args.count > 1 ? args[1] : .none)
         default:
-            throw ChatTemplateError.unsupported(construct: "method 'dict.\(name)()'", line: pos.line, column: pos.column)
+            throw missingMethod(.object(o), name, pos: pos)
         }
     }
 }
