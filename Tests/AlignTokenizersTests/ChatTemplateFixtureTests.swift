@@ -77,12 +77,35 @@ struct ChatTemplateFixtureTests {
         #expect(config.specialTokens == ["bos_token": "<s>", "eos_token": "<|im_end|>"])
         #expect(Set(config.templates.keys) == ["default", "tool_use"])
         let doc = try Self.loadCases()
-        guard case .array(let cases)? = doc["config_cases"] else { Issue.record("no config cases"); return }
+        guard case .array(let all)? = doc["config_cases"] else { Issue.record("no config cases"); return }
+        let cases = all.filter { $0["family"] == "config-named" }
         #expect(cases.count == 2)
         for c in cases {
             let withTools = c["tools"] != nil && c["tools"] != .null
             let template = try config.template(withTools: withTools)
             #expect(Self.check(c, template: template) == nil)
         }
+    }
+
+    @Test("chat_template.jinja and additional_chat_templates/ in a model folder win over tokenizer_config.json")
+    func templateFilesInFolder() throws {
+        let config = try ChatTemplateConfig(directory: FixturePaths.fixture("chat-templates/config-files"))
+        #expect(Set(config.templates.keys) == ["default", "tool_use"])
+        #expect(config.specialTokens == ["bos_token": "<s>", "eos_token": "</s>"])
+        let doc = try Self.loadCases()
+        guard case .array(let all)? = doc["config_cases"] else { Issue.record("no config cases"); return }
+        let cases = all.filter { $0["family"] == "config-files" }
+        #expect(cases.count == 2)
+        for c in cases {
+            let withTools = c["tools"] != nil && c["tools"] != .null
+            #expect(Self.check(c, template: try config.template(withTools: withTools)) == nil)
+        }
+    }
+
+    @Test("a folder without tokenizer_config.json or templates has no template to pick")
+    func emptyFolder() throws {
+        let config = try ChatTemplateConfig(directory: FixturePaths.fixture("chat-templates/templates"))
+        #expect(config.templates.isEmpty)
+        #expect(throws: ChatTemplateError.self) { try config.template() }
     }
 }

@@ -1,7 +1,8 @@
 // ChatTemplateConfig: the chat-template part of tokenizer_config.json — `chat_template` as one string or as
 // a list of `{"name", "template"}` (selected like transformers' `get_chat_template`: "tool_use" when tools
 // are given and present, else "default"), and the special tokens (`bos_token`, `eos_token`, `unk_token`,
-// `sep_token`, `pad_token`, `cls_token`, `mask_token`) as strings or AddedToken objects `{"content": …}`.
+// `sep_token`, `pad_token`, `cls_token`, `mask_token`) as strings or AddedToken objects `{"content": …}`;
+// from a model folder also `chat_template.jinja` and `additional_chat_templates/*.jinja`, which win.
 import Foundation
 
 /// Chat templates and special tokens read from tokenizer_config.json.
@@ -27,6 +28,41 @@ public struct ChatTemplateConfig {
         do { try self.init(json: try ChatJSON.parse(text)) } catch let ChatTemplateError.invalidConfig(message) {
             throw ChatTemplateError.invalidConfig("\(url.path): \(message)")
         }
+    }
+
+    /// Reads a model folder as transformers does: tokenizer_config.json, then `chat_template.jinja` (as
+    /// "default") and `additional_chat_templates/<name>.jinja`, which replace the config's own templates
+    /// when any exist (transformers 5 `PreTrainedTokenizerBase._from_pretrained`).
+    /// - Throws: `ChatTemplateError.invalidConfig` naming the file that is unreadable or malformed.
+    public init(directory: URL) throws {
+        let configURL = directory.appendingPathComponent("tokenizer_config.json")
+        if FileManager.default.fileExists(atPath: configURL.path) {
+            try self.init(contentsOf: configURL)
+        } else {
+            try self.init(json: .object([]))
+        }
+        var fileTemplates: [String: String] = [:]
+        let main = directory.appendingPathComponent("chat_template.jinja")
+        if FileManager.default.fileExists(atPath: main.path) { fileTemplates["default"] = try Self.readText(main) }
+        let extraDir = directory.appendingPathComponent("additional_chat_templates")
+        var isDirectory: ObjCBool = false
+        var extras: [String] = []
+        if FileManager.default.fileExists(atPath: extraDir.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            do { extras = try FileManager.default.contentsOfDirectory(atPath: extraDir.path) } catch {
+                throw ChatTemplateError.invalidConfig("cannot list \(extraDir.path): \(error.localizedDescription)")
+            }
+        }
+        for file in extras.sorted() where file.hasSuffix(".jinja") {
+            fileTemplates[String(file.dropLast(".jinja".count))] = try Self.readText(extraDir.appendingPathComponent(file))
+        }
+        if !fileTemplates.isEmpty { templates = fileTemplates }
+    }
+
+    private static func readText(_ url: URL) throws -> String {
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            throw ChatTemplateError.invalidConfig("cannot read \(url.path) as UTF-8 text")
+        }
+        return text
     }
 
     /// Reads the parsed JSON of a tokenizer_config.json.
