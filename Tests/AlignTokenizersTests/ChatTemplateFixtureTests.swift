@@ -108,4 +108,42 @@ struct ChatTemplateFixtureTests {
         #expect(config.templates.isEmpty)
         #expect(throws: ChatTemplateError.self) { try config.template() }
     }
+
+    @Test("continuing the final message cuts the prompt where transformers does")
+    func continueFinalMessage() throws {
+        let doc = try Self.loadCases()
+        guard case .array(let cases)? = doc["continue_cases"] else { Issue.record("no continue cases"); return }
+        #expect(cases.count == 10)
+        for c in cases {
+            let file = c["template"]?.stringValue ?? ""
+            var template = try ChatTemplate(source: String(contentsOf: FixturePaths.fixture("chat-templates/templates/\(file)"),
+                                                           encoding: .utf8))
+            template.fixedDate = Self.fixedDate
+            if case .object(let pairs)? = c["special_tokens"] {
+                template.specialTokens = Dictionary(uniqueKeysWithValues: pairs.compactMap { k, v in v.stringValue.map { (k, $0) } })
+            }
+            guard case .array(let messages)? = c["messages"], let field = c["continue_final_message"]?.stringValue else {
+                Issue.record("malformed continue case"); continue
+            }
+            let out = try template.render(messages: messages, continuingFinalMessage: field)
+            #expect(out == c["expected"]?.stringValue, "\(c["family"]?.stringValue ?? "?")")
+        }
+    }
+
+    @Test("continuing with nothing to continue is a typed input error")
+    func continueErrors() throws {
+        let template = try ChatTemplate(source: "{% for m in messages %}{{ m.content }}{% endfor %}")
+        #expect(throws: ChatTemplateError.self) { try template.render(messages: [], continuingFinalMessage: "content") }
+        #expect(throws: ChatTemplateError.invalidInput("the final message has no \"content\" to continue")) {
+            try template.render(messages: [["role": "assistant"]], continuingFinalMessage: "content")
+        }
+        #expect(throws: ChatTemplateError.invalidInput("\"reasoning_content\" is not a field the chat template reads")) {
+            try template.render(messages: [["role": "assistant", "reasoning_content": "x"]],
+                                continuingFinalMessage: "reasoning_content")
+        }
+        let dropping = try ChatTemplate(source: "{% for m in messages %}{{ m.role }}{% endfor %}{# content #}")
+        #expect(throws: ChatTemplateError.invalidInput("the final message does not appear in the rendered chat")) {
+            try dropping.render(messages: [["role": "assistant", "content": "abc"]], continuingFinalMessage: "content")
+        }
+    }
 }

@@ -16,6 +16,8 @@ public enum ChatTemplateError: Error, Equatable, CustomStringConvertible {
     case raised(message: String)
     /// tokenizer_config.json (or a value passed in) is not what a chat template needs.
     case invalidConfig(String)
+    /// The conversation cannot be rendered as asked (e.g. nothing to continue with `continueFinalMessage`).
+    case invalidInput(String)
 
     public var description: String {
         switch self {
@@ -29,6 +31,8 @@ public enum ChatTemplateError: Error, Equatable, CustomStringConvertible {
             return "chat template raised: \(message)"
         case .invalidConfig(let message):
             return "chat template config: \(message)"
+        case .invalidInput(let message):
+            return "chat template input: \(message)"
         }
     }
 }
