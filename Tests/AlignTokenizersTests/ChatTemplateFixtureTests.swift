@@ -146,4 +146,30 @@ struct ChatTemplateFixtureTests {
             try dropping.render(messages: [["role": "assistant", "content": "abc"]], continuingFinalMessage: "content")
         }
     }
+
+    @Test("generation-tagged templates report the assistant spans transformers' AssistantTracker records")
+    func assistantSpans() throws {
+        let doc = try Self.loadCases()
+        guard case .array(let cases)? = doc["assistant_span_cases"] else { Issue.record("no span cases"); return }
+        #expect(cases.count == 5)
+        for c in cases {
+            let file = c["template"]?.stringValue ?? ""
+            var template = try ChatTemplate(source: String(contentsOf: FixturePaths.fixture("chat-templates/templates/\(file)"),
+                                                           encoding: .utf8))
+            if case .object(let pairs)? = c["special_tokens"] {
+                template.specialTokens = Dictionary(uniqueKeysWithValues: pairs.compactMap { k, v in v.stringValue.map { (k, $0) } })
+            }
+            guard case .array(let messages)? = c["messages"], case .array(let spans)? = c["spans"] else {
+                Issue.record("malformed span case"); continue
+            }
+            let expectedSpans: [Range<Int>] = spans.compactMap {
+                guard case .array(let pair) = $0, case .int(let a)? = pair.first, case .int(let b)? = pair.last else { return nil }
+                return a..<b
+            }
+            let (text, got) = try template.renderWithAssistantSpans(messages: messages)
+            #expect(text == c["expected"]?.stringValue, "\(file)")
+            #expect(got == expectedSpans, "\(file)")
+            #expect(!got.isEmpty)
+        }
+    }
 }

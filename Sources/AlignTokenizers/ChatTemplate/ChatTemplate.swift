@@ -44,6 +44,26 @@ public struct ChatTemplate {
     public func render(messages: [ChatJSON], tools: [ChatJSON]? = nil, addGenerationPrompt: Bool = false,
                        extra: [String: ChatJSON] = [:]) throws -> String
     {
+        try renderTracked(messages: messages, tools: tools, addGenerationPrompt: addGenerationPrompt, extra: extra).text
+    }
+
+    /// Renders a conversation and reports where the template's `{% generation %}` blocks (the assistant
+    /// output, in templates made for assistant-only loss such as TRL's `*_training.jinja`) landed, as
+    /// transformers' `return_assistant_tokens_mask` tracks them before tokenizing.
+    /// - Returns: the prompt and the `[start, end)` offsets of each generation block, counted in Unicode
+    ///   scalars (Python string indices); empty when the template has no generation blocks.
+    public func renderWithAssistantSpans(messages: [ChatJSON], tools: [ChatJSON]? = nil,
+                                         addGenerationPrompt: Bool = false,
+                                         extra: [String: ChatJSON] = [:]) throws -> (text: String, assistantSpans: [Range<Int>])
+    {
+        let (text, spans) = try renderTracked(messages: messages, tools: tools, addGenerationPrompt: addGenerationPrompt,
+                                              extra: extra)
+        return (text, spans)
+    }
+
+    private func renderTracked(messages: [ChatJSON], tools: [ChatJSON]?, addGenerationPrompt: Bool,
+                               extra: [String: ChatJSON]) throws -> (text: String, spans: [Range<Int>])
+    {
         let interpreter = JinjaInterpreter(now: fixedDate ?? TemplateDate.now())
         let globals = JinjaScope(parent: nil)
         globals.vars = Self.builtins(interpreter)
@@ -56,7 +76,7 @@ public struct ChatTemplate {
         for (name, value) in extra { scope.vars[name] = JinjaValue(value) }
         var out = ""
         _ = try interpreter.execute(nodes, scope: scope, out: &out)
-        return out
+        return (out, interpreter.state.generationSpans)
     }
 
     /// transformers drops null-valued message keys and aliases the reasoning fields

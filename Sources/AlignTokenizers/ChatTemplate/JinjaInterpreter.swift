@@ -7,6 +7,8 @@
 /// Mutable render-wide counters.
 final class RenderState {
     var depth = 0
+    /// Output ranges (in Unicode scalars) written inside `{% generation %}` blocks.
+    var generationSpans: [Range<Int>] = []
 }
 
 /// A chain of variable scopes.
@@ -88,7 +90,11 @@ struct JinjaInterpreter {
         case .continueLoop:
             return .continueLoop
         case .generation(let body):
-            return try execute(body, scope: scope, out: &out)
+            // transformers' AssistantTracker records [start, end) of the block's text in the output so far.
+            let start = out.unicodeScalars.count
+            let flow = try execute(body, scope: scope, out: &out)
+            state.generationSpans.append(start..<out.unicodeScalars.count)
+            return flow
         }
         return .normal
     }
