@@ -59,10 +59,10 @@ extension ChatTemplate {
     }
 
     private static func cut(_ rendered: String, continuing text: String) throws -> String {
-        let stripped = pythonStrip(text, chars: nil, leading: true, trailing: true)
-        let tag = pythonStrip(continueTag, chars: nil, leading: true, trailing: true)
+        let stripped = JinjaPython.strip(text, chars: nil, leading: true, trailing: true)
+        let tag = JinjaPython.strip(continueTag, chars: nil, leading: true, trailing: true)
         let scalars = Array(rendered.unicodeScalars), tagScalars = Array(tag.unicodeScalars)
-        guard scalarIndex(of: stripped, in: rendered) != nil, scalars.count >= tagScalars.count,
+        guard JinjaPython.scalarIndex(of: stripped, in: rendered) != nil, scalars.count >= tagScalars.count,
               let at = (0...(scalars.count - tagScalars.count)).last(where: {
                   scalars[$0..<($0 + tagScalars.count)].elementsEqual(tagScalars)
               })
@@ -72,6 +72,6 @@ extension ChatTemplate {
         let head = String(String.UnicodeScalarView(scalars[..<at]))
         let full = Array(continueTag.unicodeScalars)
         let keepsSpacing = at + full.count <= scalars.count && scalars[at..<(at + full.count)].elementsEqual(full)
-        return keepsSpacing ? head : pythonStrip(head, chars: nil, leading: false, trailing: true)
+        return keepsSpacing ? head : JinjaPython.strip(head, chars: nil, leading: false, trailing: true)
     }
 }

@@ -38,7 +38,7 @@ public enum ChatTemplateError: Error, Equatable, CustomStringConvertible {
 }
 
 /// A position in the template source (1-based).
-struct SourcePosition: Equatable {
+struct JinjaSourcePosition: Equatable {
     var line: Int
     var column: Int
 }

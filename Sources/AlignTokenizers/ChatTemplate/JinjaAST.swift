@@ -20,8 +20,8 @@ final class JinjaExpr {
         case conditional(JinjaExpr, condition: JinjaExpr, otherwise: JinjaExpr?)
     }
     let kind: Kind
-    let pos: SourcePosition
-    init(_ kind: Kind, _ pos: SourcePosition) {
+    let pos: JinjaSourcePosition
+    init(_ kind: Kind, _ pos: JinjaSourcePosition) {
         self.kind = kind
         self.pos = pos
     }
@@ -46,13 +46,13 @@ indirect enum JinjaNode {
     case output(JinjaExpr)
     case ifBlock(branches: [(JinjaExpr, [JinjaNode])], otherwise: [JinjaNode])
     case forLoop(targets: [String], iterable: JinjaExpr, filter: JinjaExpr?, body: [JinjaNode],
-                 otherwise: [JinjaNode], pos: SourcePosition)
-    case set(JinjaSetTarget, JinjaExpr, pos: SourcePosition)
-    case setBlock(JinjaSetTarget, body: [JinjaNode], pos: SourcePosition)
-    case macro(name: String, params: [JinjaParameter], body: [JinjaNode], pos: SourcePosition)
+                 otherwise: [JinjaNode], pos: JinjaSourcePosition)
+    case set(JinjaSetTarget, JinjaExpr, pos: JinjaSourcePosition)
+    case setBlock(JinjaSetTarget, body: [JinjaNode], pos: JinjaSourcePosition)
+    case macro(name: String, params: [JinjaParameter], body: [JinjaNode], pos: JinjaSourcePosition)
     case callBlock(call: JinjaExpr, params: [JinjaParameter], body: [JinjaNode])
     case filterBlock(name: String, args: [JinjaExpr], kwargs: [(String, JinjaExpr)], body: [JinjaNode],
-                     pos: SourcePosition)
+                     pos: JinjaSourcePosition)
     case breakLoop
     case continueLoop
     /// transformers' `{% generation %}` marks assistant text; rendering passes its body through.

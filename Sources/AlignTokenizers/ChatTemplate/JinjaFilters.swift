@@ -3,12 +3,12 @@
 // case by default) and transformers' `tojson`. An unknown filter is `ChatTemplateError.unsupported`.
 
 /// One filter application: the input value and the arguments, looked up by position or keyword.
-struct FilterCall {
+struct JinjaFilterCall {
     let name: String
     let value: JinjaValue
     let args: [JinjaValue]
     let kwargs: [(String, JinjaValue)]
-    let pos: SourcePosition
+    let pos: JinjaSourcePosition
 
     /// The argument at position `k` (after the input) or named `key`.
     func param(_ k: Int, _ key: String) -> JinjaValue? {
@@ -18,38 +18,38 @@ struct FilterCall {
 
 extension JinjaInterpreter {
     func applyFilter(_ name: String, to v: JinjaValue, args: [JinjaValue], kwargs: [(String, JinjaValue)],
-                     pos: SourcePosition) throws -> JinjaValue
+                     pos: JinjaSourcePosition) throws -> JinjaValue
     {
-        let call = FilterCall(name: name, value: v, args: args, kwargs: kwargs, pos: pos)
+        let call = JinjaFilterCall(name: name, value: v, args: args, kwargs: kwargs, pos: pos)
         if let result = try textFilter(call) ?? sequenceFilter(call) ?? valueFilter(call) { return result }
         throw ChatTemplateError.unsupported(construct: "filter '\(name)'", line: pos.line, column: pos.column)
     }
 
-    private func items(_ c: FilterCall) throws -> [JinjaValue] {
+    private func items(_ c: JinjaFilterCall) throws -> [JinjaValue] {
         guard let list = c.value.iterated() else { throw runtime("'\(c.value.typeName)' object is not iterable", c.pos) }
         return list
     }
 
     /// Filters that read their input as text.
-    private func textFilter(_ c: FilterCall) throws -> JinjaValue? {
+    private func textFilter(_ c: JinjaFilterCall) throws -> JinjaValue? {
         let text = c.value.outputString
         switch c.name {
         case "trim":
             let chars: String? = { if case .string(let s)? = c.param(0, "chars") { return s } else { return nil } }()
-            return .string(pythonStrip(text, chars: chars, leading: true, trailing: true))
+            return .string(JinjaPython.strip(text, chars: chars, leading: true, trailing: true))
         case "upper": return .string(text.uppercased())
         case "lower": return .string(text.lowercased())
-        case "capitalize": return .string(pythonCapitalize(text))
-        case "title": return .string(pythonTitle(text))
+        case "capitalize": return .string(JinjaPython.capitalize(text))
+        case "title": return .string(JinjaPython.title(text))
         case "string": return .string(text)
-        case "e", "escape": return .string(htmlEscape(text))
+        case "e", "escape": return .string(JinjaPython.htmlEscape(text))
         case "replace":
             guard case .string(let old)? = c.param(0, "old"), case .string(let new)? = c.param(1, "new") else {
                 throw runtime("replace filter needs two strings", c.pos)
             }
             var count = -1
             if case .int(let n)? = c.param(2, "count") { count = n }
-            return .string(pythonReplace(text, old, new, count: count))
+            return .string(JinjaPython.replace(text, old, new, count: count))
         case "indent":
             return .string(indentFilter(text, c.param(0, "width"), c.param(1, "first")?.truthy ?? false,
                                         c.param(2, "blank")?.truthy ?? false))
@@ -58,7 +58,7 @@ extension JinjaInterpreter {
     }
 
     /// Filters over lists, dicts and strings as sequences.
-    private func sequenceFilter(_ c: FilterCall) throws -> JinjaValue? {
+    private func sequenceFilter(_ c: JinjaFilterCall) throws -> JinjaValue? {
         switch c.name {
         case "length", "count":
             switch c.value {
@@ -102,7 +102,7 @@ extension JinjaInterpreter {
     }
 
     /// Filters on single values: conversion, numbers, defaults, JSON.
-    private func valueFilter(_ c: FilterCall) throws -> JinjaValue? {
+    private func valueFilter(_ c: JinjaFilterCall) throws -> JinjaValue? {
         let v = c.value
         switch c.name {
         case "safe": return v
@@ -125,7 +125,7 @@ extension JinjaInterpreter {
     }
 
     /// jinja2's `make_attrgetter`: "a.b.0" walks keys and list positions, item lookup first.
-    func attributePath(_ value: JinjaValue, _ path: String, pos: SourcePosition) throws -> JinjaValue {
+    func attributePath(_ value: JinjaValue, _ path: String, pos: JinjaSourcePosition) throws -> JinjaValue {
         var current = value
         for part in path.split(separator: ".", omittingEmptySubsequences: false) {
             let key: JinjaValue = Int(part).map { .int($0) } ?? .string(String(part))
@@ -134,7 +134,7 @@ extension JinjaInterpreter {
         return current
     }
 
-    private func jsonOptions(_ c: FilterCall) -> JinjaJSONOptions {
+    private func jsonOptions(_ c: JinjaFilterCall) -> JinjaJSONOptions {
         let param = c.param
         var o = JinjaJSONOptions()
         switch param(1, "indent") {
@@ -158,7 +158,7 @@ extension JinjaInterpreter {
         case .bool(let b): return .int(b ? 1 : 0)
         case .double(let d): return Int(exactly: d.rounded(.towardZero)).map { .int($0) } ?? fallback
         case .string(let s):
-            let t = pythonStrip(s, chars: nil, leading: true, trailing: true)
+            let t = JinjaPython.strip(s, chars: nil, leading: true, trailing: true)
             if let i = Int(t) { return .int(i) }
             if let d = Double(t), let i = Int(exactly: d.rounded(.towardZero)) { return .int(i) }
             return fallback
@@ -168,12 +168,12 @@ extension JinjaInterpreter {
 
     private func toFloat(_ v: JinjaValue, default fallback: JinjaValue) -> JinjaValue {
         switch v {
-        case .string(let s): return Double(pythonStrip(s, chars: nil, leading: true, trailing: true)).map { .double($0) } ?? fallback
+        case .string(let s): return Double(JinjaPython.strip(s, chars: nil, leading: true, trailing: true)).map { .double($0) } ?? fallback
         default: return v.number.map { .double($0) } ?? fallback
         }
     }
 
-    private func roundFilter(_ v: JinjaValue, _ precision: JinjaValue?, _ method: JinjaValue?, pos: SourcePosition)
+    private func roundFilter(_ v: JinjaValue, _ precision: JinjaValue?, _ method: JinjaValue?, pos: JinjaSourcePosition)
         throws -> JinjaValue
     {
         guard let x = v.number else { throw runtime("round needs a number", pos) }
@@ -192,7 +192,7 @@ extension JinjaInterpreter {
         return .double(digits >= 0 ? r / scale : r * scale)
     }
 
-    private func selectFilter(_ name: String, _ list: [JinjaValue], _ args: [JinjaValue], pos: SourcePosition) throws
+    private func selectFilter(_ name: String, _ list: [JinjaValue], _ args: [JinjaValue], pos: JinjaSourcePosition) throws
         -> [JinjaValue]
     {
         let byAttribute = name.hasSuffix("attr")
@@ -212,7 +212,7 @@ extension JinjaInterpreter {
     }
 
     private func mapFilter(_ list: [JinjaValue], _ args: [JinjaValue], _ kwargs: [(String, JinjaValue)],
-                           pos: SourcePosition) throws -> [JinjaValue]
+                           pos: JinjaSourcePosition) throws -> [JinjaValue]
     {
         if let attr = kwargs.first(where: { $0.0 == "attribute" })?.1.outputString {
             let fallback = kwargs.first(where: { $0.0 == "default" })?.1
@@ -225,7 +225,7 @@ extension JinjaInterpreter {
         return try list.map { try applyFilter(filterName, to: $0, args: Array(args.dropFirst()), kwargs: kwargs, pos: pos) }
     }
 
-    private func sortFilter(_ list: [JinjaValue], _ reverse: Bool, _ attribute: JinjaValue?, pos: SourcePosition)
+    private func sortFilter(_ list: [JinjaValue], _ reverse: Bool, _ attribute: JinjaValue?, pos: JinjaSourcePosition)
         throws -> [JinjaValue]
     {
         let keys = try list.map { item in foldCase(try attribute.map { try attributePath(item, $0.outputString, pos: pos) } ?? item) }
@@ -255,24 +255,8 @@ extension JinjaInterpreter {
         }
         let lines = s.split(separator: "\n", omittingEmptySubsequences: false)
         return lines.enumerated().map { k, line in
-            (k == 0 && !first) || (!blank && line.allSatisfy { isPythonWhitespace($0.unicodeScalars.first ?? " ") })
+            (k == 0 && !first) || (!blank && line.allSatisfy { JinjaPython.isWhitespace($0.unicodeScalars.first ?? " ") })
                 ? String(line) : pad + line
         }.joined(separator: "\n")
     }
-}
-
-/// Jinja's HTML escaping (`markupsafe.escape`).
-func htmlEscape(_ s: String) -> String {
-    var out = ""
-    for ch in s {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&#34;"
-        case "'": out += "&#39;"
-        default: out.append(ch)
-        }
-    }
-    return out
 }

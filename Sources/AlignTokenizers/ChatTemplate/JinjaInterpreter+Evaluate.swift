@@ -48,12 +48,12 @@ extension JinjaInterpreter {
         }
     }
 
-    private func undefinedAccess(_ name: String, _ pos: SourcePosition) -> ChatTemplateError {
+    private func undefinedAccess(_ name: String, _ pos: JinjaSourcePosition) -> ChatTemplateError {
         runtime("'\(name)' is undefined", pos)
     }
 
     /// `value.name`: dict keys, namespace attributes; methods are resolved at the call site.
-    func attribute(_ value: JinjaValue, _ name: String, pos: SourcePosition) throws -> JinjaValue {
+    func attribute(_ value: JinjaValue, _ name: String, pos: JinjaSourcePosition) throws -> JinjaValue {
         switch value {
         case .undefined(let n): throw undefinedAccess(n, pos)
         case .object(let o): return o[name] ?? .undefined(name)
@@ -63,7 +63,7 @@ extension JinjaInterpreter {
     }
 
     /// `value[index]`: list/str positions (negative from the end), dict keys; misses are Undefined.
-    func item(_ value: JinjaValue, _ index: JinjaValue, pos: SourcePosition) throws -> JinjaValue {
+    func item(_ value: JinjaValue, _ index: JinjaValue, pos: JinjaSourcePosition) throws -> JinjaValue {
         switch (value, index) {
         case (.undefined(let n), _): throw undefinedAccess(n, pos)
         case (.array(let a), .int(let k)), (.tuple(let a), .int(let k)):
@@ -80,7 +80,7 @@ extension JinjaInterpreter {
     }
 
     private func slice(_ value: JinjaValue, _ start: JinjaValue?, _ stop: JinjaValue?, _ step: JinjaValue?,
-                       pos: SourcePosition) throws -> JinjaValue
+                       pos: JinjaSourcePosition) throws -> JinjaValue
     {
         func intOrNil(_ v: JinjaValue?) throws -> Int? {
             switch v {
@@ -93,14 +93,14 @@ extension JinjaInterpreter {
         guard c != 0 else { throw runtime("slice step cannot be zero", pos) }
         switch value {
         case .undefined(let n): throw undefinedAccess(n, pos)
-        case .array(let items): return .array(pythonSlice(items, a, b, c))
-        case .tuple(let items): return .tuple(pythonSlice(items, a, b, c))
-        case .string(let s): return .string(String(String.UnicodeScalarView(pythonSlice(Array(s.unicodeScalars), a, b, c))))
+        case .array(let items): return .array(JinjaPython.slice(items, a, b, c))
+        case .tuple(let items): return .tuple(JinjaPython.slice(items, a, b, c))
+        case .string(let s): return .string(String(String.UnicodeScalarView(JinjaPython.slice(Array(s.unicodeScalars), a, b, c))))
         default: throw runtime("'\(value.typeName)' object is not subscriptable", pos)
         }
     }
 
-    private func unary(_ op: String, _ v: JinjaValue, pos: SourcePosition) throws -> JinjaValue {
+    private func unary(_ op: String, _ v: JinjaValue, pos: JinjaSourcePosition) throws -> JinjaValue {
         switch (op, v) {
         case ("not", _): return .bool(!v.truthy)
         case ("-", .int(let i)):
@@ -114,7 +114,7 @@ extension JinjaInterpreter {
     }
 
     private func call(_ callee: JinjaExpr, args: [JinjaExpr], kwargs: [(String, JinjaExpr)], scope: JinjaScope,
-                      pos: SourcePosition) throws -> JinjaValue
+                      pos: JinjaSourcePosition) throws -> JinjaValue
     {
         let argValues = try args.map { try evaluate($0, scope) }
         let kwValues = try kwargs.map { ($0.0, try evaluate($0.1, scope)) }
@@ -132,35 +132,4 @@ extension JinjaInterpreter {
         default: throw runtime("'\(f.typeName)' object is not callable", pos)
         }
     }
-}
-
-/// Python's `seq[a:b:c]`.
-func pythonSlice<T>(_ items: [T], _ start: Int?, _ stop: Int?, _ step: Int) -> [T] {
-    let n = items.count
-    func clamp(_ v: Int?, _ defaultValue: Int, low: Int, high: Int) -> Int {
-        guard var v else { return defaultValue }
-        if v < 0 { v += n }
-        return min(max(v, low), high)
-    }
-    var out: [T] = []
-    if step > 0 {
-        var k = clamp(start, 0, low: 0, high: n)
-        let end = clamp(stop, n, low: 0, high: n)
-        while k < end {
-            out.append(items[k])
-            let (next, overflow) = k.addingReportingOverflow(step)
-            if overflow { break }
-            k = next
-        }
-    } else {
-        var k = clamp(start, n - 1, low: -1, high: n - 1)
-        let end = clamp(stop, -1, low: -1, high: n - 1)
-        while k > end {
-            out.append(items[k])
-            let (next, overflow) = k.addingReportingOverflow(step)
-            if overflow { break }
-            k = next
-        }
-    }
-    return out
 }

@@ -4,7 +4,7 @@
 import Foundation
 
 extension JinjaInterpreter {
-    func binary(_ op: String, _ l: JinjaValue, _ r: JinjaValue, pos: SourcePosition) throws -> JinjaValue {
+    func binary(_ op: String, _ l: JinjaValue, _ r: JinjaValue, pos: JinjaSourcePosition) throws -> JinjaValue {
         switch op {
         case "~": return .string(l.outputString + r.outputString)
         case "==": return .bool(jinjaEquals(l, r))
@@ -17,13 +17,13 @@ extension JinjaInterpreter {
         }
     }
 
-    private func typeError(_ op: String, _ l: JinjaValue, _ r: JinjaValue, _ pos: SourcePosition) -> ChatTemplateError {
+    private func typeError(_ op: String, _ l: JinjaValue, _ r: JinjaValue, _ pos: JinjaSourcePosition) -> ChatTemplateError {
         if case .undefined(let n) = l { return runtime("'\(n)' is undefined", pos) }
         if case .undefined(let n) = r { return runtime("'\(n)' is undefined", pos) }
         return runtime("unsupported operand type(s) for \(op): '\(l.typeName)' and '\(r.typeName)'", pos)
     }
 
-    private func add(_ l: JinjaValue, _ r: JinjaValue, pos: SourcePosition) throws -> JinjaValue {
+    private func add(_ l: JinjaValue, _ r: JinjaValue, pos: JinjaSourcePosition) throws -> JinjaValue {
         switch (l, r) {
         case (.string(let a), .string(let b)): return .string(a + b)
         case (.array(let a), .array(let b)): return .array(a + b)
@@ -43,7 +43,7 @@ extension JinjaInterpreter {
         return .double(d)
     }
 
-    private func arithmetic(_ op: String, _ l: JinjaValue, _ r: JinjaValue, pos: SourcePosition) throws -> JinjaValue {
+    private func arithmetic(_ op: String, _ l: JinjaValue, _ r: JinjaValue, pos: JinjaSourcePosition) throws -> JinjaValue {
         if op == "*" {
             switch (l, r) {
             case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
@@ -74,7 +74,7 @@ extension JinjaInterpreter {
     }
 
     /// Python int arithmetic: exact, flooring `//` and `%`, `**` with a negative exponent gives a float.
-    private func integerArithmetic(_ op: String, _ x: Int, _ y: Int, pos: SourcePosition) throws -> JinjaValue {
+    private func integerArithmetic(_ op: String, _ x: Int, _ y: Int, pos: JinjaSourcePosition) throws -> JinjaValue {
         let result: (Int, Bool)
         switch op {
         case "-": result = x.subtractingReportingOverflow(y)
@@ -101,7 +101,7 @@ extension JinjaInterpreter {
         return .int(result.0)
     }
 
-    private func compare(_ op: String, _ l: JinjaValue, _ r: JinjaValue, pos: SourcePosition) throws -> Bool {
+    private func compare(_ op: String, _ l: JinjaValue, _ r: JinjaValue, pos: JinjaSourcePosition) throws -> Bool {
         let order: Int
         if l.isNumeric, r.isNumeric, let a = l.number, let b = r.number {
             order = a < b ? -1 : (a > b ? 1 : 0)
@@ -119,7 +119,7 @@ extension JinjaInterpreter {
     }
 
     /// Python's `needle in container`.
-    func contains(_ container: JinjaValue, _ needle: JinjaValue, pos: SourcePosition) throws -> Bool {
+    func contains(_ container: JinjaValue, _ needle: JinjaValue, pos: JinjaSourcePosition) throws -> Bool {
         switch container {
         case .string(let s):
             guard case .string(let n) = needle else {

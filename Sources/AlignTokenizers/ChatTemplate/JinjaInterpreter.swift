@@ -5,7 +5,7 @@
 // items left after the loop's `if` filter, as jinja2 does. Mirrors jinja2 3.1 `runtime.py`/`compiler.py`.
 
 /// Mutable render-wide counters.
-final class RenderState {
+final class JinjaRenderState {
     var depth = 0
     /// Output ranges (in Unicode scalars) written inside `{% generation %}` blocks.
     var generationSpans: [Range<Int>] = []
@@ -34,7 +34,7 @@ struct JinjaInterpreter {
     /// The clock behind `strftime_now`.
     let now: TemplateDate
     /// Macro call depth, shared by the closures macros capture.
-    let state = RenderState()
+    let state = JinjaRenderState()
     /// Bound on macro recursion, so a self-calling macro is an error rather than a stack overflow.
     static let maxMacroDepth = 48
 
@@ -99,7 +99,7 @@ struct JinjaInterpreter {
         return .normal
     }
 
-    private func assign(_ target: JinjaSetTarget, _ value: JinjaValue, scope: JinjaScope, pos: SourcePosition) throws {
+    private func assign(_ target: JinjaSetTarget, _ value: JinjaValue, scope: JinjaScope, pos: JinjaSourcePosition) throws {
         switch target {
         case .name(let n):
             scope.vars[n] = value
@@ -117,7 +117,7 @@ struct JinjaInterpreter {
     }
 
     private func runFor(targets: [String], iterable: JinjaExpr, filter: JinjaExpr?, body: [JinjaNode],
-                        otherwise: [JinjaNode], pos: SourcePosition, scope: JinjaScope, out: inout String) throws
+                        otherwise: [JinjaNode], pos: JinjaSourcePosition, scope: JinjaScope, out: inout String) throws
     {
         let source = try evaluate(iterable, scope)
         guard var items = source.iterated() else {
@@ -142,7 +142,7 @@ struct JinjaInterpreter {
         }
     }
 
-    private func bind(_ targets: [String], _ item: JinjaValue, in scope: JinjaScope, pos: SourcePosition) throws {
+    private func bind(_ targets: [String], _ item: JinjaValue, in scope: JinjaScope, pos: JinjaSourcePosition) throws {
         if targets.count == 1 {
             scope.vars[targets[0]] = item
             return
@@ -175,7 +175,7 @@ struct JinjaInterpreter {
 
     /// A `{% macro %}` as a callable: parameters bind positionally, then by keyword, then defaults.
     private func makeMacro(name: String, params: [JinjaParameter], body: [JinjaNode], scope: JinjaScope,
-                           pos: SourcePosition) -> JinjaCallable
+                           pos: JinjaSourcePosition) -> JinjaCallable
     {
         JinjaCallable(name: name) { args, kwargs in
             state.depth += 1
@@ -203,7 +203,7 @@ struct JinjaInterpreter {
         }
     }
 
-    func runtime(_ message: String, _ pos: SourcePosition) -> ChatTemplateError {
+    func runtime(_ message: String, _ pos: JinjaSourcePosition) -> ChatTemplateError {
         .runtime(message: message, line: pos.line, column: pos.column)
     }
 }

@@ -13,22 +13,22 @@ struct JinjaJSONOptions {
 }
 
 extension JinjaInterpreter {
-    func toJSON(_ value: JinjaValue, _ options: JinjaJSONOptions, pos: SourcePosition) throws -> String {
+    func toJSON(_ value: JinjaValue, _ options: JinjaJSONOptions, pos: JinjaSourcePosition) throws -> String {
         var out = ""
         try writeJSON(value, options, level: 0, into: &out, pos: pos)
         return out
     }
 
     private func writeJSON(_ value: JinjaValue, _ o: JinjaJSONOptions, level: Int, into out: inout String,
-                           pos: SourcePosition) throws
+                           pos: JinjaSourcePosition) throws
     {
         switch value {
         case .none: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .double(let d):
-            out += d.isNaN ? "NaN" : d.isInfinite ? (d < 0 ? "-Infinity" : "Infinity") : pythonFloatRepr(d)
-        case .string(let s): out += jsonQuoted(s, ensureASCII: o.ensureASCII)
+            out += d.isNaN ? "NaN" : d.isInfinite ? (d < 0 ? "-Infinity" : "Infinity") : JinjaPython.floatRepr(d)
+        case .string(let s): out += JinjaPython.jsonQuoted(s, ensureASCII: o.ensureASCII)
         case .array(let items), .tuple(let items):
             try writeContainer(items.map { (nil as String?, $0) }, open: "[", close: "]", o, level, &out, pos)
         case .object(let obj):
@@ -41,7 +41,7 @@ extension JinjaInterpreter {
     }
 
     private func writeContainer(_ items: [(String?, JinjaValue)], open: String, close: String,
-                                _ o: JinjaJSONOptions, _ level: Int, _ out: inout String, _ pos: SourcePosition) throws
+                                _ o: JinjaJSONOptions, _ level: Int, _ out: inout String, _ pos: JinjaSourcePosition) throws
     {
         guard !items.isEmpty else { out += open + close; return }
         out += open
@@ -49,42 +49,10 @@ extension JinjaInterpreter {
         for (k, (key, item)) in items.enumerated() {
             if k > 0 { out += o.itemSeparator }
             if let newline { out += newline }
-            if let key { out += jsonQuoted(key, ensureASCII: o.ensureASCII) + o.keySeparator }
+            if let key { out += JinjaPython.jsonQuoted(key, ensureASCII: o.ensureASCII) + o.keySeparator }
             try writeJSON(item, o, level: level + 1, into: &out, pos: pos)
         }
         if let indent = o.indent { out += "\n" + String(repeating: indent, count: level) }
         out += close
     }
-}
-
-/// A JSON string literal as Python's json.dumps(ensure_ascii=False) writes it.
-func jsonQuoted(_ s: String, ensureASCII: Bool = false) -> String {
-    func escape(_ unit: UInt32) -> String {
-        let hex = String(unit, radix: 16)
-        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-    }
-    var out = "\""
-    for c in s.unicodeScalars {
-        switch c {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case "\u{08}": out += "\\b"
-        case "\u{0C}": out += "\\f"
-        default:
-            if c.value < 0x20 || (ensureASCII && c.value > 0x7E) {
-                if c.value > 0xFFFF {
-                    let v = c.value - 0x10000
-                    out += escape(0xD800 + (v >> 10)) + escape(0xDC00 + (v & 0x3FF))
-                } else {
-                    out += escape(c.value)
-                }
-            } else {
-                out.unicodeScalars.append(c)
-            }
-        }
-    }
-    return out + "\""
 }

@@ -18,7 +18,7 @@ struct JinjaToken {
         case eof
     }
     let kind: Kind
-    let pos: SourcePosition
+    let pos: JinjaSourcePosition
 }
 
 /// Splits a template into tokens.
@@ -35,13 +35,13 @@ struct JinjaLexer {
         for (k, c) in src.enumerated() where c == "\n" { lineStarts.append(k + 1) }
     }
 
-    func position(_ offset: Int) -> SourcePosition {
+    func position(_ offset: Int) -> JinjaSourcePosition {
         var lo = 0, hi = lineStarts.count - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
             if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
         }
-        return SourcePosition(line: lo + 1, column: offset - lineStarts[lo] + 1)
+        return JinjaSourcePosition(line: lo + 1, column: offset - lineStarts[lo] + 1)
     }
 
     private func at(_ k: Int, _ s: String) -> Bool {

@@ -5,7 +5,7 @@
 
 extension JinjaInterpreter {
     func callMethod(_ base: JinjaValue, _ name: String, _ args: [JinjaValue], _ kwargs: [(String, JinjaValue)],
-                    pos: SourcePosition) throws -> JinjaValue
+                    pos: JinjaSourcePosition) throws -> JinjaValue
     {
         switch base {
         case .string(let s):
@@ -25,7 +25,7 @@ extension JinjaInterpreter {
     /// jinja2 on a method a value does not offer: a name Python lacks is Undefined, and calling it raises
     /// UndefinedError; mutating methods raise SecurityError in transformers' immutable sandbox; other real
     /// Python methods are ones this interpreter does not implement.
-    func missingMethod(_ base: JinjaValue, _ name: String, pos: SourcePosition) -> ChatTemplateError {
+    func missingMethod(_ base: JinjaValue, _ name: String, pos: JinjaSourcePosition) -> ChatTemplateError {
         let type = base.typeName
         if Self.mutatingMethods[type]?.contains(name) == true {
             return runtime("access to attribute '\(name)' of '\(type)' object is unsafe.", pos)
@@ -57,17 +57,17 @@ extension JinjaInterpreter {
         return s
     }
 
-    private func stringMethod(_ s: String, _ name: String, _ args: [JinjaValue], pos: SourcePosition) throws
+    private func stringMethod(_ s: String, _ name: String, _ args: [JinjaValue], pos: JinjaSourcePosition) throws
         -> JinjaValue
     {
         switch name {
-        case "strip": return .string(pythonStrip(s, chars: stringArg(args, 0), leading: true, trailing: true))
-        case "lstrip": return .string(pythonStrip(s, chars: stringArg(args, 0), leading: true, trailing: false))
-        case "rstrip": return .string(pythonStrip(s, chars: stringArg(args, 0), leading: false, trailing: true))
+        case "strip": return .string(JinjaPython.strip(s, chars: stringArg(args, 0), leading: true, trailing: true))
+        case "lstrip": return .string(JinjaPython.strip(s, chars: stringArg(args, 0), leading: true, trailing: false))
+        case "rstrip": return .string(JinjaPython.strip(s, chars: stringArg(args, 0), leading: false, trailing: true))
         case "upper": return .string(s.uppercased())
         case "lower": return .string(s.lowercased())
-        case "title": return .string(pythonTitle(s))
-        case "capitalize": return .string(pythonCapitalize(s))
+        case "title": return .string(JinjaPython.title(s))
+        case "capitalize": return .string(JinjaPython.capitalize(s))
         case "startswith", "endswith":
             let candidates: [String]
             switch args.first {
@@ -83,7 +83,7 @@ extension JinjaInterpreter {
         case "split":
             var maxSplit = -1
             if args.count > 1, case .int(let m) = args[1] { maxSplit = m }
-            return .array(pythonSplit(s, separator: stringArg(args, 0), maxSplit: maxSplit).map { .string($0) })
+            return .array(JinjaPython.split(s, separator: stringArg(args, 0), maxSplit: maxSplit).map { .string($0) })
         case "splitlines":
             return .array(s.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" })
                 .map { .string(String($0)) }.dropLast(s.hasSuffix("\n") ? 1 : 0).map { $0 })
@@ -93,13 +93,13 @@ extension JinjaInterpreter {
             }
             var count = -1
             if args.count > 2, case .int(let c) = args[2] { count = c }
-            return .string(pythonReplace(s, old, new, count: count))
+            return .string(JinjaPython.replace(s, old, new, count: count))
         case "find":
             guard let needle = stringArg(args, 0) else { throw runtime("find() takes a string", pos) }
-            return .int(scalarIndex(of: needle, in: s) ?? -1)
+            return .int(JinjaPython.scalarIndex(of: needle, in: s) ?? -1)
         case "count":
             guard let needle = stringArg(args, 0) else { throw runtime("count() takes a string", pos) }
-            return .int(pythonSplit(s, separator: needle, maxSplit: -1).count - 1)
+            return .int(JinjaPython.split(s, separator: needle, maxSplit: -1).count - 1)
         case "isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper":
             return .bool(stringPredicate(name, s))
         case "join":
@@ -122,7 +122,7 @@ extension JinjaInterpreter {
 
     /// Python's str.format for plain fields: `{}`, `{0}`, `{name}`, `{{`, `}}` (format specs are unsupported).
     private func pythonFormat(_ s: String, _ args: [JinjaValue], _ kwargs: [(String, JinjaValue)],
-                              pos: SourcePosition) throws -> String
+                              pos: JinjaSourcePosition) throws -> String
     {
         var out = "", field: String?, auto = 0
         var chars = Array(s)[...]
@@ -161,13 +161,13 @@ extension JinjaInterpreter {
         case "isdigit": return s.unicodeScalars.allSatisfy { $0.properties.numericType == .decimal || $0.properties.numericType == .digit }
         case "isalpha": return s.unicodeScalars.allSatisfy { $0.properties.isAlphabetic }
         case "isalnum": return s.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil }
-        case "isspace": return s.unicodeScalars.allSatisfy(isPythonWhitespace)
+        case "isspace": return s.unicodeScalars.allSatisfy(JinjaPython.isWhitespace)
         case "islower": return s == s.lowercased() && s != s.uppercased()
         default: return s == s.uppercased() && s != s.lowercased()
         }
     }
 
-    private func dictMethod(_ o: JinjaObject, _ name: String, _ args: [JinjaValue], pos: SourcePosition) throws
+    private func dictMethod(_ o: JinjaObject, _ name: String, _ args: [JinjaValue], pos: JinjaSourcePosition) throws
         -> JinjaValue
     {
         switch name {
@@ -181,93 +181,4 @@ extension JinjaInterpreter {
             throw missingMethod(.object(o), name, pos: pos)
         }
     }
-}
-
-/// Python's whitespace for str.strip()/split() with no argument.
-func isPythonWhitespace(_ c: Unicode.Scalar) -> Bool {
-    switch c.value {
-    case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
-        return true
-    default:
-        return false
-    }
-}
-
-func pythonStrip(_ s: String, chars: String?, leading: Bool, trailing: Bool) -> String {
-    let set = chars.map { Set($0.unicodeScalars) }
-    let strip: (Unicode.Scalar) -> Bool = { c in set.map { $0.contains(c) } ?? isPythonWhitespace(c) }
-    var scalars = Array(s.unicodeScalars)[...]
-    if leading { while let f = scalars.first, strip(f) { scalars.removeFirst() } }
-    if trailing { while let l = scalars.last, strip(l) { scalars.removeLast() } }
-    return String(String.UnicodeScalarView(scalars))
-}
-
-func pythonSplit(_ s: String, separator: String?, maxSplit: Int) -> [String] {
-    let scalars = Array(s.unicodeScalars)
-    var parts: [String] = []
-    guard let separator, !separator.isEmpty else {
-        var current: [Unicode.Scalar] = []
-        var k = 0
-        while k < scalars.count {
-            if isPythonWhitespace(scalars[k]) {
-                if !current.isEmpty {
-                    parts.append(String(String.UnicodeScalarView(current)))
-                    current = []
-                    if maxSplit >= 0 && parts.count == maxSplit {
-                        while k < scalars.count, isPythonWhitespace(scalars[k]) { k += 1 }
-                        if k < scalars.count { parts.append(String(String.UnicodeScalarView(scalars[k...]))) }
-                        return parts
-                    }
-                }
-            } else {
-                current.append(scalars[k])
-            }
-            k += 1
-        }
-        if !current.isEmpty { parts.append(String(String.UnicodeScalarView(current))) }
-        return parts
-    }
-    let sep = Array(separator.unicodeScalars)
-    var start = 0, k = 0
-    while k + sep.count <= scalars.count {
-        if (maxSplit < 0 || parts.count < maxSplit), Array(scalars[k..<(k + sep.count)]) == sep {
-            parts.append(String(String.UnicodeScalarView(scalars[start..<k])))
-            k += sep.count
-            start = k
-        } else {
-            k += 1
-        }
-    }
-    parts.append(String(String.UnicodeScalarView(scalars[start...])))
-    return parts
-}
-
-func pythonReplace(_ s: String, _ old: String, _ new: String, count: Int) -> String {
-    if old.isEmpty { return s }
-    let maxSplit = count < 0 ? -1 : count
-    return pythonSplit(s, separator: old, maxSplit: maxSplit).joined(separator: new)
-}
-
-func scalarIndex(of needle: String, in s: String) -> Int? {
-    let hay = Array(s.unicodeScalars), n = Array(needle.unicodeScalars)
-    guard n.count <= hay.count else { return nil }
-    for k in 0...(hay.count - n.count) where Array(hay[k..<(k + n.count)]) == n { return k }
-    return nil
-}
-
-/// Python's str.title(): uppercase after a non-letter, lowercase after a letter.
-func pythonTitle(_ s: String) -> String {
-    var out = "", previousLetter = false
-    for ch in s {
-        let isLetter = ch.isLetter
-        out += isLetter ? (previousLetter ? ch.lowercased() : ch.uppercased()) : String(ch)
-        previousLetter = isLetter
-    }
-    return out
-}
-
-/// Python's str.capitalize(): first character upper, the rest lower.
-func pythonCapitalize(_ s: String) -> String {
-    guard let first = s.first else { return s }
-    return first.uppercased() + s.dropFirst().lowercased()
 }

@@ -282,7 +282,7 @@ extension JinjaParser {
         }
     }
 
-    private mutating func parseParenthesized(at pos: SourcePosition) throws -> JinjaExpr {
+    private mutating func parseParenthesized(at pos: JinjaSourcePosition) throws -> JinjaExpr {
         if current.kind == .op(")") { _ = advance(); return JinjaExpr(.tuple([]), pos) }
         let first = try parseExpression()
         if current.kind == .op(")") { _ = advance(); return first }

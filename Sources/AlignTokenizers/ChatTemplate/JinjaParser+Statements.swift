@@ -1,7 +1,7 @@
 // Statement parsing for JinjaParser: one function per `{% keyword %}` form.
 
 extension JinjaParser {
-    mutating func parseStatement(_ keyword: String, at pos: SourcePosition) throws -> JinjaNode? {
+    mutating func parseStatement(_ keyword: String, at pos: JinjaSourcePosition) throws -> JinjaNode? {
         _ = advance()
         depth += 1
         defer { depth -= 1 }
@@ -29,7 +29,7 @@ extension JinjaParser {
         }
     }
 
-    private mutating func parseIf(at pos: SourcePosition) throws -> JinjaNode {
+    private mutating func parseIf(at pos: JinjaSourcePosition) throws -> JinjaNode {
         var branches: [(JinjaExpr, [JinjaNode])] = []
         var condition = try parseExpression()
         while true {
@@ -51,7 +51,7 @@ extension JinjaParser {
         }
     }
 
-    private mutating func parseFor(at pos: SourcePosition) throws -> JinjaNode {
+    private mutating func parseFor(at pos: JinjaSourcePosition) throws -> JinjaNode {
         var targets: [String] = []
         repeat {
             if !targets.isEmpty { _ = advance() }
@@ -104,7 +104,7 @@ extension JinjaParser {
         return names.count == 1 ? .name(first) : .names(names)
     }
 
-    private mutating func parseSet(at pos: SourcePosition) throws -> JinjaNode {
+    private mutating func parseSet(at pos: JinjaSourcePosition) throws -> JinjaNode {
         let target = try parseSetTarget()
         if current.kind == .op("=") {
             _ = advance()
@@ -139,7 +139,7 @@ extension JinjaParser {
         return params
     }
 
-    private mutating func parseMacro(at pos: SourcePosition) throws -> JinjaNode {
+    private mutating func parseMacro(at pos: JinjaSourcePosition) throws -> JinjaNode {
         guard case .name(let name) = current.kind else { throw syntax("expected a macro name", at: current.pos) }
         _ = advance()
         let params = try parseParameters()
@@ -149,7 +149,7 @@ extension JinjaParser {
         return .macro(name: name, params: params, body: body, pos: pos)
     }
 
-    private mutating func parseCall(at pos: SourcePosition) throws -> JinjaNode {
+    private mutating func parseCall(at pos: JinjaSourcePosition) throws -> JinjaNode {
         let params = try parseParameters()
         let call = try parseExpression()
         try expectEnd(.blockEnd, "'%}'")
@@ -158,7 +158,7 @@ extension JinjaParser {
         return .callBlock(call: call, params: params, body: body)
     }
 
-    private mutating func parseFilterBlock(at pos: SourcePosition) throws -> JinjaNode {
+    private mutating func parseFilterBlock(at pos: JinjaSourcePosition) throws -> JinjaNode {
         guard case .name(let name) = current.kind else { throw syntax("expected a filter name", at: current.pos) }
         _ = advance()
         var args: [JinjaExpr] = [], kwargs: [(String, JinjaExpr)] = []

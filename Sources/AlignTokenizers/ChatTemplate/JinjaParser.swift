@@ -25,7 +25,7 @@ struct JinjaParser {
 
     var current: JinjaToken { tokens[p] }
 
-    func syntax(_ message: String, at pos: SourcePosition) -> ChatTemplateError {
+    func syntax(_ message: String, at pos: JinjaSourcePosition) -> ChatTemplateError {
         .syntax(message: message, line: pos.line, column: pos.column)
     }
 
@@ -37,7 +37,7 @@ struct JinjaParser {
 
     /// Parses nodes until a block tag whose name is in `until` (consumed up to the name), or the end.
     /// Returns the closing tag name and position, or nil at end of input.
-    mutating func parseBody(until: Set<String>) throws -> ([JinjaNode], (name: String, pos: SourcePosition)?) {
+    mutating func parseBody(until: Set<String>) throws -> ([JinjaNode], (name: String, pos: JinjaSourcePosition)?) {
         var nodes: [JinjaNode] = []
         while true {
             let token = current
@@ -77,7 +77,7 @@ struct JinjaParser {
     }
 
     /// Parses the body of a block up to one of `ends`; a missing end is a syntax error at the opener.
-    mutating func parseBlockBody(_ opener: String, at pos: SourcePosition, ends: Set<String>) throws
+    mutating func parseBlockBody(_ opener: String, at pos: JinjaSourcePosition, ends: Set<String>) throws
         -> ([JinjaNode], String)
     {
         let (body, end) = try parseBody(until: ends)

@@ -4,7 +4,7 @@
 
 extension JinjaInterpreter {
     func applyTest(_ name: String, _ v: JinjaValue, _ args: [JinjaValue], scope: JinjaScope?,
-                   pos: SourcePosition) throws -> Bool
+                   pos: JinjaSourcePosition) throws -> Bool
     {
         func arg() throws -> JinjaValue {
             guard let a = args.first else { throw runtime("test '\(name)' needs an argument", pos) }

@@ -133,12 +133,12 @@ extension JinjaValue {
         case .none: return "None"
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
-        case .double(let d): return pythonFloatRepr(d)
-        case .string(let s): return pythonStringRepr(s)
+        case .double(let d): return JinjaPython.floatRepr(d)
+        case .string(let s): return JinjaPython.stringRepr(s)
         case .array(let a): return "[" + a.map(\.pythonRepr).joined(separator: ", ") + "]"
         case .tuple(let a): return "(" + a.map(\.pythonRepr).joined(separator: ", ") + (a.count == 1 ? ",)" : ")")
         case .object(let o):
-            return "{" + o.pairs.map { pythonStringRepr($0.0) + ": " + $0.1.pythonRepr }.joined(separator: ", ") + "}"
+            return "{" + o.pairs.map { JinjaPython.stringRepr($0.0) + ": " + $0.1.pythonRepr }.joined(separator: ", ") + "}"
         case .namespace(let ns): return "<Namespace " + JinjaValue.object(ns.attributes).pythonRepr + ">"
         case .callable(let f): return "<function \(f.name)>"
         }
@@ -189,57 +189,4 @@ extension JinjaValue {
         if case .string = self { return true }
         return false
     }
-}
-
-/// Python's float repr: shortest round-trip digits, "1.0" for integral values, exponent from 1e16 up.
-func pythonFloatRepr(_ d: Double) -> String {
-    if d.isNaN { return "nan" }
-    if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-    // Swift's description is also the shortest round-trip form and uses the same exponent thresholds
-    // (scientific below 1e-4 and from 2^53 ≈ 9e15 up); Python switches at 1e16, handled here.
-    var text = d.description
-    if text.contains("e") {
-        let magnitude = abs(d)
-        if magnitude >= 1e-4 && magnitude < 1e16 {
-            text = String(Int64(d)) + ".0"  // only integral values reach here (|d| ≥ 2^53)
-        } else if let e = text.firstIndex(of: "e") {
-            let mantissa = text[..<e]
-            var exponent = String(text[text.index(after: e)...])
-            let sign = exponent.hasPrefix("-") ? "-" : "+"
-            exponent = String(exponent.drop(while: { $0 == "-" || $0 == "+" }))
-            if exponent.count < 2 { exponent = "0" + exponent }
-            let m = mantissa.hasSuffix(".0") ? String(mantissa.dropLast(2)) : String(mantissa)
-            text = m + "e" + sign + exponent
-        }
-    }
-    return text
-}
-
-/// Python's `repr()` of a str: single quotes unless the text has ' and no ".
-func pythonStringRepr(_ s: String) -> String {
-    let quote: Character = (s.contains("'") && !s.contains("\"")) ? "\"" : "'"
-    var out = String(quote)
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if Character(scalar) == quote {
-                out += "\\" + String(quote)
-            } else if scalar.value < 0x20 || scalar.value == 0x7F {
-                out += "\\x" + hex2(scalar.value)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    out.append(quote)
-    return out
-}
-
-private func hex2(_ v: UInt32) -> String {
-    let digits = String(v, radix: 16)
-    return digits.count < 2 ? "0" + digits : digits
 }
