@@ -1,7 +1,9 @@
 // Python methods that chat templates call on values: str (strip/lstrip/rstrip, split, startswith/endswith,
-// replace, upper/lower/title/capitalize, find, count, join, splitlines) and dict (items/keys/values/get).
-// jinja2's sandbox exposes exactly Python's methods; these mirror CPython's semantics for the arguments
-// templates pass. An unknown method is `ChatTemplateError.unsupported` with its position.
+// replace, upper/lower/title/capitalize, find, count, join, splitlines, format, is*, removeprefix/suffix),
+// dict (items/keys/values/get) and list (count/index). jinja2's sandbox exposes exactly Python's methods;
+// these mirror CPython's semantics for the arguments templates pass. A name Python lacks fails like jinja2
+// (UndefinedError), mutating methods fail like transformers' immutable sandbox, and a real Python method not
+// implemented here is `ChatTemplateError.unsupported` with its position.
 
 extension JinjaInterpreter {
     func callMethod(_ base: JinjaValue, _ name: String, _ args: [JinjaValue], _ kwargs: [(String, JinjaValue)],
