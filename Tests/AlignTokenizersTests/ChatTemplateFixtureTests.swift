@@ -172,4 +172,28 @@ struct ChatTemplateFixtureTests {
             #expect(!got.isEmpty)
         }
     }
+
+    @Test("53 more published templates (trl and axolotl wheels) render identically on a few shapes")
+    func breadth() throws {
+        let text = try String(contentsOf: FixturePaths.fixture("chat-templates/breadth.json"), encoding: .utf8)
+        guard case .array(let cases)? = try ChatJSON.parse(text)["cases"] else { Issue.record("no cases"); return }
+        var compiled: [String: ChatTemplate] = [:]
+        var failures: [String] = []
+        for c in cases {
+            let file = c["template"]?.stringValue ?? ""
+            if compiled[file] == nil {
+                do {
+                    compiled[file] = try ChatTemplate(source: String(contentsOf: FixturePaths.fixture("chat-templates/templates/\(file)"),
+                                                                     encoding: .utf8))
+                } catch {
+                    failures.append("\(file): \(error)")
+                    continue
+                }
+            }
+            if let template = compiled[file], let failure = Self.check(c, template: template) { failures.append(failure) }
+        }
+        #expect(cases.count == 272)
+        #expect(compiled.count == 53)
+        #expect(failures.isEmpty, "\(failures.count) of \(cases.count) differ:\n\(failures.prefix(12).joined(separator: "\n\n"))")
+    }
 }

@@ -24,12 +24,12 @@ extension JinjaInterpreter {
             return try call(callee, args: args, kwargs: kwargs, scope: scope, pos: expr.pos)
         case .filter(let base, let name, let args, let kwargs):
             let value = try evaluate(base, scope)
-            let argValues = try args.map { try evaluate($0, scope) }
-            let kwValues = try kwargs.map { ($0.0, try evaluate($0.1, scope)) }
+            let argValues = try evaluateArguments(args, scope)
+            let kwValues = try evaluateKeywords(kwargs, scope)
             return try applyFilter(name, to: value, args: argValues, kwargs: kwValues, pos: expr.pos)
         case .test(let base, let name, let args, let negated):
             let value = try evaluate(base, scope)
-            let argValues = try args.map { try evaluate($0, scope) }
+            let argValues = try evaluateArguments(args, scope)
             let result = try applyTest(name, value, argValues, scope: scope, pos: expr.pos)
             return .bool(result != negated)
         case .unary(let op, let operand):
@@ -46,6 +46,36 @@ extension JinjaInterpreter {
             if try evaluate(condition, scope).truthy { return try evaluate(body, scope) }
             return try otherwise.map { try evaluate($0, scope) } ?? .undefined("conditional")
         }
+    }
+
+    /// Positional arguments, expanding `*iterable` splats.
+    func evaluateArguments(_ args: [JinjaExpr], _ scope: JinjaScope) throws -> [JinjaValue] {
+        var values: [JinjaValue] = []
+        for arg in args {
+            if case .unary("*", let inner) = arg.kind {
+                let v = try evaluate(inner, scope)
+                guard let items = v.iterated() else { throw runtime("argument after * must be iterable, not \(v.typeName)", arg.pos) }
+                values += items
+            } else {
+                values.append(try evaluate(arg, scope))
+            }
+        }
+        return values
+    }
+
+    /// Keyword arguments, expanding `**mapping` splats (stored under the name "**").
+    func evaluateKeywords(_ kwargs: [(String, JinjaExpr)], _ scope: JinjaScope) throws -> [(String, JinjaValue)] {
+        var values: [(String, JinjaValue)] = []
+        for (name, expr) in kwargs {
+            let v = try evaluate(expr, scope)
+            if name == "**" {
+                guard case .object(let o) = v else { throw runtime("argument after ** must be a mapping, not \(v.typeName)", expr.pos) }
+                values += o.pairs
+            } else {
+                values.append((name, v))
+            }
+        }
+        return values
     }
 
     private func undefinedAccess(_ name: String, _ pos: JinjaSourcePosition) -> ChatTemplateError {
@@ -116,8 +146,8 @@ extension JinjaInterpreter {
     private func call(_ callee: JinjaExpr, args: [JinjaExpr], kwargs: [(String, JinjaExpr)], scope: JinjaScope,
                       pos: JinjaSourcePosition) throws -> JinjaValue
     {
-        let argValues = try args.map { try evaluate($0, scope) }
-        let kwValues = try kwargs.map { ($0.0, try evaluate($0.1, scope)) }
+        let argValues = try evaluateArguments(args, scope)
+        let kwValues = try evaluateKeywords(kwargs, scope)
         if case .attribute(let baseExpr, let method) = callee.kind {
             let base = try evaluate(baseExpr, scope)
             if case .callable(let f) = try attribute(base, method, pos: pos) {

@@ -75,14 +75,14 @@ struct JinjaInterpreter {
                   case .callable(let macro) = try evaluate(callee, scope) else {
                 throw runtime("{% call %} needs a macro call", call.pos)
             }
-            let argValues = try args.map { try evaluate($0, scope) }
-            let kwValues = try kwargs.map { ($0.0, try evaluate($0.1, scope)) } + [("caller", .callable(caller))]
+            let argValues = try evaluateArguments(args, scope)
+            let kwValues = try evaluateKeywords(kwargs, scope) + [("caller", .callable(caller))]
             out += try macro.call(argValues, kwValues).outputString
         case .filterBlock(let name, let args, let kwargs, let body, let pos):
             var captured = ""
             _ = try execute(body, scope: JinjaScope(parent: scope), out: &captured)
-            let argValues = try args.map { try evaluate($0, scope) }
-            let kwValues = try kwargs.map { ($0.0, try evaluate($0.1, scope)) }
+            let argValues = try evaluateArguments(args, scope)
+            let kwValues = try evaluateKeywords(kwargs, scope)
             out += try applyFilter(name, to: .string(captured), args: argValues, kwargs: kwValues, pos: pos)
                 .outputString
         case .breakLoop:

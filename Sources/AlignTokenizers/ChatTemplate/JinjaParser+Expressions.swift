@@ -131,11 +131,22 @@ extension JinjaParser {
         _ = advance()  // (
         var args: [JinjaExpr] = [], kwargs: [(String, JinjaExpr)] = []
         while current.kind != .op(")") {
-            if case .name(let n) = current.kind, tokens[p + 1].kind == .op("=") {
+            if current.kind == .op("*") || current.kind == .op("**") {
+                // `f(*list)` / `f(**dict)`: kept as unary splat nodes, expanded when the call is evaluated.
+                let splat = advance()
+                let value = try parseExpression()
+                if splat.kind == .op("*") {
+                    args.append(JinjaExpr(.unary("*", value), splat.pos))
+                } else {
+                    kwargs.append(("**", value))
+                }
+            } else if case .name(let n) = current.kind, tokens[p + 1].kind == .op("=") {
                 _ = advance(); _ = advance()
                 kwargs.append((n, try parseExpression()))
             } else {
-                guard kwargs.isEmpty else { throw syntax("positional argument after keyword argument", at: current.pos) }
+                guard kwargs.allSatisfy({ $0.0 == "**" }) || kwargs.isEmpty else {
+                    throw syntax("positional argument after keyword argument", at: current.pos)
+                }
                 args.append(try parseExpression())
             }
             if current.kind == .op(",") { _ = advance() } else if current.kind != .op(")") {
