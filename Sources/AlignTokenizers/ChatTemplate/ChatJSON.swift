@@ -5,11 +5,17 @@
 
 /// A JSON value with ordered object keys, the input type of `ChatTemplate.render`.
 public enum ChatJSON: Equatable, Sendable {
+    /// JSON null (Python None). Message keys whose value is null are dropped before rendering, as transformers does.
     case null
+    /// true / false.
     case bool(Bool)
+    /// A number written without fraction or exponent (Python int).
     case int(Int)
+    /// A number with a fraction or exponent (Python float).
     case double(Double)
+    /// A string.
     case string(String)
+    /// An array (Python list).
     case array([ChatJSON])
     /// Key/value pairs in document order (a later duplicate key replaces the earlier value in place).
     case object([(String, ChatJSON)])

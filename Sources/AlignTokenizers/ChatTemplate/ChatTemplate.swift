@@ -13,7 +13,9 @@
 /// template.specialTokens = ["eos_token": "</s>"]
 /// let prompt = try template.render(messages: [["role": "user", "content": "Hi"]], addGenerationPrompt: true)
 /// ```
-public struct ChatTemplate {
+/// Safe to share across threads: the parsed tree is immutable after `init`, and every render builds its own
+/// scopes and output (hence `@unchecked`: the tree's node classes are never mutated).
+public struct ChatTemplate: @unchecked Sendable {
     /// The template text as given.
     public let source: String
     /// Special tokens passed to the template by name (`bos_token`, `eos_token`, …), as transformers passes

@@ -6,7 +6,7 @@
 import Foundation
 
 /// Chat templates and special tokens read from tokenizer_config.json.
-public struct ChatTemplateConfig {
+public struct ChatTemplateConfig: Sendable {
     /// Template texts by name; a single-string `chat_template` is stored as "default".
     public var templates: [String: String]
     /// Special tokens by their template variable name (`bos_token`, `eos_token`, …).

@@ -5,7 +5,9 @@ import Foundation
 
 /// A local date and time for `strftime_now`.
 public struct TemplateDate: Equatable, Sendable {
+    /// Calendar date (Gregorian; month 1–12, day 1–31).
     public var year: Int, month: Int, day: Int
+    /// Wall-clock time (hour 0–23).
     public var hour: Int, minute: Int, second: Int
 
     /// A fixed instant (month 1–12, day 1–31).
