@@ -69,22 +69,12 @@ struct JinjaInterpreter {
         case .macro(let name, let params, let body, let pos):
             scope.vars[name] = .callable(makeMacro(name: name, params: params, body: body, scope: scope, pos: pos))
         case .callBlock(let call, let params, let body):
-            // jinja2 passes the call block's body to the macro as its `caller` keyword argument.
-            let caller = makeMacro(name: "caller", params: params, body: body, scope: scope, pos: call.pos)
-            guard case .call(let callee, let args, let kwargs) = call.kind,
-                  case .callable(let macro) = try evaluate(callee, scope) else {
-                throw runtime("{% call %} needs a macro call", call.pos)
-            }
-            let argValues = try evaluateArguments(args, scope)
-            let kwValues = try evaluateKeywords(kwargs, scope) + [("caller", .callable(caller))]
-            out += try macro.call(argValues, kwValues).outputString
+            out += try runCallBlock(call, params: params, body: body, scope: scope)
         case .filterBlock(let name, let args, let kwargs, let body, let pos):
             var captured = ""
             _ = try execute(body, scope: JinjaScope(parent: scope), out: &captured)
-            let argValues = try evaluateArguments(args, scope)
-            let kwValues = try evaluateKeywords(kwargs, scope)
-            out += try applyFilter(name, to: .string(captured), args: argValues, kwargs: kwValues, pos: pos)
-                .outputString
+            out += try applyFilter(name, to: .string(captured), args: try evaluateArguments(args, scope),
+                                   kwargs: try evaluateKeywords(kwargs, scope), pos: pos).outputString
         case .breakLoop:
             return .breakLoop
         case .continueLoop:
@@ -97,6 +87,20 @@ struct JinjaInterpreter {
             return flow
         }
         return .normal
+    }
+
+    /// `{% call macro(args) %}body{% endcall %}`: jinja2 passes the body to the macro as its `caller` keyword.
+    private func runCallBlock(_ call: JinjaExpr, params: [JinjaParameter], body: [JinjaNode], scope: JinjaScope) throws
+        -> String
+    {
+        let caller = makeMacro(name: "caller", params: params, body: body, scope: scope, pos: call.pos)
+        guard case .call(let callee, let args, let kwargs) = call.kind,
+              case .callable(let macro) = try evaluate(callee, scope) else {
+            throw runtime("{% call %} needs a macro call", call.pos)
+        }
+        let argValues = try evaluateArguments(args, scope)
+        let kwValues = try evaluateKeywords(kwargs, scope) + [("caller", .callable(caller))]
+        return try macro.call(argValues, kwValues).outputString
     }
 
     private func assign(_ target: JinjaSetTarget, _ value: JinjaValue, scope: JinjaScope, pos: JinjaSourcePosition) throws {

@@ -70,6 +70,23 @@ extension JinjaInterpreter {
         case "lower": return .string(s.lowercased())
         case "title": return .string(JinjaPython.title(s))
         case "capitalize": return .string(JinjaPython.capitalize(s))
+        case "isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper":
+            return .bool(stringPredicate(name, s))
+        case "join":
+            guard let items = args.first?.iterated() else { throw runtime("join() takes an iterable", pos) }
+            return .string(items.map(\.outputString).joined(separator: s))
+        default:
+            if let result = try stringSearchMethod(s, name, args, pos: pos) { return result }
+            throw missingMethod(.string(s), name, pos: pos)
+        }
+    }
+
+    /// str methods that look for substrings: affix tests, split, replace, find, count, removeprefix/suffix.
+    private func stringSearchMethod(_ s: String, _ name: String, _ args: [JinjaValue], pos: JinjaSourcePosition)
+        throws -> JinjaValue?
+    {
+        let scalars = Array(s.unicodeScalars)
+        switch name {
         case "startswith", "endswith":
             let candidates: [String]
             switch args.first {
@@ -77,7 +94,6 @@ extension JinjaInterpreter {
             case .array(let a)?, .tuple(let a)?: candidates = a.compactMap { if case .string(let p) = $0 { return p } else { return nil } }
             default: throw runtime("\(name) first arg must be str or a tuple of str", pos)
             }
-            let scalars = Array(s.unicodeScalars)
             return .bool(candidates.contains { p in
                 let ps = Array(p.unicodeScalars)
                 return name == "startswith" ? scalars.starts(with: ps) : scalars.reversed().starts(with: ps.reversed())
@@ -86,9 +102,7 @@ extension JinjaInterpreter {
             var maxSplit = -1
             if args.count > 1, case .int(let m) = args[1] { maxSplit = m }
             return .array(JinjaPython.split(s, separator: stringArg(args, 0), maxSplit: maxSplit).map { .string($0) })
-        case "splitlines":
-            return .array(s.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" })
-                .map { .string(String($0)) }.dropLast(s.hasSuffix("\n") ? 1 : 0).map { $0 })
+        case "splitlines": return .array(JinjaPython.splitLines(s).map { .string($0) })
         case "replace":
             guard let old = stringArg(args, 0), let new = stringArg(args, 1) else {
                 throw runtime("replace() takes two string arguments", pos)
@@ -96,20 +110,13 @@ extension JinjaInterpreter {
             var count = -1
             if args.count > 2, case .int(let c) = args[2] { count = c }
             return .string(JinjaPython.replace(s, old, new, count: count))
-        case "find":
-            guard let needle = stringArg(args, 0) else { throw runtime("find() takes a string", pos) }
-            return .int(JinjaPython.scalarIndex(of: needle, in: s) ?? -1)
-        case "count":
-            guard let needle = stringArg(args, 0) else { throw runtime("count() takes a string", pos) }
+        case "find", "count":
+            guard let needle = stringArg(args, 0) else { throw runtime("\(name)() takes a string", pos) }
+            if name == "find" { return .int(JinjaPython.scalarIndex(of: needle, in: s) ?? -1) }
             return .int(JinjaPython.split(s, separator: needle, maxSplit: -1).count - 1)
-        case "isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper":
-            return .bool(stringPredicate(name, s))
-        case "join":
-            guard let items = args.first?.iterated() else { throw runtime("join() takes an iterable", pos) }
-            return .string(items.map(\.outputString).joined(separator: s))
         case "removeprefix", "removesuffix":
             guard let affix = stringArg(args, 0) else { throw runtime("\(name)() takes a string", pos) }
-            let (scalars, a) = (Array(s.unicodeScalars), Array(affix.unicodeScalars))
+            let a = Array(affix.unicodeScalars)
             if name == "removeprefix", scalars.starts(with: a) {
                 return .string(String(String.UnicodeScalarView(scalars.dropFirst(a.count))))
             }
@@ -118,7 +125,7 @@ extension JinjaInterpreter {
             }
             return .string(s)
         default:
-            throw missingMethod(.string(s), name, pos: pos)
+            return nil
         }
     }
 

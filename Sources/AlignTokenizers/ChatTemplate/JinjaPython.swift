@@ -64,6 +64,26 @@ enum JinjaPython {
         return parts
     }
 
+    /// str.splitlines(): splits at Python's line boundaries (\n, \r, \r\n, \v, \f, \x1c–\x1e, \x85, U+2028/9),
+    /// without a trailing empty line.
+    static func splitLines(_ s: String) -> [String] {
+        var lines: [String] = [], current = String.UnicodeScalarView()
+        var scalars = s.unicodeScalars[...]
+        while let c = scalars.popFirst() {
+            switch c.value {
+            case 0x0A, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029:
+                lines.append(String(current)); current = String.UnicodeScalarView()
+            case 0x0D:
+                if scalars.first == "\n" { scalars.removeFirst() }
+                lines.append(String(current)); current = String.UnicodeScalarView()
+            default:
+                current.append(c)
+            }
+        }
+        if !current.isEmpty { lines.append(String(current)) }
+        return lines
+    }
+
     static func replace(_ s: String, _ old: String, _ new: String, count: Int) -> String {
         if old.isEmpty { return s }
         let maxSplit = count < 0 ? -1 : count
