@@ -43,6 +43,9 @@ extension JinjaInterpreter {
         case "title": return .string(JinjaPython.title(text))
         case "string": return .string(text)
         case "e", "escape": return .string(JinjaPython.htmlEscape(text))
+        case "format":
+            let values: JinjaValue = c.kwargs.isEmpty ? .tuple(c.args) : .object(JinjaObject(c.kwargs))
+            return .string(try percentFormat(text, values, pos: c.pos))
         case "replace":
             guard case .string(let old)? = c.param(0, "old"), case .string(let new)? = c.param(1, "new") else {
                 throw runtime("replace filter needs two strings", c.pos)
@@ -106,6 +109,12 @@ extension JinjaInterpreter {
         let v = c.value
         switch c.name {
         case "safe": return v
+        case "attr":
+            // jinja2's `attr` reads Python attributes only, never dict items; namespaces hold attributes.
+            guard case .string(let name)? = c.param(0, "name") else { throw runtime("attr needs a name", c.pos) }
+            if case .namespace(let ns) = v { return ns.attributes[name] ?? .undefined(name) }
+            if case .undefined(let n) = v { throw runtime("'\(n)' is undefined", c.pos) }
+            return .undefined(name)
         case "default", "d":
             let fallback = c.param(0, "default_value") ?? .string("")
             let boolean = c.param(1, "boolean")?.truthy ?? false

@@ -44,6 +44,7 @@ extension JinjaInterpreter {
     }
 
     private func arithmetic(_ op: String, _ l: JinjaValue, _ r: JinjaValue, pos: JinjaSourcePosition) throws -> JinjaValue {
+        if op == "%", case .string(let format) = l { return .string(try percentFormat(format, r, pos: pos)) }
         if op == "*" {
             switch (l, r) {
             case (.string(let s), .int(let n)), (.int(let n), .string(let s)):

@@ -64,22 +64,34 @@ extension JinjaParser {
         return try parseCompare()
     }
 
+    /// Comparisons chain like Python's: `a < b < c` is `a < b and b < c` (jinja2 `nodes.Compare`).
     private mutating func parseCompare() throws -> JinjaExpr {
-        var left = try parseMath1()
+        let first = try parseMath1()
+        var links: [(String, JinjaExpr, JinjaExpr)] = []  // (operator, left operand, right operand)
+        var left = first
         while true {
-            if case .op(let op) = current.kind, Self.comparisons.contains(op) {
+            let op: String
+            if case .op(let o) = current.kind, Self.comparisons.contains(o) {
+                op = o
                 _ = advance()
-                left = JinjaExpr(.binary(op, left, try parseMath1()), left.pos)
             } else if current.kind == .name("in") {
+                op = "in"
                 _ = advance()
-                left = JinjaExpr(.binary("in", left, try parseMath1()), left.pos)
             } else if current.kind == .name("not"), tokens[p + 1].kind == .name("in") {
+                op = "not in"
                 _ = advance(); _ = advance()
-                left = JinjaExpr(.binary("not in", left, try parseMath1()), left.pos)
             } else {
-                return left
+                break
             }
+            let right = try parseMath1()
+            links.append((op, left, right))
+            left = right
         }
+        guard var result = links.first.map({ JinjaExpr(.binary($0.0, $0.1, $0.2), first.pos) }) else { return first }
+        for (op, l, r) in links.dropFirst() {
+            result = JinjaExpr(.binary("and", result, JinjaExpr(.binary(op, l, r), l.pos)), first.pos)
+        }
+        return result
     }
 
     private mutating func parseBinaryLevel(_ ops: Set<String>, next: (inout JinjaParser) throws -> JinjaExpr)
