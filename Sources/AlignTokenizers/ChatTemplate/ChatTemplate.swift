@@ -4,7 +4,8 @@
 // value is null are dropped, `reasoning_content`/`thinking`/`reasoning` are aliased to each other, and the
 // template sees `messages`, `tools` (none when absent), `documents` (none), `add_generation_prompt`, the
 // special tokens, the extra variables, and the globals `raise_exception`, `strftime_now`, `namespace`,
-// `dict`, `range`. Left out: `continue_final_message`, assistant masks, `documents` input.
+// `dict`, `range`. `continue_final_message` is in ChatTemplate+Continue.swift; assistant masks come back
+// as character spans (renderWithAssistantSpans). Left out: a `documents` input (always none), batches.
 
 /// A compiled chat template.
 ///
@@ -13,6 +14,7 @@
 /// template.specialTokens = ["eos_token": "</s>"]
 /// let prompt = try template.render(messages: [["role": "user", "content": "Hi"]], addGenerationPrompt: true)
 /// ```
+///
 /// Safe to share across threads: the parsed tree is immutable after `init`, and every render builds its own
 /// scopes and output (hence `@unchecked`: the tree's node classes are never mutated).
 public struct ChatTemplate: @unchecked Sendable {
