@@ -38,6 +38,24 @@ struct ChatTemplateRobustnessTests {
         #expect(throws: ChatTemplateError.self) { try product.render(messages: []) }
     }
 
+    @Test("huge repetitions, ranges, widths and precisions are errors or clamps, not crashes")
+    func resourceBounds() throws {
+        for source in ["{{ 'ab' * 100000000000 }}", "{{ [1] * 100000000000 }}", "{{ range(10000000000) | length }}",
+                       "{{ '%999999999d' % 1 }}", "{{ '%.999999999f' % 1.5 }}", "{{ '%d' % 1e300 }}",
+                       "{{ range(1, 2, 0) }}"] {
+            let template = try ChatTemplate(source: source)
+            #expect(throws: ChatTemplateError.self, "\(source)") { try template.render(messages: []) }
+        }
+        #expect(try ChatTemplate(source: "{{ 2.5 | round(1000000000) }}|{{ 2.5 | round(-1000000000) }}").render(messages: [])
+            == "2.5|0.0")
+        #expect(try ChatTemplate(source: "{{ 'a\nb' | indent(-5, true) }}|{{ [1] | tojson(indent=-3) }}").render(messages: [])
+            == "a\nb|[\n1\n]")
+        let zeroStep = try ChatTemplate(source: "\n  {{ range(1, 2, 0) }}")
+        #expect(throws: ChatTemplateError.runtime(message: "range() arg 3 must not be zero", line: 2, column: 11)) {
+            try zeroStep.render(messages: [])
+        }
+    }
+
     @Test("random templates from a fixed seed never crash the lexer, parser or interpreter")
     func garbage() {
         var generator = SplitMix64(seed: 20_260_314)  // fixed seed: the same 300 inputs every run

@@ -125,7 +125,10 @@ public struct ChatTemplate: @unchecked Sendable {
             let ints = args.compactMap { if case .int(let i) = $0 { return i } else { return nil } }
             let (start, stop, step) = ints.count == 1 ? (0, ints[0], 1)
                 : (ints.first ?? 0, ints.count > 1 ? ints[1] : 0, ints.count > 2 ? ints[2] : 1)
-            guard step != 0 else { throw ChatTemplateError.raised(message: "range() arg 3 must not be zero") }
+            guard step != 0 else { throw JinjaCallError(message: "range() arg 3 must not be zero") }
+            guard (Double(stop) - Double(start)) / Double(step) <= Double(1 << 24) else {
+                throw JinjaCallError(message: "range() of more than 16 Mi items is not supported")
+            }
             return .array(Swift.stride(from: start, to: stop, by: step).map { .int($0) })
         })
         return vars

@@ -147,7 +147,7 @@ extension JinjaInterpreter {
         let param = c.param
         var o = JinjaJSONOptions()
         switch param(1, "indent") {
-        case .int(let n)?: o.indent = String(repeating: " ", count: n)
+        case .int(let n)?: o.indent = String(repeating: " ", count: min(max(n, 0), Self.maxFieldWidth))
         case .string(let s)?: o.indent = s
         default: break
         }
@@ -188,6 +188,9 @@ extension JinjaInterpreter {
         guard let x = v.number else { throw runtime("round needs a number", pos) }
         var digits = 0
         if case .int(let p)? = precision { digits = p }
+        // Beyond these, Python's round returns the value itself (17+ digits) or zero (below -308).
+        if digits > 17 { return .double(x) }
+        if digits < -308 { return .double(x.sign == .minus ? -0.0 : 0.0) }
         var scale = 1.0
         for _ in 0..<abs(digits) { scale *= 10 }
         let scaled = digits >= 0 ? x * scale : x / scale
@@ -259,7 +262,7 @@ extension JinjaInterpreter {
         let pad: String
         switch width {
         case .string(let w)?: pad = w
-        case .int(let n)?: pad = String(repeating: " ", count: n)
+        case .int(let n)?: pad = String(repeating: " ", count: min(max(n, 0), Self.maxFieldWidth))
         default: pad = "    "
         }
         let lines = s.split(separator: "\n", omittingEmptySubsequences: false)

@@ -78,6 +78,12 @@ extension JinjaInterpreter {
         return values
     }
 
+    private func invoke(_ f: JinjaCallable, _ args: [JinjaValue], _ kwargs: [(String, JinjaValue)],
+                        pos: JinjaSourcePosition) throws -> JinjaValue
+    {
+        do { return try f.call(args, kwargs) } catch let error as JinjaCallError { throw runtime(error.message, pos) }
+    }
+
     private func undefinedAccess(_ name: String, _ pos: JinjaSourcePosition) -> ChatTemplateError {
         runtime("'\(name)' is undefined", pos)
     }
@@ -151,13 +157,13 @@ extension JinjaInterpreter {
         if case .attribute(let baseExpr, let method) = callee.kind {
             let base = try evaluate(baseExpr, scope)
             if case .callable(let f) = try attribute(base, method, pos: pos) {
-                return try f.call(argValues, kwValues)
+                return try invoke(f, argValues, kwValues, pos: pos)
             }
             return try callMethod(base, method, argValues, kwValues, pos: callee.pos)
         }
         let f = try evaluate(callee, scope)
         switch f {
-        case .callable(let function): return try function.call(argValues, kwValues)
+        case .callable(let function): return try invoke(function, argValues, kwValues, pos: pos)
         case .undefined(let n): throw undefinedAccess(n, pos)
         default: throw runtime("'\(f.typeName)' object is not callable", pos)
         }

@@ -48,8 +48,10 @@ extension JinjaInterpreter {
         if op == "*" {
             switch (l, r) {
             case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
+                try checkRepetition(s.utf8.count, n, pos)
                 return .string(String(repeating: s, count: max(n, 0)))
             case (.array(let a), .int(let n)), (.int(let n), .array(let a)):
+                try checkRepetition(a.count, n, pos)
                 return .array(Array(repeating: a, count: max(n, 0)).flatMap { $0 })
             default: break
             }
@@ -100,6 +102,12 @@ extension JinjaInterpreter {
         }
         if result.1 { throw runtime("integer overflow in \(op)", pos) }
         return .int(result.0)
+    }
+
+    /// `"ab" * n`, `[x] * n`: refuse results past 64 Mi elements rather than exhaust memory.
+    private func checkRepetition(_ size: Int, _ n: Int, _ pos: JinjaSourcePosition) throws {
+        let (total, overflow) = size.multipliedReportingOverflow(by: max(n, 0))
+        if overflow || total > 1 << 26 { throw runtime("repetition result too large", pos) }
     }
 
     private func compare(_ op: String, _ l: JinjaValue, _ r: JinjaValue, pos: JinjaSourcePosition) throws -> Bool {

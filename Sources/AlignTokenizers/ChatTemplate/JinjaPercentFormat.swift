@@ -3,6 +3,8 @@
 // "printf-style String Formatting" documentation; `%e`/`%g` are reported as unsupported.
 
 extension JinjaInterpreter {
+    static let maxFieldWidth = 10_000
+
     func percentFormat(_ format: String, _ values: JinjaValue, pos: JinjaSourcePosition) throws -> String {
         var positional: [JinjaValue]
         if case .tuple(let items) = values { positional = items } else { positional = [values] }
@@ -40,6 +42,10 @@ extension JinjaInterpreter {
                 guard !positional.isEmpty else { throw runtime("not enough arguments for format string", pos) }
                 value = positional.removeFirst()
             }
+            // Bounds keep a hostile width or precision from allocating without limit.
+            guard (Int(width) ?? 0) <= Self.maxFieldWidth, (precision ?? 0) <= Self.maxFieldWidth else {
+                throw runtime("format width or precision above \(Self.maxFieldWidth)", pos)
+            }
             let text = try formatOne(value, type: type, flags: flags, precision: precision, pos: pos)
             out += pad(text, width: Int(width) ?? 0, flags: flags, numeric: !"sr".contains(type))
         }
@@ -59,8 +65,9 @@ extension JinjaInterpreter {
             return precision.map { String(s.prefix($0)) } ?? s
         case "r": return v.pythonRepr
         case "d", "i", "x", "X", "o":
-            guard let n = v.number, n.isFinite else { throw runtime("%\(type) format: a real number is required, not \(v.typeName)", pos) }
-            let i = Int(n.rounded(.towardZero))
+            guard let n = v.number, let i = Int(exactly: n.rounded(.towardZero)) else {
+                throw runtime("%\(type) format: an integer in range is required, not \(v.typeName)", pos)
+            }
             let radix = type == "x" || type == "X" ? 16 : type == "o" ? 8 : 10
             let digits = String(i.magnitude, radix: radix, uppercase: type == "X")
             return sign(i < 0) + digits

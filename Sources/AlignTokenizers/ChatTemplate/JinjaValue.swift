@@ -53,6 +53,11 @@ final class JinjaNamespace {
     init(_ attributes: JinjaObject) { self.attributes = attributes }
 }
 
+/// A builtin's failure; the call site turns it into `ChatTemplateError.runtime` at the call's position.
+struct JinjaCallError: Error {
+    let message: String
+}
+
 /// A function value: a builtin global (`raise_exception`, `namespace`, `range` …) or a `{% macro %}`.
 struct JinjaCallable {
     let name: String
