@@ -20,6 +20,14 @@ public struct GenerationEvent: Equatable, Sendable {
     public let textDelta: String
     /// Set on the row's last event.
     public let finishReason: FinishReason?
+
+    /// Creates an event.
+    public init(row: Int, token: Int32, textDelta: String, finishReason: FinishReason?) {
+        self.row = row
+        self.token = token
+        self.textDelta = textDelta
+        self.finishReason = finishReason
+    }
 }
 
 /// A row's result.
@@ -30,4 +38,11 @@ public struct GeneratedRow: Equatable, Sendable {
     public let text: String
     /// Nil while the row is still running.
     public let finishReason: FinishReason?
+
+    /// Creates a row result.
+    public init(tokens: [Int32], text: String, finishReason: FinishReason?) {
+        self.tokens = tokens
+        self.text = text
+        self.finishReason = finishReason
+    }
 }

@@ -44,6 +44,11 @@ public final class TokenGenerator<Model: CausalLM> {
                                                       expected: "a TokenBytes decoder to match them against")
         }
         if let empty = prompts.firstIndex(where: \.isEmpty) { throw AlignDecodingError.emptyPrompt(row: empty) }
+        let pad = Int(parameters.effectivePadTokenId)
+        guard pad >= 0, pad < model.vocabularySize else {
+            throw AlignDecodingError.tokenOutOfVocabulary(parameter: "pad_token_id", token: pad,
+                                                          vocabularySize: model.vocabularySize)
+        }
         self.model = model
         self.parameters = parameters
         self.decoder = decoder
