@@ -95,3 +95,39 @@ struct ProcessorParityTests {
         #expect(report.passed, "\(c.name): \(report)")
     }
 }
+
+@Suite("GenerateParameters builds transformers' processor list")
+struct ProcessorOrderTests {
+    @Test("makeProcessors reproduces the list transformers' generate builds (composed fixture case)")
+    func composedList() throws {
+        let f = try #require(ProcessorParityTests.fixture)
+        let c = try #require(f.cases.first { $0.name == "composed_generate_list" })
+        var p = GenerateParameters()
+        p.doSample = true
+        p.temperature = 0.8
+        p.topK = 12
+        p.topP = 0.9
+        p.minP = 0.02
+        p.typicalP = 0.95
+        p.repetitionPenalty = 1.2
+        p.noRepeatNgramSize = 3
+        p.badWordsIds = [[7, 3]]
+        p.minNewTokens = 6
+        p.eosTokenIds = [1]
+        p.sequenceBias = [.init(sequence: [5], bias: 1.0), .init(sequence: [3, 4], bias: -0.5)]
+        var list = try p.makeProcessors(extra: [])
+        let names = list.map { String(describing: type(of: $0)) }
+        #expect(names == ["SequenceBiasProcessor", "RepetitionPenaltyProcessor", "NoRepeatNGramProcessor",
+                          "SequenceBiasProcessor", "MinNewTokensProcessor", "TemperatureProcessor", "TopKProcessor",
+                          "TopPProcessor", "MinPProcessor", "TypicalProcessor"])
+        #expect(c.order?.count == names.count)
+        let histories = c.input_ids.enumerated().map { TokenHistory(row: $0, tokens: $1, promptLength: c.prompt_length) }
+        var logits = c.logits.flatMap { $0.map { $0 ?? -.infinity } }
+        try logits.withUnsafeMutableBufferPointer { buf in
+            for i in list.indices { try list[i].process(buf, vocabularySize: f.vocab, histories: histories) }
+        }
+        let expected = c.expected.flatMap { $0.map { $0 ?? -.infinity } }
+        #expect(zip(logits, expected).allSatisfy { a, e in a == e || abs(a - e) <= 1e-6 * max(1, abs(e)) })
+        #expect(expected.filter { $0 == -.infinity }.count == 57)
+    }
+}

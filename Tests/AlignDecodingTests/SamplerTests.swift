@@ -79,3 +79,22 @@ struct SamplerTests {
         #expect(again == first)
     }
 }
+
+@Suite("Top-k selection")
+struct TopKSelectionTests {
+    @Test("quickselect's k-th largest equals the sorted k-th value, with ties and −inf")
+    func kthLargest() throws {
+        var seed: UInt64 = 12345
+        for trial in 0..<200 {
+            let n = 1 + trial % 37
+            var values = (0..<n).map { i -> Float in
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                let r = Int(seed >> 59)  // 0…31: few distinct values, so ties are common
+                return r == 0 ? -.infinity : Float(r % 7) - Float(i % 3) * 0.5
+            }
+            let sorted = values.sorted(by: >)
+            let k = 1 + (trial * 7) % n
+            #expect(TopKProcessor.kthLargest(&values, k: k) == sorted[k - 1], "trial \(trial)")
+        }
+    }
+}
