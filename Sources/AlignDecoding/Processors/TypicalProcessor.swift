@@ -40,9 +40,9 @@ public struct TypicalProcessor: LogitsProcessor {
             }
             let shifted = (0..<v).map { abs(-(row[$0] - logZ) - entropy) }
             let order = LogitsRows.argsortAscending(shifted)
-            var sortedLogits = order.map { row[$0] }
+            let sortedLogits = order.map { row[$0] }
             var sortedProbs = [Float](repeating: 0, count: v)
-            sortedLogits.withUnsafeMutableBufferPointer { LogitsRows.softmax(UnsafeBufferPointer($0), into: &sortedProbs) }
+            sortedLogits.withUnsafeBufferPointer { LogitsRows.softmax($0, into: &sortedProbs) }
             var cumulative = 0.0
             var lastIndex = 0
             for j in 0..<v {
@@ -52,7 +52,6 @@ public struct TypicalProcessor: LogitsProcessor {
             lastIndex = min(lastIndex, v - 1)
             let limit = shifted[order[lastIndex]]
             for j in min(minTokensToKeep, v)..<v where shifted[order[j]] > limit { row[order[j]] = -.infinity }
-            sortedLogits.removeAll(keepingCapacity: true)
         }
     }
 
