@@ -1,0 +1,10 @@
+// `align eval …`: evaluation commands (IFEval today). Each parses arguments, calls AlignEval and prints.
+import ArgumentParser
+
+/// Groups the evaluation subcommands.
+public struct EvalCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "Evaluate responses: instruction following (IFEval), win rates, …",
+        subcommands: [EvalIFEvalCommand.self])
+    public init() {}
+}

@@ -1,0 +1,67 @@
+// `align eval ifeval`: scores a responses file with AlignEval's IFEval scorer (google-research semantics) and
+// prints the four accuracies and a per-instruction table, or lm-eval-named JSON with --json.
+import AlignEval
+import ArgumentParser
+import Foundation
+
+/// `align eval ifeval --responses F.jsonl [--prompts F] [--json] [--per-prompt F]`.
+public struct EvalIFEvalCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "ifeval",
+        abstract: "Score IFEval responses (strict and loose, prompt and instruction level).",
+        discussion: """
+        --responses holds one {"prompt", "response"} object per line (as input_response_data_*.jsonl); responses are \
+        matched to --prompts (input_data.jsonl) by prompt text. Without --prompts, each response line must carry its \
+        own key, instruction_id_list and kwargs.
+        """)
+
+    @Option(name: .long, help: "JSONL file of responses.")
+    var responses: String
+
+    @Option(name: .long, help: "IFEval prompts (input_data.jsonl).")
+    var prompts: String?
+
+    @Flag(name: .long, help: "Print one JSON object with lm-eval's metric names.")
+    var json = false
+
+    @Option(name: .customLong("per-prompt"), help: "Write per-prompt strict and loose verdicts (JSONL) to this file.")
+    var perPrompt: String?
+
+    public init() {}
+
+    public func run() throws {
+        let responsesURL = URL(fileURLWithPath: responses)
+        let items: [IFEvalItem]
+        if let prompts {
+            items = try IFEvalData.readItems(
+                responses: responsesURL, prompts: try IFEvalData.readPrompts(URL(fileURLWithPath: prompts)))
+        } else {
+            items = try IFEvalData.readSelfContainedItems(responsesURL)
+        }
+        let report = try IFEvalScorer().score(items)
+        if let perPrompt { try writeFileAtomically(report.perPromptJSONLines(), to: URL(fileURLWithPath: perPrompt)) }
+        print(json ? report.summaryJSON() : EvalIFEvalCommand.table(report))
+    }
+
+    /// The human-readable summary: four accuracies, then strict/loose accuracy per instruction id.
+    static func table(_ r: IFEvalReport) -> String {
+        func row(_ name: String, _ c: IFEvalCount) -> String {
+            name.padding(toLength: 26, withPad: " ", startingAt: 0)
+                + String(format: "%6d / %-6d %.4f", c.followed, c.total, c.accuracy)
+        }
+        var lines = ["IFEval: \(r.promptStrict.total) prompts, \(r.instructionStrict.total) instructions", ""]
+        lines.append("metric".padding(toLength: 26, withPad: " ", startingAt: 0) + "followed / total  accuracy")
+        lines.append(row("prompt_level_strict_acc", r.promptStrict))
+        lines.append(row("inst_level_strict_acc", r.instructionStrict))
+        lines.append(row("prompt_level_loose_acc", r.promptLoose))
+        lines.append(row("inst_level_loose_acc", r.instructionLoose))
+        lines.append("")
+        lines.append("instruction".padding(toLength: 46, withPad: " ", startingAt: 0) + " count  strict   loose")
+        for id in r.byInstruction.keys.sorted() {
+            guard let c = r.byInstruction[id] else { continue }
+            lines.append(id.padding(toLength: 46, withPad: " ", startingAt: 0)
+                + String(format: " %5d  %.4f  %.4f", c.strict.total, c.strict.accuracy, c.loose.accuracy))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
