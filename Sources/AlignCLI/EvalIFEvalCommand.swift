@@ -27,7 +27,16 @@ public struct EvalIFEvalCommand: ParsableCommand {
     @Option(name: .customLong("per-prompt"), help: "Write per-prompt strict and loose verdicts (JSONL) to this file.")
     var perPrompt: String?
 
+    @Option(name: .customLong("bench-repeat"), help: ArgumentHelp(
+        "Score the file this many times and print the best scoring throughput as a benchmark JSON line.",
+        visibility: .hidden))
+    var benchRepeat: Int?
+
     public init() {}
+
+    public func validate() throws {
+        if let benchRepeat, benchRepeat < 1 { throw ValidationError("--bench-repeat must be at least 1") }
+    }
 
     public func run() throws {
         let responsesURL = URL(fileURLWithPath: responses)
@@ -38,9 +47,28 @@ public struct EvalIFEvalCommand: ParsableCommand {
         } else {
             items = try IFEvalData.readSelfContainedItems(responsesURL)
         }
-        let report = try IFEvalScorer().score(items)
+        let scorer = try IFEvalScorer()
+        if let benchRepeat {
+            print(try EvalIFEvalCommand.benchmark(scorer, items, repeats: benchRepeat))
+            return
+        }
+        let report = try scorer.score(items)
         if let perPrompt { try writeFileAtomically(report.perPromptJSONLines(), to: URL(fileURLWithPath: perPrompt)) }
         print(json ? report.summaryJSON() : EvalIFEvalCommand.table(report))
+    }
+
+    /// Scoring throughput (strict + loose, all instructions) in responses per second, best of `repeats` runs,
+    /// with resources already loaded; one line in the benchmark JSON format of DESIGN.md.
+    static func benchmark(_ scorer: IFEvalScorer, _ items: [IFEvalItem], repeats: Int) throws -> String {
+        var best = Double.infinity
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try scorer.score(items)
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let rate = Double(items.count) / best
+        return "{\"bench\": \"ifeval\", \"case\": \"score \(items.count) responses\", \"unit\": \"responses/s\", "
+            + "\"alignkit\": \(rate), \"seconds\": \(best)}"
     }
 
     /// The human-readable summary: four accuracies, then strict/loose accuracy per instruction id.
