@@ -5,6 +5,6 @@ import ArgumentParser
 public struct EvalCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "eval", abstract: "Evaluate responses: instruction following (IFEval), win rates, …",
-        subcommands: [EvalIFEvalCommand.self])
+        subcommands: [EvalIFEvalCommand.self, EvalWinRateCommand.self, EvalConstraintsCommand.self])
     public init() {}
 }

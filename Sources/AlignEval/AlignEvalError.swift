@@ -19,6 +19,8 @@ public enum AlignEvalError: Error, CustomStringConvertible, Equatable {
     case badResource(name: String, reason: String)
     /// A judgment file for win rates is malformed.
     case badJudgment(path: String, index: Int, reason: String)
+    /// A constraint in a verifier spec is unknown or has bad arguments.
+    case invalidConstraint(prompt: String, type: String, reason: String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,7 @@ public enum AlignEvalError: Error, CustomStringConvertible, Equatable {
         case let .missingResponse(key): return "prompt \(key) has no response in the responses file"
         case let .badResource(name, reason): return "bundled resource \(name): \(reason)"
         case let .badJudgment(path, index, reason): return "\(path): judgment \(index): \(reason)"
+        case let .invalidConstraint(prompt, type, reason): return "prompt '\(prompt)', constraint '\(type)': \(reason)"
         }
     }
 }
