@@ -3,8 +3,10 @@ import ArgumentParser
 
 /// Groups the evaluation subcommands.
 public struct EvalCommand: ParsableCommand {
+    /// The `eval` group and its subcommands.
     public static let configuration = CommandConfiguration(
         commandName: "eval", abstract: "Evaluate responses: instruction following (IFEval), win rates, …",
         subcommands: [EvalIFEvalCommand.self, EvalWinRateCommand.self, EvalConstraintsCommand.self])
+    /// Creates the command group.
     public init() {}
 }

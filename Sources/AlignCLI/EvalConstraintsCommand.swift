@@ -5,6 +5,7 @@ import Foundation
 
 /// `align eval constraints --spec spec.json --responses responses.jsonl [--json]`.
 public struct EvalConstraintsCommand: ParsableCommand {
+    /// Command name, help and discussion.
     public static let configuration = CommandConfiguration(
         commandName: "constraints",
         abstract: "Verify responses against a constraint spec; print the constraint satisfaction rate (CSR).",
@@ -19,6 +20,7 @@ public struct EvalConstraintsCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON line per response with its CSR, then a summary line.")
     var json = false
 
+    /// Creates the command (argument-parser fills the options).
     public init() {}
 
     /// A JSON string literal for `s`.
@@ -27,6 +29,7 @@ public struct EvalConstraintsCommand: ParsableCommand {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Parses the spec, verifies the responses and prints CSR.
     public func run() throws {
         let tools = try IFEvalTools()
         let parsed = try ConstraintSpec(url: URL(fileURLWithPath: spec), tools: tools)

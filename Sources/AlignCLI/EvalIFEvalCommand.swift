@@ -6,6 +6,7 @@ import Foundation
 
 /// `align eval ifeval --responses F.jsonl [--prompts F] [--json] [--per-prompt F]`.
 public struct EvalIFEvalCommand: ParsableCommand {
+    /// Command name, help and discussion.
     public static let configuration = CommandConfiguration(
         commandName: "ifeval",
         abstract: "Score IFEval responses (strict and loose, prompt and instruction level).",
@@ -32,12 +33,15 @@ public struct EvalIFEvalCommand: ParsableCommand {
         visibility: .hidden))
     var benchRepeat: Int?
 
+    /// Creates the command (argument-parser fills the options).
     public init() {}
 
+    /// Rejects a non-positive `--bench-repeat`.
     public func validate() throws {
         if let benchRepeat, benchRepeat < 1 { throw ValidationError("--bench-repeat must be at least 1") }
     }
 
+    /// Reads the files, scores them and prints (and writes `--per-prompt`).
     public func run() throws {
         let responsesURL = URL(fileURLWithPath: responses)
         let items: [IFEvalItem]
@@ -57,18 +61,27 @@ public struct EvalIFEvalCommand: ParsableCommand {
         print(json ? report.summaryJSON() : EvalIFEvalCommand.table(report))
     }
 
-    /// Scoring throughput (strict + loose, all instructions) in responses per second, best of `repeats` runs,
-    /// with resources already loaded; one line in the benchmark JSON format of DESIGN.md.
+    /// Scoring throughput (strict + loose, all instructions) in responses per second of process CPU time, best
+    /// of `repeats` runs, with resources already loaded; one line in the benchmark JSON format of DESIGN.md, plus
+    /// the wall-clock seconds of the same best run. CPU time is the headline because the machine is shared.
     static func benchmark(_ scorer: IFEvalScorer, _ items: [IFEvalItem], repeats: Int) throws -> String {
-        var best = Double.infinity
+        var bestCPU = Double.infinity, bestWall = Double.infinity
         for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let cpu0 = cpuSeconds(), wall0 = DispatchTime.now().uptimeNanoseconds
             _ = try scorer.score(items)
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            bestCPU = min(bestCPU, cpuSeconds() - cpu0)
+            bestWall = min(bestWall, Double(DispatchTime.now().uptimeNanoseconds - wall0) / 1e9)
         }
-        let rate = Double(items.count) / best
+        let rate = Double(items.count) / bestCPU
         return "{\"bench\": \"ifeval\", \"case\": \"score \(items.count) responses\", \"unit\": \"responses/s\", "
-            + "\"alignkit\": \(rate), \"seconds\": \(best)}"
+            + "\"alignkit\": \(rate), \"cpu_seconds\": \(bestCPU), \"wall_seconds\": \(bestWall)}"
+    }
+
+    /// CPU time of this process (user + system), in seconds.
+    static func cpuSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     /// The human-readable summary: four accuracies, then strict/loose accuracy per instruction id.

@@ -5,6 +5,7 @@ import Foundation
 
 /// `align eval winrate --annotations annotations.json [--json]`.
 public struct EvalWinRateCommand: ParsableCommand {
+    /// Command name, help and discussion.
     public static let configuration = CommandConfiguration(
         commandName: "winrate",
         abstract: "AlpacaEval win rate, standard error, wins/losses/draws and average length from judgments.",
@@ -17,8 +18,10 @@ public struct EvalWinRateCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object with AlpacaEval's leaderboard column names.")
     var json = false
 
+    /// Creates the command (argument-parser fills the options).
     public init() {}
 
+    /// Reads the judgments and prints the summary.
     public func run() throws {
         let url = URL(fileURLWithPath: annotations)
         let w = try AlpacaEvalWinRate(judgments: try AlpacaEvalWinRate.readAnnotations(url), path: url.path)

@@ -34,9 +34,12 @@ public struct IFEvalPrompt: Decodable, Sendable {
 
 /// A prompt paired with the response to score.
 public struct IFEvalItem: Sendable {
+    /// The prompt and its instructions.
     public let prompt: IFEvalPrompt
+    /// The response to score.
     public let response: String
 
+    /// Pairs a prompt with a response.
     public init(prompt: IFEvalPrompt, response: String) {
         self.prompt = prompt
         self.response = response

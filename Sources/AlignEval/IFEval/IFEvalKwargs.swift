@@ -42,6 +42,7 @@ public enum IFEvalKwargValue: Decodable, Equatable, Sendable {
 public struct IFEvalKwargs: Sendable {
     /// Prompt key and instruction id, for error messages.
     public let key: Int
+    /// The instruction id, for error messages.
     public let id: String
     let values: [String: IFEvalKwargValue]
 

@@ -6,7 +6,9 @@
 
 /// Followed / total counts with their ratio.
 public struct IFEvalCount: Sendable, Equatable {
+    /// How many were followed.
     public var followed = 0
+    /// How many were checked.
     public var total = 0
     /// Counts as given.
     public init(followed: Int = 0, total: Int = 0) {
@@ -21,9 +23,13 @@ public struct IFEvalCount: Sendable, Equatable {
 public struct IFEvalReport: Sendable {
     /// Per-prompt verdicts, in input order.
     public let results: [IFEvalPromptResult]
+    /// Prompts with every instruction followed, strict.
     public let promptStrict: IFEvalCount
+    /// Instruction instances followed, strict.
     public let instructionStrict: IFEvalCount
+    /// Prompts with every instruction followed, loose.
     public let promptLoose: IFEvalCount
+    /// Instruction instances followed, loose.
     public let instructionLoose: IFEvalCount
     /// Per instruction id: (strict, loose) counts.
     public let byInstruction: [String: (strict: IFEvalCount, loose: IFEvalCount)]

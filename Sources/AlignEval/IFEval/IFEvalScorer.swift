@@ -10,14 +10,20 @@
 
 /// The verdicts for one prompt (the reference's `OutputExample`, strict and loose side by side).
 public struct IFEvalPromptResult: Sendable, Equatable {
+    /// The prompt key.
     public let key: Int
+    /// The prompt text.
     public let prompt: String
+    /// The scored response.
     public let response: String
+    /// Instruction ids, parallel to `strict` and `loose`.
     public let instructionIds: [String]
     /// `follow_instruction_list` of the strict and the loose scorer.
     public let strict: [Bool]
     public let loose: [Bool]
+    /// Every instruction followed, strict (`follow_all_instructions`).
     public var strictAll: Bool { strict.allSatisfy { $0 } }
+    /// Every instruction followed, loose.
     public var looseAll: Bool { loose.allSatisfy { $0 } }
 }
 
@@ -60,8 +66,12 @@ public struct IFEvalScorer: Sendable {
         let response = PyText(py: item.response)
         let blank = response.pyStrip().isEmpty
         let strict = instructions.map { !blank && $0.isFollowed(by: response, tools: tools) }
-        let variants = IFEvalScorer.looseVariants(response).filter { !$0.pyStrip().isEmpty }
-        let loose = instructions.map { ins in variants.contains { ins.isFollowed(by: $0, tools: tools) } }
+        // Variant 0 is the response itself, already checked by the strict pass (a blank response has only blank
+        // variants), so loose reuses that verdict and checks the other seven.
+        let others = IFEvalScorer.looseVariants(response).dropFirst().filter { !$0.pyStrip().isEmpty }
+        let loose = instructions.indices.map { k in
+            strict[k] || others.contains { instructions[k].isFollowed(by: $0, tools: tools) }
+        }
         return IFEvalPromptResult(key: p.key, prompt: p.prompt, response: item.response,
                                   instructionIds: p.instructionIdList, strict: strict, loose: loose)
     }

@@ -9,43 +9,55 @@ extension LangDetector {
     /// Average language probabilities over `trials` sampling runs.
     func detectBlock(_ grams: [UInt64]) -> [Double] {
         let nLang = profiles.languages.count
-        // Dense P(gram | lang) rows for the grams of this text only (a few hundred rows, not 184k).
-        var dense: [UInt64: [Double]] = [:]
-        for g in grams where dense[g] == nil { dense[g] = denseRow(g, nLang) }
+        // Dense P(gram | lang) rows for the distinct grams of this text only (a few hundred rows, not 184k),
+        // and each extracted gram replaced by its row number, so the hot loop indexes flat arrays.
+        var rowOf: [UInt64: Int] = [:]
+        var table: [Double] = []  // [rows × nLang]
+        let occurrences = grams.map { g -> Int in
+            if let r = rowOf[g] { return r }
+            let r = rowOf.count
+            rowOf[g] = r
+            appendDenseRow(g, nLang, to: &table)
+            return r
+        }
         var rng = SplitMix64(seed: seed)
         var langProb = [Double](repeating: 0, count: nLang)
         var prob = [Double](repeating: 0, count: nLang)
-        for _ in 0..<LangDetector.trials {
-            for j in 0..<nLang { prob[j] = 1.0 / Double(nLang) }
-            let alpha = LangDetector.alphaDefault + rng.nextGaussian() * LangDetector.alphaWidth
-            let weight = alpha / LangDetector.baseFreq
-            var i = 0
-            while true {
-                let g = grams[rng.nextIndex(grams.count)]
-                if let row = dense[g] {
-                    for j in 0..<nLang { prob[j] *= weight + row[j] }
+        table.withUnsafeBufferPointer { rows in
+            prob.withUnsafeMutableBufferPointer { p in
+                for _ in 0..<LangDetector.trials {
+                    for j in 0..<nLang { p[j] = 1.0 / Double(nLang) }
+                    let alpha = LangDetector.alphaDefault + rng.nextGaussian() * LangDetector.alphaWidth
+                    let weight = alpha / LangDetector.baseFreq
+                    var i = 0
+                    while true {
+                        // P(lang | grams) ∝ Π (α/BASE_FREQ + P(gram | lang)): the α term smooths unseen grams.
+                        let base = occurrences[rng.nextIndex(occurrences.count)] * nLang
+                        for j in 0..<nLang { p[j] *= weight + rows[base + j] }
+                        if i % 5 == 0 {
+                            if normalize(p) > LangDetector.convThreshold || i >= LangDetector.iterationLimit { break }
+                        }
+                        i += 1
+                    }
+                    for j in 0..<nLang { langProb[j] += p[j] / Double(LangDetector.trials) }
                 }
-                if i % 5 == 0 {
-                    if normalize(&prob) > LangDetector.convThreshold || i >= LangDetector.iterationLimit { break }
-                }
-                i += 1
             }
-            for j in 0..<nLang { langProb[j] += prob[j] / Double(LangDetector.trials) }
         }
         return langProb
     }
 
-    private func denseRow(_ g: UInt64, _ nLang: Int) -> [Double] {
-        var row = [Double](repeating: 0, count: nLang)
+    private func appendDenseRow(_ g: UInt64, _ nLang: Int, to table: inout [Double]) {
+        let base = table.count
+        table.append(contentsOf: repeatElement(0, count: nLang))
         if let r = profiles.rows[g] {
-            for k in Int(r.start)..<Int(r.start + r.count) { row[Int(profiles.rowLangs[k])] = profiles.rowProbs[k] }
+            for k in Int(r.start)..<Int(r.start + r.count) { table[base + Int(profiles.rowLangs[k])] = profiles.rowProbs[k] }
         }
-        return row
     }
 
     /// `_normalize_prob`: divide by the sum; return the largest probability.
-    private func normalize(_ prob: inout [Double]) -> Double {
-        let sum = prob.reduce(0, +)
+    private func normalize(_ prob: UnsafeMutableBufferPointer<Double>) -> Double {
+        var sum = 0.0
+        for p in prob { sum += p }
         var maxp = 0.0
         for j in prob.indices {
             let p = prob[j] / sum

@@ -26,6 +26,7 @@ protocol GroupVerifier: Sendable {
 public struct Constraint: Sendable {
     /// The spec's type string, e.g. "word_count".
     public let type: String
+    /// Which of ACT's classes it belongs to.
     public let constraintClass: ConstraintClass
     enum Check: Sendable { case single(ResponseVerifier), group(GroupVerifier) }
     let check: Check

@@ -6,7 +6,9 @@
 
 /// One response's verdicts.
 public struct ConstraintResult: Sendable {
+    /// The prompt id.
     public let id: String
+    /// The verified response.
     public let response: String
     /// (constraint type, class, satisfied), in spec order.
     public let verdicts: [(type: String, constraintClass: ConstraintClass, satisfied: Bool)]
@@ -16,6 +18,7 @@ public struct ConstraintResult: Sendable {
 
 /// CSR per response and aggregates.
 public struct ConstraintReport: Sendable {
+    /// One result per response, in input order.
     public let results: [ConstraintResult]
     /// Prompts of the spec that had no response.
     public let promptsWithoutResponses: [String]

@@ -9,13 +9,17 @@ import Foundation
 
 /// One prompt of a spec with its built constraints.
 public struct PromptConstraints: Sendable {
+    /// The prompt id responses refer to.
     public let id: String
+    /// The prompt's input (source text), empty if none.
     public let input: String
+    /// Spec-wide constraints first, then the prompt's own.
     public let constraints: [Constraint]
 }
 
 /// A parsed and validated spec.
 public struct ConstraintSpec: Sendable {
+    /// The prompts, in spec order.
     public let prompts: [PromptConstraints]
 
     private struct Raw: Decodable {

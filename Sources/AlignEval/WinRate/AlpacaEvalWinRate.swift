@@ -12,10 +12,12 @@ import Foundation
 
 /// One pairwise judgment of an AlpacaEval annotations file.
 public struct AlpacaEvalJudgment: Decodable, Sendable {
+    /// The instruction both outputs answer.
     public let instruction: String
     /// The baseline's output (`output_1`) and the model's (`output_2`).
     public let output1: String
     public let output2: String
+    /// Names of the baseline and the model.
     public let generator1: String?
     public let generator2: String?
     /// The judge's preference in [1, 2] (0 = tie), or nil when the annotation failed.
@@ -29,13 +31,21 @@ public struct AlpacaEvalJudgment: Decodable, Sendable {
 
 /// The leaderboard columns AlpacaEval computes from one model's judgments.
 public struct AlpacaEvalWinRate: Sendable, Equatable {
+    /// 100 · mean(p − 1).
     public let winRate: Double
+    /// Standard error of the win rate (sample sd / √n).
     public let standardError: Double
+    /// Judgments preferring the model (p > 1.5).
     public let nWins: Int
+    /// Judgments preferring the baseline (p < 1.5).
     public let nWinsBase: Int
+    /// Ties (p = 1.5).
     public let nDraws: Int
+    /// Judgments counted.
     public let nTotal: Int
+    /// 100 · (wins + draws / 2) / n.
     public let discreteWinRate: Double
+    /// Mean length of the model's outputs in code points, floored.
     public let avgLength: Int
     /// Judgments without a preference, not counted.
     public let nDropped: Int
