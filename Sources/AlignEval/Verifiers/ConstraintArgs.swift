@@ -49,6 +49,15 @@ public struct ConstraintArgs: Sendable {
         }
     }
 
+    /// An integer argument in `range` (default when absent).
+    func int(_ k: String, default d: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let x = try number(k) else { return d }
+        guard x == x.rounded(), x >= Double(range.lowerBound), x <= Double(range.upperBound) else {
+            throw error("'\(k)' must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return Int(x)
+    }
+
     /// `min`/`max` bounds; at least one must be given, and min ≤ max.
     func bounds() throws -> ClosedRange<Double> {
         let lo = try number("min"), hi = try number("max")

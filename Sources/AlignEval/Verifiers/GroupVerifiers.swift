@@ -40,8 +40,8 @@ struct DistinctN: GroupVerifier {
     let n: Int
     let minimum: Double
     init(_ a: ConstraintArgs) throws {
-        n = Int(try a.number("n") ?? 2)
-        guard let m = try a.number("min"), n >= 1 else { throw a.error("need 'min' and n ≥ 1") }
+        n = try a.int("n", default: 2, in: 1...64)
+        guard let m = try a.number("min") else { throw a.error("'min' must be a number") }
         minimum = m
     }
     /// distinct-n of a set of texts (0 when there is no n-gram).

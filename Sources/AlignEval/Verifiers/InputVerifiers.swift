@@ -30,9 +30,9 @@ struct Extractive: ResponseVerifier {
     let n: Int
     let minFraction: Double
     init(_ a: ConstraintArgs) throws {
-        n = Int(try a.number("n") ?? 1)
+        n = try a.int("n", default: 1, in: 1...64)
         minFraction = try a.number("min_fraction") ?? 1
-        guard n >= 1, (0...1).contains(minFraction) else { throw a.error("need n ≥ 1 and 0 ≤ min_fraction ≤ 1") }
+        guard (0...1).contains(minFraction) else { throw a.error("'min_fraction' must be in 0...1") }
     }
     static func ngrams(_ words: [PyText], _ n: Int) -> [[PyText]] {
         words.count < n ? [] : (0...(words.count - n)).map { Array(words[$0..<($0 + n)]) }

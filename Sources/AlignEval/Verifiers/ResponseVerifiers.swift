@@ -63,7 +63,7 @@ struct KeywordsInclude: ResponseVerifier {
     init(_ a: ConstraintArgs) throws {
         let cs = try a.bool("case_sensitive", default: false), ww = try a.bool("whole_word", default: false)
         matchers = try a.strings("keywords").map { LiteralMatcher($0, caseSensitive: cs, wholeWord: ww) }
-        minCount = Int(try a.number("min_count") ?? 1)
+        minCount = try a.int("min_count", default: 1, in: 0...1_000_000)
     }
     func isSatisfied(_ r: PyText, input: PyText) -> Bool { matchers.allSatisfy { $0.count(in: r) >= minCount } }
 }
