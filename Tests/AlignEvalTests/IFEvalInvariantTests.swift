@@ -5,8 +5,8 @@
 import Testing
 import AlignEval
 
-/// Every instruction id once, with valid kwargs.
-private let allInstructions: [(String, [String: IFEvalKwargValue])] = [
+/// Every instruction id once, with valid kwargs (same list as scripts/fixtures/ifeval_adversarial.py).
+let allInstructions: [(String, [String: IFEvalKwargValue])] = [
     ("keywords:existence", ["keywords": .strings(["a", "ß"])]),
     ("keywords:frequency", ["keyword": .string("P.S"), "frequency": .int(2), "relation": .string("at least")]),
     ("keywords:forbidden_words", ["forbidden_words": .strings(["no", "日本"])]),
