@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "AlignData", dependencies: ["AlignTokenizers"]),
         .target(name: "AlignTraining", dependencies: ["AlignModels", "AlignData"]),
         .target(name: "AlignDecoding", dependencies: ["AlignModels", "AlignData", "AlignGrammar"]),
-        .target(name: "AlignEval", dependencies: ["AlignTraining", "AlignDecoding"]),
+        .target(name: "AlignEval", dependencies: ["AlignTraining", "AlignDecoding"],
+                resources: [.copy("Resources/punkt_tab_english"), .copy("Resources/langdetect")]),
         .target(name: "AlignServer", dependencies: ["AlignEval"]),
         // The CLI's commands live in a library so tests can run them in-process;
         // the executable is only their entry point.

@@ -6,7 +6,11 @@ public struct AlignCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "align",
         abstract: "Align language models with human preferences and constraints, on the CPU.",
-        subcommands: [BenchCommand.self, TokenizeCommand.self])
+        subcommands: [
+            BenchCommand.self,
+            EvalCommand.self,
+            TokenizeCommand.self,
+        ])
 
     public init() {}
 }
