@@ -84,28 +84,54 @@ extension DFA {
         return DFA(numStates: m, trans: t2, accepting: acc)
     }
 
+    /// Bytes grouped by identical columns over all states: (class of each byte, one byte per class).
+    func byteClasses() -> (classOf: [Int], reps: [Int]) {
+        var hash = [UInt64](repeating: 0xcbf2_9ce4_8422_2325, count: 256)
+        for s in 0..<numStates {
+            for b in 0..<256 { hash[b] = (hash[b] ^ UInt64(UInt32(bitPattern: trans[s * 256 + b]))) &* 0x100_0000_01b3 }
+        }
+        var classOf = [Int](repeating: 0, count: 256), reps: [Int] = []
+        var ids: [UInt64: [Int]] = [:]   // hash → classes with that hash (verified by column compare)
+        for b in 0..<256 {
+            var found = -1
+            for c in ids[hash[b]] ?? [] where (0..<numStates).allSatisfy({ trans[$0 * 256 + b] == trans[$0 * 256 + reps[c]] }) {
+                found = c; break
+            }
+            if found < 0 { found = reps.count; reps.append(b); ids[hash[b], default: []].append(found) }
+            classOf[b] = found
+        }
+        return (classOf, reps)
+    }
+
     /// Product automaton accepting where `accept(inSelf, inOther)` holds.
     func product(_ other: DFA, maxStates: Int, accept: (Bool, Bool) -> Bool) throws -> DFA {
+        let (ca, _) = byteClasses(), (cb, _) = other.byteClasses()
+        var jointIds: [Int: Int] = [:]
+        var classOf = [Int](repeating: 0, count: 256), reps: [Int] = []
+        for b in 0..<256 {
+            let key = ca[b] << 16 | cb[b]
+            if let c = jointIds[key] { classOf[b] = c } else { jointIds[key] = reps.count; classOf[b] = reps.count; reps.append(b) }
+        }
         var ids: [Int64: Int32] = [0: 0]
         var pairs: [(Int32, Int32)] = [(0, 0), (1, 1)]
         ids[Int64(1) << 32 | 1] = 1
         var trans = [Int32](repeating: 0, count: 512)
         var acc = [accept(false, false), accept(accepting[1], other.accepting[1])]
+        var target = [Int32](repeating: 0, count: reps.count)
         var i = 1
         while i < pairs.count {
             let (a, b) = pairs[i]
-            for c in 0..<256 {
-                let ta = next(a, c), tb = other.next(b, c)
+            for (c, r) in reps.enumerated() {
+                let ta = next(a, r), tb = other.next(b, r)
                 let key = Int64(ta) << 32 | Int64(tb)
-                let id: Int32
-                if let old = ids[key] { id = old } else {
-                    if pairs.count >= maxStates { throw AlignGrammarError.tooLarge(what: "DFA product states", limit: maxStates) }
-                    id = Int32(pairs.count); ids[key] = id; pairs.append((ta, tb))
-                    trans.append(contentsOf: repeatElement(0, count: 256))
-                    acc.append(accept(accepting[Int(ta)], other.accepting[Int(tb)]))
-                }
-                trans[i * 256 + c] = id
+                if let old = ids[key] { target[c] = old; continue }
+                if pairs.count >= maxStates { throw AlignGrammarError.tooLarge(what: "DFA product states", limit: maxStates) }
+                let id = Int32(pairs.count); ids[key] = id; pairs.append((ta, tb))
+                trans.append(contentsOf: repeatElement(0, count: 256))
+                acc.append(accept(accepting[Int(ta)], other.accepting[Int(tb)]))
+                target[c] = id
             }
+            for x in 0..<256 { trans[i * 256 + x] = target[classOf[x]] }
             i += 1
         }
         // The (0,0) pair is dead only if accept(false,false) is false; callers never ask for that.

@@ -86,37 +86,52 @@ struct SubsetConstruction {
         return out.sorted()
     }
 
+    /// Byte classes: bytes that every edge set treats alike (so one representative per class suffices).
+    private func byteClasses() -> (classOf: [Int], reps: [Int]) {
+        var sig = [[Int]](repeating: [], count: 256)
+        var seen = Set<ByteSet>()
+        var k = 0
+        for es in nfa.edges { for (set, _) in es where seen.insert(set).inserted {
+            for b in 0..<256 where set.contains(UInt8(b)) { sig[b].append(k) }
+            k += 1
+        } }
+        var ids: [[Int]: Int] = [:]
+        var classOf = [Int](repeating: 0, count: 256), reps: [Int] = []
+        for b in 0..<256 {
+            if let c = ids[sig[b]] { classOf[b] = c } else { ids[sig[b]] = reps.count; classOf[b] = reps.count; reps.append(b) }
+        }
+        return (classOf, reps)
+    }
+
     mutating func run() throws -> DFA {
+        let (classOf, reps) = byteClasses()
         var ids: [[Int32]: Int32] = [[]: 0]
         var sets: [[Int32]] = [[], closure([nfa.start])]
         ids[sets[1]] = 1
         var trans = [Int32](repeating: 0, count: 512)
         var acc = [false, sets[1].contains(nfa.accept)]
         var i = 1
-        var buckets = [[Int32]](repeating: [], count: 256)
+        var buckets = [[Int32]](repeating: [], count: reps.count)
+        var target = [Int32](repeating: 0, count: reps.count)
         while i < sets.count {
-            for b in 0..<256 { buckets[b].removeAll(keepingCapacity: true) }
+            for c in 0..<reps.count { buckets[c].removeAll(keepingCapacity: true) }
             for s in sets[i] {
                 for (set, t) in nfa.edges[Int(s)] {
-                    for b in set.members { buckets[Int(b)].append(t) }
+                    for (c, r) in reps.enumerated() where set.contains(UInt8(r)) { buckets[c].append(t) }
                 }
             }
-            var seen: [[Int32]: Int32] = [:]
-            for b in 0..<256 where !buckets[b].isEmpty {
-                let key = buckets[b]
-                if let id = seen[key] { trans[i * 256 + b] = id; continue }
-                let c = closure(key)
-                let id: Int32
-                if let old = ids[c] { id = old } else {
-                    if sets.count >= maxStates { throw AlignGrammarError.tooLarge(what: "DFA states", limit: maxStates) }
-                    id = Int32(sets.count)
-                    ids[c] = id; sets.append(c)
-                    trans.append(contentsOf: repeatElement(0, count: 256))
-                    acc.append(c.contains(nfa.accept))
-                }
-                seen[key] = id
-                trans[i * 256 + b] = id
+            for c in 0..<reps.count {
+                if buckets[c].isEmpty { target[c] = 0; continue }
+                let cl = closure(buckets[c])
+                if let old = ids[cl] { target[c] = old; continue }
+                if sets.count >= maxStates { throw AlignGrammarError.tooLarge(what: "DFA states", limit: maxStates) }
+                let id = Int32(sets.count)
+                ids[cl] = id; sets.append(cl)
+                trans.append(contentsOf: repeatElement(0, count: 256))
+                acc.append(cl.contains(nfa.accept))
+                target[c] = id
             }
+            for b in 0..<256 { trans[i * 256 + b] = target[classOf[b]] }
             i += 1
         }
         return DFA(numStates: sets.count, trans: trans, accepting: acc)
