@@ -1,0 +1,157 @@
+// DFA operations: trimming dead-end states, Moore minimization, and product constructions
+// (intersection, difference, union) used to combine `pattern`, length, `format` and key exclusions.
+// Moore's algorithm: refine the accept/reject partition by successor classes until stable
+// (Hopcroft & Ullman, "Introduction to Automata Theory", §3.4); bytes are first grouped into
+// classes with identical columns so each refinement pass looks at few columns.
+
+extension DFA {
+    /// Removes unreachable states, sends states that cannot reach acceptance to the dead state,
+    /// and minimizes. State 1 stays the start state.
+    func trimmed() -> DFA {
+        let n = numStates
+        var rev = [[Int32]](repeating: [], count: n)
+        var reach = [Bool](repeating: false, count: n)
+        var stack: [Int32] = [1]
+        reach[1] = true
+        while let s = stack.popLast() {
+            for b in 0..<256 {
+                let t = trans[Int(s) * 256 + b]
+                if t == 0 { continue }
+                rev[Int(t)].append(s)
+                if !reach[Int(t)] { reach[Int(t)] = true; stack.append(t) }
+            }
+        }
+        var live = [Bool](repeating: false, count: n)
+        stack = (0..<n).filter { reach[$0] && accepting[$0] }.map { Int32($0) }
+        for s in stack { live[Int(s)] = true }
+        while let s = stack.popLast() {
+            for p in rev[Int(s)] where !live[Int(p)] { live[Int(p)] = true; stack.append(p) }
+        }
+        return minimized(live: live)
+    }
+
+    /// Moore minimization restricted to `live` states (others become dead).
+    private func minimized(live: [Bool]) -> DFA {
+        let n = numStates
+        let states = (1..<n).filter { live[$0] }
+        if !live[1] {
+            return DFA(numStates: 2, trans: [Int32](repeating: 0, count: 512), accepting: [false, false])
+        }
+        // Byte classes: bytes with equal columns over live states behave identically.
+        var colKey = [[Int32]](repeating: [], count: 256)
+        for b in 0..<256 {
+            colKey[b] = states.map { s in let t = trans[s * 256 + b]; return live[Int(t)] ? t : 0 }
+        }
+        var reps: [Int] = []
+        var classIds: [[Int32]: Int] = [:]
+        for b in 0..<256 {
+            if classIds[colKey[b]] == nil { classIds[colKey[b]] = reps.count; reps.append(b) }
+        }
+        var block = [Int](repeating: 0, count: n)   // 0 = dead block
+        for s in states { block[s] = accepting[s] ? 1 : 2 }
+        var count = 0
+        while true {
+            var sigIds: [[Int]: Int] = [:]
+            var next = [Int](repeating: 0, count: n)
+            for s in states {
+                var sig = [block[s]]
+                for b in reps { let t = Int(trans[s * 256 + b]); sig.append(live[t] ? block[t] : 0) }
+                if let id = sigIds[sig] { next[s] = id } else { let id = sigIds.count + 1; sigIds[sig] = id; next[s] = id }
+            }
+            let newCount = sigIds.count
+            block = next
+            if newCount == count { break }
+            count = newCount
+        }
+        return renumbered(states: states, block: block, live: live)
+    }
+
+    private func renumbered(states: [Int], block: [Int], live: [Bool]) -> DFA {
+        // The start state's block becomes 1; others in order of first appearance.
+        var newId: [Int: Int32] = [block[1]: 1]
+        for s in states where newId[block[s]] == nil { newId[block[s]] = Int32(newId.count + 1) }
+        let m = newId.count + 1
+        var t2 = [Int32](repeating: 0, count: m * 256)
+        var acc = [Bool](repeating: false, count: m)
+        for s in states {
+            guard let id = newId[block[s]] else { continue }
+            acc[Int(id)] = accepting[s]
+            for b in 0..<256 {
+                let t = Int(trans[s * 256 + b])
+                t2[Int(id) * 256 + b] = live[t] ? (newId[block[t]] ?? 0) : 0
+            }
+        }
+        return DFA(numStates: m, trans: t2, accepting: acc)
+    }
+
+    /// Bytes grouped by identical columns over all states: (class of each byte, one byte per class).
+    func byteClasses() -> (classOf: [Int], reps: [Int]) {
+        var hash = [UInt64](repeating: 0xcbf2_9ce4_8422_2325, count: 256)
+        for s in 0..<numStates {
+            for b in 0..<256 { hash[b] = (hash[b] ^ UInt64(UInt32(bitPattern: trans[s * 256 + b]))) &* 0x100_0000_01b3 }
+        }
+        var classOf = [Int](repeating: 0, count: 256), reps: [Int] = []
+        var ids: [UInt64: [Int]] = [:]   // hash → classes with that hash (verified by column compare)
+        for b in 0..<256 {
+            var found = -1
+            for c in ids[hash[b]] ?? [] where (0..<numStates).allSatisfy({ trans[$0 * 256 + b] == trans[$0 * 256 + reps[c]] }) {
+                found = c; break
+            }
+            if found < 0 { found = reps.count; reps.append(b); ids[hash[b], default: []].append(found) }
+            classOf[b] = found
+        }
+        return (classOf, reps)
+    }
+
+    /// Product automaton accepting where `accept(inSelf, inOther)` holds.
+    func product(_ other: DFA, maxStates: Int, accept: (Bool, Bool) -> Bool) throws -> DFA {
+        let (ca, _) = byteClasses(), (cb, _) = other.byteClasses()
+        var jointIds: [Int: Int] = [:]
+        var classOf = [Int](repeating: 0, count: 256), reps: [Int] = []
+        for b in 0..<256 {
+            let key = ca[b] << 16 | cb[b]
+            if let c = jointIds[key] { classOf[b] = c } else { jointIds[key] = reps.count; classOf[b] = reps.count; reps.append(b) }
+        }
+        var ids: [Int64: Int32] = [0: 0]
+        var pairs: [(Int32, Int32)] = [(0, 0), (1, 1)]
+        ids[Int64(1) << 32 | 1] = 1
+        var trans = [Int32](repeating: 0, count: 512)
+        var acc = [accept(false, false), accept(accepting[1], other.accepting[1])]
+        var target = [Int32](repeating: 0, count: reps.count)
+        var i = 1
+        while i < pairs.count {
+            let (a, b) = pairs[i]
+            for (c, r) in reps.enumerated() {
+                let ta = next(a, r), tb = other.next(b, r)
+                let key = Int64(ta) << 32 | Int64(tb)
+                if let old = ids[key] { target[c] = old; continue }
+                if pairs.count >= maxStates { throw AlignGrammarError.tooLarge(what: "DFA product states", limit: maxStates) }
+                let id = Int32(pairs.count); ids[key] = id; pairs.append((ta, tb))
+                trans.append(contentsOf: repeatElement(0, count: 256))
+                acc.append(accept(accepting[Int(ta)], other.accepting[Int(tb)]))
+                target[c] = id
+            }
+            for x in 0..<256 { trans[i * 256 + x] = target[classOf[x]] }
+            i += 1
+        }
+        // The (0,0) pair is dead only if accept(false,false) is false; callers never ask for that.
+        return DFA(numStates: pairs.count, trans: trans, accepting: acc).trimmed()
+    }
+
+    @inline(__always) func next(_ s: Int32, _ c: Int) -> Int32 { trans[Int(s) * 256 + c] }
+
+    /// Strings in both languages.
+    public func intersect(_ o: DFA, maxStates: Int = 50_000) throws -> DFA {
+        try product(o, maxStates: maxStates) { $0 && $1 }
+    }
+
+    /// Strings in `self` but not in `o`.
+    public func subtract(_ o: DFA, maxStates: Int = 50_000) throws -> DFA {
+        try product(o, maxStates: maxStates) { $0 && !$1 }
+    }
+
+    /// Strings in either language.
+    public func union(_ o: DFA, maxStates: Int = 50_000) throws -> DFA {
+        try product(o, maxStates: maxStates) { $0 || $1 }
+    }
+}

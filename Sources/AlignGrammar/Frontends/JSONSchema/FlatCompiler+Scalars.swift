@@ -1,0 +1,98 @@
+// FlatCompiler+Scalars: strings (length ∩ pattern ∩ format as one DFA over the canonical JSON
+// encoding, quotes included) and numbers (exact integer ranges, integer-rounded bounds for decimals,
+// multipleOf by remainder automata). Lengths count Unicode scalars (2020-12 validation §6.3.1).
+
+extension FlatCompiler {
+    var charRegex: ByteRegex { ScalarEncoding.jsonString.encode(ScalarSet.any) }
+
+    /// The canonical JSON-string content allowed by minLength/maxLength/pattern/format, or nil if
+    /// only lengths (or nothing) constrain it and `forceDFA` is false.
+    func stringContent(forceDFA: Bool = false) throws -> DFA? {
+        let lo = try minCount("minLength"), hi = try maxCount("maxLength")
+        var constraints: [DFA] = []
+        for (v, p) in values("pattern") {
+            guard case .string(let pat) = v else { throw AlignGrammarError.invalidSchema(pointer: p, message: "expected a string") }
+            constraints.append(try DFA(RegexLowering.searchLanguage(pat, encoding: .jsonString), maxStates: c.options.maxTerminalStates))
+        }
+        for (v, p) in values("format") {
+            guard case .string(let f) = v else { throw AlignGrammarError.invalidSchema(pointer: p, message: "expected a string") }
+            if let d = try Formats.language(f, encoding: .jsonString) { constraints.append(d) } else {
+                try c.unsupported("format", p, "unknown format '\(f)' (supported: \(Formats.supported.joined(separator: ", ")))")
+            }
+        }
+        if constraints.isEmpty && !forceDFA { return nil }
+        var d = try DFA(.repeat(charRegex, min: lo, max: hi), maxStates: c.options.maxTerminalStates)
+        for x in constraints { d = try d.intersect(x, maxStates: c.options.maxTerminalStates) }
+        return d
+    }
+
+    func stringExpr() throws -> GrammarExpr {
+        let lo = try minCount("minLength"), hi = try maxCount("maxLength")
+        if let hi, hi < lo { return .nothing }
+        if let d = try stringContent() { return c.b.terminal(d.quoted()) }
+        if lo == 0 && hi == nil { return try c.anyString() }
+        if (hi ?? lo) <= 256 {
+            return try c.b.terminal(.seq([.literal("\""), .repeat(charRegex, min: lo, max: hi), .literal("\"")]))
+        }
+        let ch = try c.b.terminal(charRegex)
+        return .seq([c.b.literal("\""), .repeat(ch, min: lo, max: hi), c.b.literal("\"")])
+    }
+
+    /// Integer bounds (inclusive) derived from minimum/maximum/exclusive*; non-integer bounds round inward.
+    func integerBounds() throws -> (Int64?, Int64?) {
+        var lo: Int64?, hi: Int64?
+        func bound(_ x: JSONNumber, _ p: String, _ f: (JSONNumber) -> Int64?) throws -> Int64 {
+            guard let v = f(x) else { throw AlignGrammarError.unsupportedKeyword(keyword: String(p.split(separator: "/").last ?? ""), pointer: p, reason: "bounds beyond ±10^18 are not supported") }
+            return v
+        }
+        for (x, p) in try numbers("minimum") { let v = try bound(x, p) { $0.ceil }; lo = max(lo ?? v, v) }
+        for (x, p) in try numbers("exclusiveMinimum") { let v = try bound(x, p) { $0.floor.map { $0 + 1 } }; lo = max(lo ?? v, v) }
+        for (x, p) in try numbers("maximum") { let v = try bound(x, p) { $0.floor }; hi = min(hi ?? v, v) }
+        for (x, p) in try numbers("exclusiveMaximum") { let v = try bound(x, p) { $0.ceil.map { $0 - 1 } }; hi = min(hi ?? v, v) }
+        return (lo, hi)
+    }
+
+    func numberExpr(integerOnly: Bool) throws -> GrammarExpr {
+        let (lo, hi) = try integerBounds()
+        if let lo, let hi, lo > hi { return .nothing }
+        var extra: [DFA] = []
+        var mustBeInteger = integerOnly
+        for (m, p) in try numbers("multipleOf") {
+            if m.negative || m.isZero { throw AlignGrammarError.invalidSchema(pointer: p, message: "multipleOf must be > 0") }
+            if m.isInteger {
+                guard let v = m.int64, v <= 100_000 else { try c.unsupported("multipleOf", p, "divisors above 100000"); continue }
+                if v > 1 { extra.append(NumberLanguage.multipleOf(Int(v))) }
+                mustBeInteger = true
+            } else if m.digits == [1] {
+                if !integerOnly { extra.append(try DFA(NumberLanguage.decimalPlaces(-m.exponent))) }
+            } else {
+                try c.unsupported("multipleOf", p, "only integers and powers of ten (0.1, 0.01, …) are compiled")
+            }
+        }
+        if lo == nil && hi == nil && extra.isEmpty { return mustBeInteger ? try c.anyInteger() : try c.anyNumber() }
+        let base = mustBeInteger ? NumberLanguage.integer(lo, hi) : NumberLanguage.number(lo, hi)
+        var d = try DFA(base, maxStates: c.options.maxTerminalStates)
+        for x in extra { d = try d.intersect(x, maxStates: c.options.maxTerminalStates) }
+        return c.b.terminal(d)
+    }
+}
+
+extension DFA {
+    /// `"` + self + `"`. Safe for canonical JSON string content: no accepting state (a character
+    /// boundary) has a transition on a raw `"`, since `"` only occurs escaped.
+    func quoted() -> DFA {
+        let n = numStates + 2           // new start = 1, old state s → s + 1, final = n - 1
+        var t = [Int32](repeating: 0, count: n * 256)
+        var acc = [Bool](repeating: false, count: n)
+        t[256 + 0x22] = 2
+        for s in 1..<numStates {
+            for b in 0..<256 {
+                let x = trans[s * 256 + b]
+                if x != 0 { t[(s + 1) * 256 + b] = x + 1 }
+            }
+            if accepting[s] { t[(s + 1) * 256 + 0x22] = Int32(n - 1) }
+        }
+        acc[n - 1] = true
+        return DFA(numStates: n, trans: t, accepting: acc).trimmed()
+    }
+}

@@ -1,0 +1,89 @@
+// FlatGrammar: the compiled form the Earley parser runs on. Rules become alternatives laid out in one
+// flat symbol array (a "dot" is an index into it; each alternative ends with an END marker naming its
+// rule), as in llguidance's earley/grammar.rs. Nested alternatives and repeats get helper rules;
+// repeats use left recursion / counting chains so Earley stays linear (right recursion would make
+// completion chains quadratic). Non-productive alternatives are removed, so every live parser item
+// can still be completed — the token mask then never admits a dead end.
+
+/// A grammar lowered for the Earley parser.
+public struct FlatGrammar: Sendable {
+    enum Kind: UInt8 { case nonterminal, terminal, end }
+    /// Per dot position: what the symbol is, and its argument (rule id, terminal id, or completed rule).
+    var kind: [Kind] = []
+    var arg: [Int32] = []
+    /// Per rule: start dots of its alternatives (`altStarts[altRange[r]]`).
+    var altStarts: [Int32] = []
+    var altLo: [Int32] = []
+    var altHi: [Int32] = []
+    var nullable: [Bool] = []
+    var ruleNames: [String] = []
+    /// All terminal DFAs in one table of global states: state s, byte b → `trans[s * 256 + b]` (0 = dead).
+    var trans: [Int32] = [Int32](repeating: 0, count: 256)
+    var accepting: [Bool] = [false]
+    /// Whether a global state has any live outgoing transition.
+    var hasOut: [Bool] = [false]
+    var termStart: [Int32] = []
+    var termNullable: [Bool] = []
+    /// The dot of the start rule's END; an item there with origin 0 means "accepting".
+    var acceptDot: Int32 = 0
+    var startRule: Int32 = 0
+
+    /// Number of rules.
+    public var ruleCount: Int { altLo.count }
+    /// Number of symbol positions.
+    public var symbolCount: Int { kind.count }
+    /// Number of terminal automaton states in total.
+    public var terminalStateCount: Int { accepting.count }
+}
+
+extension FlatGrammar {
+    /// Lowers `grammar`. Throws `emptyLanguage` if it accepts nothing, `tooLarge` past the limits.
+    public init(_ grammar: Grammar, maxSymbols: Int = 4_000_000, maxStates: Int = 1_000_000) throws {
+        var low = Lowering(grammar: grammar, maxSymbols: maxSymbols)
+        try low.run()
+        try self.init(lowered: low, terminals: grammar.terminals, maxStates: maxStates)
+    }
+
+    init(lowered low: Lowering, terminals: [DFA], maxStates: Int) throws {
+        let alts = try Pruning.productiveAlternatives(low.rules, terminals: terminals, start: low.startRule)
+        ruleNames = low.names
+        startRule = Int32(low.startRule)
+        try addTerminals(terminals, maxStates: maxStates)
+        for (r, ruleAlts) in alts.enumerated() {
+            altLo.append(Int32(altStarts.count))
+            for a in ruleAlts {
+                altStarts.append(Int32(kind.count))
+                for s in a {
+                    switch s {
+                    case .rule(let id): kind.append(.nonterminal); arg.append(Int32(id))
+                    case .term(let id): kind.append(.terminal); arg.append(Int32(id))
+                    }
+                }
+                if r == low.startRule { acceptDot = Int32(kind.count) }
+                kind.append(.end); arg.append(Int32(r))
+            }
+            altHi.append(Int32(altStarts.count))
+        }
+        nullable = Pruning.nullable(alts, terminals: terminals)
+    }
+
+    private mutating func addTerminals(_ terminals: [DFA], maxStates: Int) throws {
+        for d in terminals {
+            let base = Int32(accepting.count) - 1   // local state k ≥ 1 → global base + k
+            if accepting.count + d.numStates > maxStates {
+                throw AlignGrammarError.tooLarge(what: "terminal automaton states", limit: maxStates)
+            }
+            for s in 1..<d.numStates {
+                var out = false
+                for b in 0..<256 {
+                    let t = d.trans[s * 256 + b]
+                    trans.append(t == 0 ? 0 : t + base)
+                    if t != 0 { out = true }
+                }
+                accepting.append(d.accepting[s]); hasOut.append(out)
+            }
+            termStart.append(base + 1)
+            termNullable.append(d.acceptsEmpty)
+        }
+    }
+}

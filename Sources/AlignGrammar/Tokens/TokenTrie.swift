@@ -1,0 +1,78 @@
+// TokenTrie: every token's byte string in one prefix tree, laid out in depth-first order so a walk is
+// a linear scan that can skip a whole subtree with one jump (llguidance toktrie/README.md: node =
+// byte + subtree end; "if the parser rejects the byte, skip p += subtree_size"). Tokens with an empty
+// byte string (special tokens) are not in the trie.
+
+/// A depth-first-ordered prefix tree of token byte strings.
+public struct TokenTrie: Sendable {
+    /// Node byte (node 0 is the root and has no byte).
+    var byte: [UInt8] = [0]
+    /// Node depth (root 0).
+    var depth: [Int32] = [0]
+    /// Index just past the node's subtree.
+    var next: [Int32] = [0]
+    /// Tokens ending at the node: `tokenIds[tokFirst[n] ..< tokFirst[n] + tokCount[n]]`.
+    var tokFirst: [Int32] = [0]
+    var tokCount: [Int32] = [0]
+    var tokenIds: [Int32] = []
+
+    /// Number of nodes including the root.
+    public var nodeCount: Int { byte.count }
+
+    /// Builds the trie of `tokens` (token id → bytes).
+    public init(tokens: [[UInt8]]) {
+        let order = tokens.indices.filter { !tokens[$0].isEmpty }.sorted {
+            tokens[$0].lexicographicallyPrecedes(tokens[$1])
+        }
+        var path: [Int] = [0]          // open nodes, root first
+        var pathBytes: [UInt8] = []
+        for id in order {
+            let t = tokens[id]
+            var common = 0
+            while common < pathBytes.count, common < t.count, pathBytes[common] == t[common] { common += 1 }
+            while pathBytes.count > common { close(path.removeLast()); pathBytes.removeLast() }
+            for b in t[common...] {
+                byte.append(b); depth.append(Int32(path.count)); next.append(0)
+                tokFirst.append(Int32(tokenIds.count)); tokCount.append(0)
+                path.append(byte.count - 1); pathBytes.append(b)
+            }
+            let node = path[path.count - 1]
+            if tokCount[node] == 0 { tokFirst[node] = Int32(tokenIds.count) }
+            tokenIds.append(Int32(id)); tokCount[node] += 1
+        }
+        while let n = path.popLast() { close(n) }
+    }
+
+    private mutating func close(_ n: Int) { next[n] = Int32(byte.count) }
+}
+
+/// The model's vocabulary as the grammar engine sees it: exact bytes per token id, the logit
+/// dimension (≥ vocabulary size; padding ids are never allowed) and the end-of-sequence ids.
+public final class TokenVocabulary: @unchecked Sendable {
+    /// Token id → exact bytes (empty for special tokens).
+    public let tokens: [[UInt8]]
+    /// The size of the model's logit vector; masks have `(logitDimension + 31) / 32` words.
+    public let logitDimension: Int
+    /// Ids allowed exactly when the grammar is complete.
+    public let eosTokenIds: [Int]
+    /// The prefix tree over `tokens`.
+    public let trie: TokenTrie
+
+    /// Validates and indexes a vocabulary.
+    public init(tokens: [[UInt8]], logitDimension: Int? = nil, eosTokenIds: [Int]) throws {
+        let dim = logitDimension ?? tokens.count
+        if dim < tokens.count {
+            throw AlignGrammarError.invalidVocabulary(message: "logit dimension \(dim) < vocabulary size \(tokens.count)")
+        }
+        for e in eosTokenIds where e < 0 || e >= dim {
+            throw AlignGrammarError.invalidVocabulary(message: "EOS id \(e) outside 0..<\(dim)")
+        }
+        self.tokens = tokens
+        self.logitDimension = dim
+        self.eosTokenIds = eosTokenIds
+        trie = TokenTrie(tokens: tokens)
+    }
+
+    /// Words in a mask.
+    public var maskWords: Int { (logitDimension + 31) / 32 }
+}
