@@ -106,3 +106,20 @@ public final class DecoderModel: Module {
         }
     }
 }
+
+extension DecoderModel {
+    /// Position ids as transformers' `generate` computes them from a padding mask:
+    /// `attention_mask.cumsum(-1) - 1`, with padded positions set to 1 (`masked_fill_(mask == 0, 1)`),
+    /// so a left-padded row's first real token sits at position 0. (A plain forward without
+    /// `position_ids` uses `cache_position` = 0..<T instead, whatever the padding — the default here.)
+    public static func positionIDs(attentionMask: [[Int32]]) -> [[Int]] {
+        attentionMask.map { row in
+            var seen = 0
+            return row.map { m in
+                if m == 0 { return 1 }
+                seen += 1
+                return seen - 1
+            }
+        }
+    }
+}
