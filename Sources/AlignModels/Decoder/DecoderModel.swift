@@ -15,6 +15,8 @@ public final class DecoderModel: Module {
     public let finalNorm: Norm
     /// [V, C] untied LM head, else nil (the embedding is used).
     public var lmHead: Tensor?
+    /// The LoRA configuration of the attached adapters (see `attachLoRA`), nil without adapters.
+    public internal(set) var loraConfig: LoRAConfig?
 
     public init(spec: DecoderSpec) {
         self.spec = spec
