@@ -48,6 +48,25 @@ struct ArchitectureParityTests {
         }
     }
 
+    @Test("the chunked fused log-prob path gives the same loss and gradients", arguments: ArchitectureFixture.names)
+    func chunkedLogProbGradients(name: String) throws {
+        let f = try ArchitectureFixture(name)
+        let reference = try f.gradients()
+        let c = try #require(f.reference.cases["right"])
+        f.model.setTrainable(true)
+        // Mean CE = −Σ log π(label) / #labels, here with the LM head applied 7 rows at a time.
+        let logp = try f.model.tokenLogProbs(c.input_ids, labels: c.labels, attentionMask: c.attention_mask, chunkRows: 7)
+        let counted = c.labels.joined().filter { $0 != -100 }.count
+        let loss = -logp.sum() / Float(counted)
+        #expect(abs(Double(loss.scalars[0]) - c.loss) <= 1e-5 * max(1, abs(c.loss)), "\(name) loss")
+        loss.backward()
+        for (param, g) in f.model.storedGradients() {
+            let ours = try #require(g, "\(name): no gradient for \(param)")
+            let err = relativeError(ours.scalars, try reference.tensor("right/\(param)").scalars)
+            #expect(err <= 1e-3, "\(name) d/d\(param): relative error \(err)")
+        }
+    }
+
     @Test("KV cache: prefill then one token at a time equals the full forward", arguments: ArchitectureFixture.names)
     func kvCache(name: String) throws {
         let f = try ArchitectureFixture(name)
