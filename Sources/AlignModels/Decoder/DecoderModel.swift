@@ -15,6 +15,8 @@ public final class DecoderModel: Module {
     public let finalNorm: Norm
     /// [V, C] untied LM head, else nil (the embedding is used).
     public var lmHead: Tensor?
+    /// The LoRA configuration of the attached adapters (see `attachLoRA`), nil without adapters.
+    public internal(set) var loraConfig: LoRAConfig?
 
     public init(spec: DecoderSpec) {
         self.spec = spec
@@ -103,6 +105,23 @@ public final class DecoderModel: Module {
             p += prefixed("transformer.ln_f", finalNorm.namedParameters())
             if let lmHead { p.append(("lm_head.weight", lmHead)) }
             return p
+        }
+    }
+}
+
+extension DecoderModel {
+    /// Position ids as transformers' `generate` computes them from a padding mask:
+    /// `attention_mask.cumsum(-1) - 1`, with padded positions set to 1 (`masked_fill_(mask == 0, 1)`),
+    /// so a left-padded row's first real token sits at position 0. (A plain forward without
+    /// `position_ids` uses `cache_position` = 0..<T instead, whatever the padding — the default here.)
+    public static func positionIDs(attentionMask: [[Int32]]) -> [[Int]] {
+        attentionMask.map { row in
+            var seen = 0
+            return row.map { m in
+                if m == 0 { return 1 }
+                seen += 1
+                return seen - 1
+            }
         }
     }
 }
