@@ -185,3 +185,32 @@ struct GeneratorTests {
         #expect(round == p)
     }
 }
+
+@Suite("generation_config.json")
+struct GenerationConfigFileTests {
+    @Test("the tiny Llama's generation_config.json gives EOS 2 and pad 0")
+    func tinyLlama() throws {
+        let p = try GenerateParameters(contentsOf: FixturePaths.shared("models/tiny-llama/generation_config.json"))
+        #expect(p.eosTokenIds == [2])
+        #expect(p.padTokenId == 0)
+        #expect(p.doSample == false && p.maxNewTokens == 20)
+    }
+
+    @Test("a malformed file is a typed error naming the key")
+    func malformed() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("alignkit-bad-generation-config.json")
+        try Data(#"{"eos_token_id": "two"}"#.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        do {
+            _ = try GenerateParameters(contentsOf: url)
+            Issue.record("expected an error")
+        } catch let AlignDecodingError.invalidGenerationConfig(file, reason) {
+            #expect(file == url.path)
+            #expect(reason.contains("eos_token_id"), "\(reason)")
+        }
+        try Data(#"{"top_p": 1.5, "do_sample": true}"#.utf8).write(to: url)
+        #expect(throws: AlignDecodingError.invalidParameter(parameter: "top_p", value: "1.5", expected: "a value in [0, 1]")) {
+            try GenerateParameters(contentsOf: url)
+        }
+    }
+}
