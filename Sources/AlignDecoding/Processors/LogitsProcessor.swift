@@ -59,7 +59,19 @@ enum LogitsRows {
     }
 
     /// Indices of `keys` sorted ascending by key; ties keep index order (a stable sort).
+    ///
+    /// Sorts one UInt64 per entry — the float's bits mapped to an order-preserving unsigned key in
+    /// the high half, the index in the low half — so the sort compares integers, not closures.
+    /// (−0 sorts before +0, which a float comparison would call a tie.)
     static func argsortAscending(_ keys: [Float]) -> [Int] {
-        keys.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+        var packed = [UInt64](repeating: 0, count: keys.count)
+        for i in keys.indices {
+            let bits = keys[i].bitPattern
+            // Negative floats: flip all bits (larger magnitude → smaller key); positive: set the sign bit.
+            let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+            packed[i] = UInt64(ordered) << 32 | UInt64(i)
+        }
+        packed.sort()
+        return packed.map { Int($0 & 0xFFFF_FFFF) }
     }
 }
