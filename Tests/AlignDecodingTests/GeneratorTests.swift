@@ -88,6 +88,21 @@ struct GeneratorTests {
         #expect(masked[0].tokens == [1, 3, 3])  // after 1: 2 banned, 3 is next; after 3: 4, 5 banned, 3 (0.3) beats 1 (0.1)
     }
 
+    @Test("sampling with top_k = 1 equals greedy; a large logit_bias forces its token")
+    func samplingInvariants() throws {
+        let model = TableLM(table: smallTable(), mix: 0.4)
+        let greedy = try TokenGenerator(model: model, prompts: [[1], [3]], parameters: greedyParameters(maxNewTokens: 6)).run()
+        var p = greedyParameters(maxNewTokens: 6)
+        p.doSample = true
+        p.topK = 1
+        p.temperature = 2
+        p.seed = 5
+        #expect(try TokenGenerator(model: model, prompts: [[1], [3]], parameters: p).run() == greedy)
+        var biased = greedyParameters(maxNewTokens: 3)
+        biased.logitBias = [4: 100]
+        #expect(try TokenGenerator(model: model, prompts: [[1]], parameters: biased).run()[0].tokens == [4, 4, 4])
+    }
+
     @Test("seeded sampling is reproducible and a row does not depend on the other rows")
     func seededSampling() throws {
         var p = GenerateParameters()
