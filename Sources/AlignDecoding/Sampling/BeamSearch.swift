@@ -7,7 +7,9 @@
 // the K may, scored sum-logprob / generated_length^length_penalty); the best num_beams unfinished
 // ones run on. The float32 arithmetic, the −1e9 "impossible" offsets and the three early_stopping
 // modes are transformers'. Each prompt is searched on its own (num_beams model rows), which is what
-// transformers computes for each batch item. Left out: beam sampling, diverse/constrained beams.
+// transformers computes for each batch item. Processors see each beam's prompt + generated ids but
+// get no didAccept/fork calls, so stateful processors (a grammar matcher) are not supported here
+// yet. Left out: beam sampling, diverse/constrained beams, stop strings.
 
 import Foundation
 
