@@ -176,6 +176,10 @@ struct GeneratorTests {
         var q = GenerateParameters()
         q.stopStrings = ["x"]
         #expect(throws: AlignDecodingError.self) { try TokenGenerator(model: model, prompts: [[1]], parameters: q) }
+        #expect(throws: AlignDecodingError.tokenOutOfVocabulary(parameter: "prompt", token: 6, vocabularySize: 6)) {
+            try TokenGenerator(model: model, prompts: [[1, 6]], parameters: GenerateParameters())
+        }
+        #expect(throws: AlignDecodingError.self) { try TokenGenerator(model: model, prompts: [], parameters: GenerateParameters()) }
         var pad = greedyParameters(maxNewTokens: 2)
         pad.padTokenId = 9
         #expect(throws: AlignDecodingError.tokenOutOfVocabulary(parameter: "pad_token_id", token: 9, vocabularySize: 6)) {

@@ -37,6 +37,10 @@ public enum BeamSearch {
         }
         return try prompts.enumerated().map { row, prompt in
             guard !prompt.isEmpty else { throw AlignDecodingError.emptyPrompt(row: row) }
+            if let bad = prompt.first(where: { $0 < 0 || Int($0) >= model.vocabularySize }) {
+                throw AlignDecodingError.tokenOutOfVocabulary(parameter: "prompt", token: Int(bad),
+                                                              vocabularySize: model.vocabularySize)
+            }
             var search = try BeamState(model: model, prompt: prompt, parameters: parameters,
                                        processors: parameters.makeProcessors(extra: extra))
             return try search.run()
