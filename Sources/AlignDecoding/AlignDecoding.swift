@@ -1,5 +1,17 @@
-// AlignDecoding: the generation loop, logits processors, samplers and reward-guided search.
-// See Docs/architecture.md for where this module sits; later issues fill it in.
+// AlignDecoding: the generation loop, logits processors, samplers, stop conditions, rewards and
+// reward-guided selection. Map of the module:
+//   Generation/  CausalLM (the model step protocol the loop drives), GenerateParameters (the
+//                generation_config.json vocabulary, processor order), TokenGenerator (prefill +
+//                batched steps, per-row stopping, fork/rollback, streaming), DecodingState, events.
+//   Processors/  LogitsProcessor and the transformers 5.23 processors/warpers, OpenAI penalties,
+//                the grammar BitmaskProcessor.
+//   Sampling/    PhiloxRandom (seeded counter-based streams), TokenSampler (greedy, multinomial),
+//                BeamSearch (transformers' beam search).
+//   Text/        TokenBytes (token id → bytes) and RowText (stop strings, stream-safe deltas).
+//   Rewards/     Reward, programmatic rewards, combinations, InfAlign calibration.
+//   Search/      BestOfN.
+// Left out so far (issue 6 item 3): DeAL, controlled decoding/ARGS, Transfer Q*, self-consistency,
+// steering — they build on fork/rollback, the processors and the rewards here.
 
 /// Namespace for module-level facts of AlignDecoding.
 public enum AlignDecodingModule {

@@ -17,6 +17,8 @@ public enum AlignDecodingError: Error, CustomStringConvertible, Equatable {
     case bitmaskTooShort(row: Int, words: Int, needed: Int)
     /// A reward specification could not be built (bad regex, empty combination, …).
     case invalidReward(reason: String)
+    /// A generation_config.json (or request JSON) could not be read or decoded.
+    case invalidGenerationConfig(file: String, reason: String)
     /// A row's logits left no token with positive probability (all −inf or NaN).
     case noSampleableToken(row: Int)
 
@@ -36,6 +38,8 @@ public enum AlignDecodingError: Error, CustomStringConvertible, Equatable {
             return "bitmask of row \(row) has \(words) 32-bit words, the vocabulary needs \(needed)"
         case let .invalidReward(reason):
             return "invalid reward: \(reason)"
+        case let .invalidGenerationConfig(file, reason):
+            return "\(file): not a valid generation config: \(reason)"
         case let .noSampleableToken(row):
             return "row \(row): every token was filtered out (all logits −inf or NaN); nothing can be sampled"
         }

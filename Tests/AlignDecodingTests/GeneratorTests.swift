@@ -88,6 +88,21 @@ struct GeneratorTests {
         #expect(masked[0].tokens == [1, 3, 3])  // after 1: 2 banned, 3 is next; after 3: 4, 5 banned, 3 (0.3) beats 1 (0.1)
     }
 
+    @Test("sampling with top_k = 1 equals greedy; a large logit_bias forces its token")
+    func samplingInvariants() throws {
+        let model = TableLM(table: smallTable(), mix: 0.4)
+        let greedy = try TokenGenerator(model: model, prompts: [[1], [3]], parameters: greedyParameters(maxNewTokens: 6)).run()
+        var p = greedyParameters(maxNewTokens: 6)
+        p.doSample = true
+        p.topK = 1
+        p.temperature = 2
+        p.seed = 5
+        #expect(try TokenGenerator(model: model, prompts: [[1], [3]], parameters: p).run() == greedy)
+        var biased = greedyParameters(maxNewTokens: 3)
+        biased.logitBias = [4: 100]
+        #expect(try TokenGenerator(model: model, prompts: [[1]], parameters: biased).run()[0].tokens == [4, 4, 4])
+    }
+
     @Test("seeded sampling is reproducible and a row does not depend on the other rows")
     func seededSampling() throws {
         var p = GenerateParameters()
@@ -161,6 +176,10 @@ struct GeneratorTests {
         var q = GenerateParameters()
         q.stopStrings = ["x"]
         #expect(throws: AlignDecodingError.self) { try TokenGenerator(model: model, prompts: [[1]], parameters: q) }
+        #expect(throws: AlignDecodingError.tokenOutOfVocabulary(parameter: "prompt", token: 6, vocabularySize: 6)) {
+            try TokenGenerator(model: model, prompts: [[1, 6]], parameters: GenerateParameters())
+        }
+        #expect(throws: AlignDecodingError.self) { try TokenGenerator(model: model, prompts: [], parameters: GenerateParameters()) }
         var pad = greedyParameters(maxNewTokens: 2)
         pad.padTokenId = 9
         #expect(throws: AlignDecodingError.tokenOutOfVocabulary(parameter: "pad_token_id", token: 9, vocabularySize: 6)) {
@@ -183,5 +202,34 @@ struct GeneratorTests {
         #expect(list.eosTokenIds == [1, 2])
         let round = try JSONDecoder().decode(GenerateParameters.self, from: JSONEncoder().encode(p))
         #expect(round == p)
+    }
+}
+
+@Suite("generation_config.json")
+struct GenerationConfigFileTests {
+    @Test("the tiny Llama's generation_config.json gives EOS 2 and pad 0")
+    func tinyLlama() throws {
+        let p = try GenerateParameters(contentsOf: FixturePaths.shared("models/tiny-llama/generation_config.json"))
+        #expect(p.eosTokenIds == [2])
+        #expect(p.padTokenId == 0)
+        #expect(p.doSample == false && p.maxNewTokens == 20)
+    }
+
+    @Test("a malformed file is a typed error naming the key")
+    func malformed() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("alignkit-bad-generation-config.json")
+        try Data(#"{"eos_token_id": "two"}"#.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        do {
+            _ = try GenerateParameters(contentsOf: url)
+            Issue.record("expected an error")
+        } catch let AlignDecodingError.invalidGenerationConfig(file, reason) {
+            #expect(file == url.path)
+            #expect(reason.contains("eos_token_id"), "\(reason)")
+        }
+        try Data(#"{"top_p": 1.5, "do_sample": true}"#.utf8).write(to: url)
+        #expect(throws: AlignDecodingError.invalidParameter(parameter: "top_p", value: "1.5", expected: "a value in [0, 1]")) {
+            try GenerateParameters(contentsOf: url)
+        }
     }
 }

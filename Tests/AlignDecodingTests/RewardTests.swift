@@ -113,3 +113,30 @@ struct RewardTests {
         #expect(result.candidates.allSatisfy { $0.reward >= 0 && $0.reward <= 1 })
     }
 }
+
+@Suite("Implicit DPO reward")
+struct ImplicitDPORewardTests {
+    @Test("β·(log π − log π_ref) on two table models, by hand")
+    func handComputed() throws {
+        // Policy: after any token p = [.1, .6, .3]; reference: p = [.2, .4, .4]. Completion "1 2" after "0":
+        // log π = ln .6 + ln .3, log π_ref = ln .4 + ln .4 → r = 0.5 · ln(.18 / .16).
+        let policyRow: [Float] = [logf(0.1), logf(0.6), logf(0.3)]
+        let refRow: [Float] = [logf(0.2), logf(0.4), logf(0.4)]
+        let policy = TableLM(table: Array(repeating: policyRow, count: 3))
+        let reference = TableLM(table: Array(repeating: refRow, count: 3))
+        let encode: (String) throws -> [Int32] = { $0.split(separator: " ").compactMap { Int32($0) } }
+        let reward = try ImplicitDPOReward(policy: policy, reference: reference, beta: 0.5, encode: encode)
+        #expect(abs(try reward.score(prompt: "0", completion: "1 2") - 0.5 * log(0.18 / 0.16)) < 1e-6)
+        #expect(try reward.score(prompt: "0", completion: "") == 0)
+        #expect(throws: AlignDecodingError.tokenOutOfVocabulary(parameter: "completion", token: 7, vocabularySize: 3)) {
+            try reward.score(prompt: "0", completion: "7")
+        }
+        // A history-dependent model: the second token's distribution depends on the first.
+        let mixed = TableLM(table: [[0, 1, 2], [2, 0, 1], [1, 2, 0]], mix: 1)
+        let lp = try SequenceLogProb.compute(model: mixed, prompt: [0], completion: [2, 1])
+        // step 1 logits = table[0] = [0,1,2]; step 2 logits = table[2] + table[0] = [1,3,2].
+        let e1 = exp(1.0), e2 = exp(2.0), e3 = exp(3.0)
+        let expected: Double = (2 - log(1 + e1 + e2)) + (3 - log(e1 + e3 + e2))
+        #expect(abs(lp - expected) < 1e-6)
+    }
+}

@@ -98,3 +98,12 @@ struct TopKSelectionTests {
         }
     }
 }
+
+@Suite("Argsort")
+struct ArgsortTests {
+    @Test("packed-key argsort orders floats ascending with index tie-break, −inf first")
+    func argsort() {
+        let keys: [Float] = [0.5, -.infinity, -2, 3, 0.5, -0.25, .infinity, 0]
+        #expect(LogitsRows.argsortAscending(keys) == [1, 2, 5, 7, 0, 4, 3, 6])
+    }
+}

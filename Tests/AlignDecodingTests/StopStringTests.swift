@@ -84,3 +84,48 @@ struct StopStringTests {
         #expect(String(decoding: text.visibleBytes, as: UTF8.self) == "abac")
     }
 }
+
+@Suite("RowText against a naive search")
+struct RowTextSweepTests {
+    /// First token boundary at which the text contains a stop string, and that text's earliest match.
+    func naive(_ pieces: [[UInt8]], stops: [[UInt8]]) -> (tokens: Int, stopAt: Int)? {
+        var text: [UInt8] = []
+        for (t, piece) in pieces.enumerated() {
+            text += piece
+            var best: Int?
+            for stop in stops where stop.count <= text.count {
+                for s in 0...(text.count - stop.count) where text[s..<(s + stop.count)].elementsEqual(stop) {
+                    best = min(best ?? .max, s)
+                }
+            }
+            if let best { return (t + 1, best) }
+        }
+        return nil
+    }
+
+    @Test("incremental matching and streamed deltas agree with a full re-search on 500 random splits")
+    func sweep() {
+        var seed: UInt64 = 2024
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int(seed >> 33) % n
+        }
+        let alphabet = Array("ab<>".utf8)
+        for trial in 0..<500 {
+            let stops = (0..<(1 + next(2))).map { _ in (0..<(1 + next(4))).map { _ in alphabet[next(4)] } }
+            let pieces = (0..<(1 + next(8))).map { _ in (0..<next(4)).map { _ in alphabet[next(4)] } }
+            var text = RowText(stops: stops.map { String(decoding: $0, as: UTF8.self) })
+            var deltas = ""
+            var finishedAt: Int?
+            for (t, piece) in pieces.enumerated() {
+                let stopped = text.append(piece)
+                deltas += text.takeDelta(final: stopped || t == pieces.count - 1)
+                if stopped { finishedAt = t + 1; break }
+            }
+            let expected = naive(pieces, stops: stops)
+            #expect(finishedAt == expected?.tokens, "trial \(trial)")
+            #expect(text.stopAt == expected?.stopAt, "trial \(trial)")
+            #expect(deltas == String(decoding: text.visibleBytes, as: UTF8.self), "trial \(trial)")
+        }
+    }
+}

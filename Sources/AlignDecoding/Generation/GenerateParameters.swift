@@ -98,6 +98,13 @@ public struct GenerateParameters: Codable, Equatable, Sendable {
             throw bad("num_beams", numBeams, "1 when do_sample is true (beam sampling is not supported)")
         }
         guard noRepeatNgramSize >= 0 else { throw bad("no_repeat_ngram_size", noRepeatNgramSize, "an integer >= 0") }
+        // Checked even when a value is inert (e.g. top_p > 1 would silently mean "off" otherwise).
+        guard !doSample || (temperature > 0 && temperature.isFinite) else {
+            throw bad("temperature", temperature, "a finite value > 0 when sampling (greedy: do_sample false)")
+        }
+        guard topP >= 0, topP <= 1 else { throw bad("top_p", topP, "a value in [0, 1]") }
+        guard typicalP > 0, typicalP <= 1 else { throw bad("typical_p", typicalP, "a value in (0, 1]") }
+        guard lengthPenalty.isFinite else { throw bad("length_penalty", lengthPenalty, "a finite value") }
         // The constructors of the processors check the remaining ranges.
         _ = try makeProcessors(extra: [])
     }

@@ -34,21 +34,8 @@ public final class TokenGenerator<Model: CausalLM> {
     /// - Throws: `invalidParameter`, `emptyPrompt`, `logitsShapeMismatch`, or the model's errors.
     public init(model: Model, prompts: [[Int32]], parameters: GenerateParameters,
                 decoder: (any TokenBytes)? = nil, processors extra: [any LogitsProcessor] = []) throws {
-        try parameters.validate()
-        guard parameters.numBeams == 1 else {
-            throw AlignDecodingError.invalidParameter(parameter: "num_beams", value: "\(parameters.numBeams)",
-                                                      expected: "1 (use BeamSearch for num_beams > 1)")
-        }
-        if !parameters.stopStrings.isEmpty && decoder == nil {
-            throw AlignDecodingError.invalidParameter(parameter: "stop_strings", value: "\(parameters.stopStrings)",
-                                                      expected: "a TokenBytes decoder to match them against")
-        }
-        if let empty = prompts.firstIndex(where: \.isEmpty) { throw AlignDecodingError.emptyPrompt(row: empty) }
-        let pad = Int(parameters.effectivePadTokenId)
-        guard pad >= 0, pad < model.vocabularySize else {
-            throw AlignDecodingError.tokenOutOfVocabulary(parameter: "pad_token_id", token: pad,
-                                                          vocabularySize: model.vocabularySize)
-        }
+        try Self.check(prompts: prompts, parameters: parameters, hasDecoder: decoder != nil,
+                       vocabularySize: model.vocabularySize)
         self.model = model
         self.parameters = parameters
         self.decoder = decoder
@@ -66,6 +53,32 @@ public final class TokenGenerator<Model: CausalLM> {
             finishedAt: Array(repeating: done == nil ? nil : 0, count: b),
             nextLogits: try Self.rows(of: logits, batch: b, vocabularySize: model.vocabularySize),
             cacheIsBehind: false)
+    }
+
+    /// Rejects what the loop cannot run: bad parameters, beams, stop strings without a decoder,
+    /// an empty batch or prompt, ids outside the vocabulary.
+    static func check(prompts: [[Int32]], parameters: GenerateParameters, hasDecoder: Bool,
+                      vocabularySize v: Int) throws {
+        try parameters.validate()
+        guard parameters.numBeams == 1 else {
+            throw AlignDecodingError.invalidParameter(parameter: "num_beams", value: "\(parameters.numBeams)",
+                                                      expected: "1 (use BeamSearch for num_beams > 1)")
+        }
+        if !parameters.stopStrings.isEmpty && !hasDecoder {
+            throw AlignDecodingError.invalidParameter(parameter: "stop_strings", value: "\(parameters.stopStrings)",
+                                                      expected: "a TokenBytes decoder to match them against")
+        }
+        guard !prompts.isEmpty else {
+            throw AlignDecodingError.invalidParameter(parameter: "prompts", value: "[]", expected: "at least one prompt")
+        }
+        if let empty = prompts.firstIndex(where: \.isEmpty) { throw AlignDecodingError.emptyPrompt(row: empty) }
+        if let bad = prompts.joined().first(where: { $0 < 0 || Int($0) >= v }) {
+            throw AlignDecodingError.tokenOutOfVocabulary(parameter: "prompt", token: Int(bad), vocabularySize: v)
+        }
+        let pad = Int(parameters.effectivePadTokenId)
+        guard pad >= 0, pad < v else {
+            throw AlignDecodingError.tokenOutOfVocabulary(parameter: "pad_token_id", token: pad, vocabularySize: v)
+        }
     }
 
     /// Wraps an existing state (used by `fork`).

@@ -30,15 +30,18 @@ public struct MinPProcessor: LogitsProcessor {
         var probs = [Float](repeating: 0, count: v)
         LogitsRows.forEach(logits, vocabularySize: v) { _, row in
             LogitsRows.softmax(UnsafeBufferPointer(row), into: &probs)
-            var top: Float = 0
-            for p in probs where p > top { top = p }
-            let threshold = minP * top
-            var remove = probs.map { $0 < threshold }
-            // The k most probable are kept whatever their probability (torch.topk, descending).
-            let keep = min(minTokensToKeep, v)
-            let order = LogitsRows.argsortAscending(probs.map { -$0 })
-            for j in 0..<keep { remove[order[j]] = false }
-            for i in 0..<v where remove[i] { row[i] = -.infinity }
+            probs.withUnsafeBufferPointer { p in
+                var top: Float = 0
+                for i in 0..<v where p[i] > top { top = p[i] }
+                let threshold = minP * top
+                // The k most probable are kept whatever their probability (torch.topk, descending);
+                // k = 1 is the argmax, which the threshold never removes anyway.
+                var keep = Set<Int>()
+                if minTokensToKeep > 1 {
+                    keep = Set(LogitsRows.argsortAscending(probs.map { -$0 }).prefix(min(minTokensToKeep, v)))
+                }
+                for i in 0..<v where p[i] < threshold && !keep.contains(i) { row[i] = -.infinity }
+            }
         }
     }
 }

@@ -26,7 +26,9 @@ public struct TopKProcessor: LogitsProcessor {
         let k = min(self.k, vocabularySize)
         var scratch = [Float](repeating: 0, count: vocabularySize)
         LogitsRows.forEach(logits, vocabularySize: vocabularySize) { _, row in
-            for i in 0..<vocabularySize { scratch[i] = row[i].isNaN ? -.infinity : row[i] }
+            scratch.withUnsafeMutableBufferPointer { s in
+                for i in 0..<vocabularySize { s[i] = row[i].isNaN ? -.infinity : row[i] }
+            }
             // The k-th largest value is the threshold (torch.topk(scores, k)[0][..., -1]).
             let threshold = TopKProcessor.kthLargest(&scratch, k: k)
             for i in 0..<vocabularySize where row[i] < threshold { row[i] = -.infinity }

@@ -34,17 +34,22 @@ public struct TopPProcessor: LogitsProcessor {
         let cutoff = Float(1 - topP)
         LogitsRows.forEach(logits, vocabularySize: v) { _, row in
             let order = LogitsRows.argsortAscending(Array(row))
-            for j in 0..<v { sorted[j] = row[order[j]] }
-            sorted.withUnsafeBufferPointer { LogitsRows.softmax($0, into: &probs) }
-            var cumulative = 0.0
-            var remove = [Bool](repeating: false, count: v)
-            for j in 0..<v {
-                // Accumulated in Double and rounded, as torch's CPU cumsum does for float32.
-                cumulative += Double(probs[j])
-                remove[j] = Float(cumulative) <= cutoff
+            sorted.withUnsafeMutableBufferPointer { s in
+                for j in 0..<v { s[j] = row[order[j]] }
+                LogitsRows.softmax(UnsafeBufferPointer(s), into: &probs)
             }
-            for j in max(0, v - minTokensToKeep)..<v { remove[j] = false }
-            for j in 0..<v where remove[j] { row[order[j]] = -.infinity }
+            // The cumulative sum only grows, so "cumulative <= cutoff" holds on a prefix of the
+            // ascending order; accumulated in Double and rounded, as torch's CPU cumsum for float32.
+            var removeCount = 0
+            var cumulative = 0.0
+            probs.withUnsafeBufferPointer { p in
+                while removeCount < v {
+                    cumulative += Double(p[removeCount])
+                    if Float(cumulative) > cutoff { break }
+                    removeCount += 1
+                }
+            }
+            for j in 0..<min(removeCount, max(0, v - minTokensToKeep)) { row[order[j]] = -.infinity }
         }
     }
 }

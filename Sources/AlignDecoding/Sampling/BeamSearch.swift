@@ -7,7 +7,9 @@
 // the K may, scored sum-logprob / generated_length^length_penalty); the best num_beams unfinished
 // ones run on. The float32 arithmetic, the −1e9 "impossible" offsets and the three early_stopping
 // modes are transformers'. Each prompt is searched on its own (num_beams model rows), which is what
-// transformers computes for each batch item. Left out: beam sampling, diverse/constrained beams.
+// transformers computes for each batch item. Processors see each beam's prompt + generated ids but
+// get no didAccept/fork calls, so stateful processors (a grammar matcher) are not supported here
+// yet. Left out: beam sampling, diverse/constrained beams, stop strings.
 
 import Foundation
 
@@ -35,6 +37,10 @@ public enum BeamSearch {
         }
         return try prompts.enumerated().map { row, prompt in
             guard !prompt.isEmpty else { throw AlignDecodingError.emptyPrompt(row: row) }
+            if let bad = prompt.first(where: { $0 < 0 || Int($0) >= model.vocabularySize }) {
+                throw AlignDecodingError.tokenOutOfVocabulary(parameter: "prompt", token: Int(bad),
+                                                              vocabularySize: model.vocabularySize)
+            }
             var search = try BeamState(model: model, prompt: prompt, parameters: parameters,
                                        processors: parameters.makeProcessors(extra: extra))
             return try search.run()
@@ -162,9 +168,16 @@ struct BeamState<Model: CausalLM> {
         for j in 0..<v { values[row * v + j] -= logZ }
     }
 
-    /// Indices of the `count` largest values, largest first; ties go to the lower index.
+    /// Indices of the `count` largest values, largest first; ties go to the lower index. The
+    /// threshold (the count-th largest) comes from quickselect, so only the survivors are sorted —
+    /// O(num_beams · V) per step instead of a full sort. NaN counts as −inf.
     static func topIndices(_ values: [Float], count: Int) -> [Int] {
-        let order = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
-        return Array(order.prefix(count))
+        let k = min(count, values.count)
+        guard k > 0 else { return [] }
+        var scratch = values.map { $0.isNaN ? -Float.infinity : $0 }
+        let threshold = TopKProcessor.kthLargest(&scratch, k: k)
+        let survivors = values.indices.filter { values[$0] >= threshold }
+        let order = survivors.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
+        return Array(order.prefix(k))
     }
 }
