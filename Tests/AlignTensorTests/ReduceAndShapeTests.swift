@@ -60,3 +60,22 @@ struct ReduceAndShapeTests {
         }
     }
 }
+
+@Suite("row gather and argsort")
+struct GatherRowsTests {
+    @Test("gatherRows picks rows in order, repeats allowed, and argsort is stable")
+    func forward() throws {
+        let x = try Tensor([1, 2, 3, 4, 5, 6], shape: [3, 2])
+        #expect(x.gatherRows([2, 0, 2]).scalars == [5, 6, 1, 2, 5, 6])
+        #expect(try Tensor([3, 1, 2, 1], shape: [4]).argsort() == [1, 3, 2, 0])
+        #expect(throws: TensorError.indexOutOfRange(op: "gatherRows", index: 3, bound: 3)) {
+            try Tensor.checkGatherRows([3, 2], [0, 3])
+        }
+    }
+
+    @Test("gatherRows' scatter-add backward matches finite differences")
+    func gradient() {
+        let x = testTensor([4, 3], seed: 21)
+        for r in gradCheck([x], { $0[0].gatherRows([3, 1, 1, 0]).square() }) { #expect(r.passed, "\(r)") }
+    }
+}
