@@ -112,7 +112,12 @@ extension JinjaInterpreter {
         case "unique":
             guard c.value.isIteratorLike || c.value.iterated() != nil else { return Self.failingGenerator }
             var seen: [JinjaValue] = []
-            for item in try items(c) where !seen.contains(where: { jinjaEquals(foldCase($0), foldCase(item)) }) {
+            let input = try items(c)
+            // unique keeps a Python set of what it has seen: lists and dicts are unhashable.
+            if input.contains(where: { if case .array = $0 { return true }; if case .object = $0 { return true }; return false }) {
+                return Self.failingGenerator
+            }
+            for item in input where !seen.contains(where: { jinjaEquals(foldCase($0), foldCase(item)) }) {
                 seen.append(item)
             }
             return .iterator(JinjaIterator(kind: "generator", items: seen))

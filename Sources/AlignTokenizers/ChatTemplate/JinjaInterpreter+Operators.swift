@@ -55,6 +55,9 @@ extension JinjaInterpreter {
             case (.array(let a), .int(let n)), (.int(let n), .array(let a)):
                 try checkRepetition(a.count, n, pos)
                 return .array(Array(repeating: a, count: max(n, 0)).flatMap { $0 })
+            case (.tuple(let a), .int(let n)), (.int(let n), .tuple(let a)):
+                try checkRepetition(a.count, n, pos)
+                return .tuple(Array(repeating: a, count: max(n, 0)).flatMap { $0 })
             default: break
             }
         }
@@ -65,7 +68,10 @@ extension JinjaInterpreter {
         switch op {
         case "-": return .double(a - b)
         case "*": return .double(a * b)
-        case "**": return .double(Foundation.pow(a, b))
+        case "**":
+            if a == 0 && b < 0 { throw runtime("0.0 cannot be raised to a negative power", pos) }
+            if a < 0 && b != b.rounded() { throw runtime("a negative number to a fractional power is complex", pos) }
+            return .double(Foundation.pow(a, b))
         case "/":
             guard b != 0 else { throw runtime("division by zero", pos) }
             return .double(a / b)
@@ -88,7 +94,10 @@ extension JinjaInterpreter {
         case "-": result = x.subtractingReportingOverflow(y)
         case "*": result = x.multipliedReportingOverflow(by: y)
         case "**":
-            if y < 0 { return .double(Foundation.pow(Double(x), Double(y))) }
+            if y < 0 {
+                if x == 0 { throw runtime("0.0 cannot be raised to a negative power", pos) }
+                return .double(Foundation.pow(Double(x), Double(y)))
+            }
             var acc = 1, base = x, e = y, overflow = false
             while e > 0 && !overflow {
                 if e & 1 == 1 { (acc, overflow) = acc.multipliedReportingOverflow(by: base) }
@@ -161,7 +170,9 @@ extension JinjaInterpreter {
             guard case .string(let key) = needle else { return false }
             return ns.attributes[key] != nil
         case .undefined: return false
-        case .iterator(let it): return it.drain().contains { jinjaEquals($0, needle) }
+        case .iterator(let it):
+            guard !it.fails else { throw runtime("'\(it.kind)' object is not iterable", pos) }
+            return it.drain().contains { jinjaEquals($0, needle) }
         default: throw runtime("argument of type '\(container.typeName)' is not iterable", pos)
         }
     }
