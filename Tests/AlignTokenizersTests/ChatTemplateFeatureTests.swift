@@ -1,7 +1,8 @@
 // Parity with jinja2 under transformers' environment, one small template per construct: every case in
 // Tests/Fixtures/chat-templates/features.json (from scripts/fixtures/chat_template_features.py via
 // make_chat_template_fixtures.py) must render identically, or fail where jinja2 fails — with the same
-// message for raise_exception, and as a syntax error where jinja2 reports one.
+// message for raise_exception, and as a syntax error where jinja2 reports one. The random cases come from a
+// seeded grammar (scripts/fixtures/chat_template_random.py), kept where jinja2's constant folding does not matter.
 import Foundation
 import Testing
 import AlignTestSupport
@@ -10,11 +11,11 @@ import AlignTestSupport
 @Suite("Jinja constructs match jinja2")
 struct ChatTemplateFeatureTests {
     /// Returns nil when the case matches, else what differs.
-    static func check(_ c: ChatJSON) -> String? {
+    static func check(_ c: ChatJSON, sharedVariables: ChatJSON?) -> String? {
         let name = c["name"]?.stringValue ?? "?"
         guard let source = c["template"]?.stringValue else { return "\(name): no template" }
         var extra: [String: ChatJSON] = [:]
-        if case .object(let pairs)? = c["variables"] { for (k, v) in pairs { extra[k] = v } }
+        if case .object(let pairs)? = c["variables"] ?? sharedVariables { for (k, v) in pairs { extra[k] = v } }
         do {
             var template = try ChatTemplate(source: source)
             template.fixedDate = ChatTemplateFixtureTests.fixedDate
@@ -34,12 +35,15 @@ struct ChatTemplateFeatureTests {
         }
     }
 
-    @Test("every construct case renders like jinja2 3.1.6 with transformers' settings")
+    @Test("every construct case and ~3000 random templates render like jinja2 3.1.6 with transformers' settings")
     func allConstructs() throws {
         let text = try String(contentsOf: FixturePaths.fixture("chat-templates/features.json"), encoding: .utf8)
-        guard case .array(let cases)? = try ChatJSON.parse(text)["cases"] else { Issue.record("no cases"); return }
-        let failures = cases.compactMap(Self.check)
-        #expect(cases.count == 113)
-        #expect(failures.isEmpty, "\(failures.count) of \(cases.count) differ:\n\(failures.joined(separator: "\n"))")
+        let doc = try ChatJSON.parse(text)
+        guard case .array(let cases)? = doc["cases"] else { Issue.record("no cases"); return }
+        let failures = cases.compactMap { Self.check($0, sharedVariables: doc["random_variables"]) }
+        let randomCount = cases.filter { $0["name"]?.stringValue?.hasPrefix("random_") == true }.count
+        #expect(cases.count - randomCount == 113)
+        #expect(randomCount > 2500)
+        #expect(failures.isEmpty, "\(failures.count) of \(cases.count) differ:\n\(failures.prefix(40).joined(separator: "\n"))")
     }
 }

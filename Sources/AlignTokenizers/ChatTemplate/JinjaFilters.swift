@@ -40,7 +40,7 @@ extension JinjaInterpreter {
         case "upper": return .string(text.uppercased())
         case "lower": return .string(text.lowercased())
         case "capitalize": return .string(JinjaPython.capitalize(text))
-        case "title": return .string(JinjaPython.title(text))
+        case "title": return .string(JinjaPython.titleFilter(text))
         case "string": return .string(text)
         case "e", "escape": return .string(JinjaPython.htmlEscape(text))
         case "format":
@@ -54,6 +54,10 @@ extension JinjaInterpreter {
             if case .int(let n)? = c.param(2, "count") { count = n }
             return .string(JinjaPython.replace(text, old, new, count: count))
         case "indent":
+            // jinja2 appends "\n" to the input first, so anything but a string fails there.
+            guard case .string = c.value else {
+                throw runtime("unsupported operand type(s) for +=: '\(c.value.typeName)' and 'str'", c.pos)
+            }
             return .string(indentFilter(text, c.param(0, "width"), c.param(1, "first")?.truthy ?? false,
                                         c.param(2, "blank")?.truthy ?? false))
         default: return nil
@@ -67,35 +71,56 @@ extension JinjaInterpreter {
             switch c.value {
             case .string(let s): return .int(s.unicodeScalars.count)
             case .object(let o): return .int(o.count)
+            case .iterator(let it): throw runtime("object of type '\(it.kind)' has no len()", c.pos)
             default: return .int(try items(c).count)
             }
-        case "first": return try items(c).first ?? .undefined("first")
-        case "last": return try items(c).last ?? .undefined("last")
+        case "first":
+            if case .iterator(let it) = c.value { return it.next() ?? .undefined("first") }
+            return try items(c).first ?? .undefined("first")
+        case "last":
+            if case .iterator(let it) = c.value { throw runtime("'\(it.kind)' object is not reversible", c.pos) }
+            return try items(c).last ?? .undefined("last")
         case "list": return .array(try items(c))
         case "reverse":
             if case .string(let s) = c.value { return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed()))) }
-            return .array(try items(c).reversed())
+            // reversed(list) is a lazy iterator; a generator cannot be reversed, so jinja2 makes a list.
+            if case .iterator = c.value { return .array(try items(c).reversed()) }
+            return .iterator(JinjaIterator(kind: "list_reverseiterator", items: try items(c).reversed()))
         case "join":
             var list = try items(c)
             if let attr = c.param(1, "attribute") { list = try list.map { try attributePath($0, attr.outputString, pos: c.pos) } }
             return .string(list.map(\.outputString).joined(separator: c.param(0, "d")?.outputString ?? ""))
         case "items", "dictsort":
-            if case .undefined = c.value, c.name == "items" { return .array([]) }
+            if case .undefined = c.value, c.name == "items" { return .iterator(JinjaIterator(kind: "generator", items: [])) }
+            if c.name == "items", !isMapping(c.value) { return Self.failingGenerator }  // do_items raises lazily
             guard case .object(let o) = c.value else { throw runtime("\(c.name) needs a mapping, got \(c.value.typeName)", c.pos) }
             var pairs = o.pairs
             if c.name == "dictsort" {
                 pairs.sort { $0.0.lowercased().unicodeScalars.lexicographicallyPrecedes($1.0.lowercased().unicodeScalars) }
             }
-            return .array(pairs.map { .tuple([.string($0.0), $0.1]) })
-        case "selectattr", "rejectattr", "select", "reject":
-            return .array(try selectFilter(c.name, try items(c), c.args, pos: c.pos))
-        case "map": return .array(try mapFilter(try items(c), c.args, c.kwargs, pos: c.pos))
+            let tuples: [JinjaValue] = pairs.map { .tuple([.string($0.0), $0.1]) }
+            return c.name == "items" ? .iterator(JinjaIterator(kind: "generator", items: tuples)) : .array(tuples)
+        // jinja2's select/reject/map only iterate a truthy input (`if value: for item in value`).
+        // Lazy in jinja2: the input is only iterated when the result is, and only if it is truthy
+        // (`if value: for item in value`). Here the work happens now, but the result keeps generator semantics.
+        case "selectattr", "rejectattr", "select", "reject", "map":
+            guard c.value.truthy else { return .iterator(JinjaIterator(kind: "generator", items: [])) }
+            guard c.value.isIteratorLike || c.value.iterated() != nil else { return Self.failingGenerator }
+            let result = c.name == "map" ? try mapFilter(try items(c), c.args, c.kwargs, pos: c.pos)
+                : try selectFilter(c.name, try items(c), c.args, pos: c.pos)
+            return .iterator(JinjaIterator(kind: "generator", items: result))
         case "unique":
+            guard c.value.isIteratorLike || c.value.iterated() != nil else { return Self.failingGenerator }
             var seen: [JinjaValue] = []
-            for item in try items(c) where !seen.contains(where: { jinjaEquals(foldCase($0), foldCase(item)) }) {
+            let input = try items(c)
+            // unique keeps a Python set of what it has seen: lists and dicts are unhashable.
+            if input.contains(where: { if case .array = $0 { return true }; if case .object = $0 { return true }; return false }) {
+                return Self.failingGenerator
+            }
+            for item in input where !seen.contains(where: { jinjaEquals(foldCase($0), foldCase(item)) }) {
                 seen.append(item)
             }
-            return .array(seen)
+            return .iterator(JinjaIterator(kind: "generator", items: seen))
         case "sort":
             return .array(try sortFilter(try items(c), c.param(0, "reverse")?.truthy ?? false, c.param(2, "attribute"), pos: c.pos))
         case "sum": return try items(c).reduce(JinjaValue.int(0)) { try binary("+", $0, $1, pos: c.pos) }
@@ -120,17 +145,31 @@ extension JinjaInterpreter {
             let boolean = c.param(1, "boolean")?.truthy ?? false
             return (v.isUndefined || (boolean && !v.truthy)) ? fallback : v
         case "tojson": return .string(try toJSON(v, jsonOptions(c), pos: c.pos))
-        case "int": return toInt(v, default: c.param(0, "default") ?? .int(0))
-        case "float": return toFloat(v, default: c.param(0, "default") ?? .double(0))
+        case "int", "float":
+            do {
+                return c.name == "int" ? try toInt(v, default: c.param(0, "default") ?? .int(0))
+                    : try toFloat(v, default: c.param(0, "default") ?? .double(0))
+            } catch let error as JinjaCallError {
+                throw runtime(error.message, c.pos)
+            }
         case "abs":
             switch v {
             case .int(let i) where i != Int.min: return .int(abs(i))
+            case .bool(let b): return .int(b ? 1 : 0)
             case .double(let d): return .double(abs(d))
             default: throw runtime("bad operand type for abs(): '\(v.typeName)'", c.pos)
             }
         case "round": return try roundFilter(v, c.param(0, "precision"), c.param(1, "method"), pos: c.pos)
         default: return nil
         }
+    }
+
+    /// A generator whose input was not iterable; using it fails as in jinja2.
+    private static var failingGenerator: JinjaValue { .iterator(JinjaIterator(kind: "generator", items: [], fails: true)) }
+
+    private func isMapping(_ v: JinjaValue) -> Bool {
+        if case .object = v { return true }
+        return false
     }
 
     /// jinja2's `make_attrgetter`: "a.b.0" walks keys and list positions, item lookup first.
@@ -161,8 +200,9 @@ extension JinjaInterpreter {
         return o
     }
 
-    private func toInt(_ v: JinjaValue, default fallback: JinjaValue) -> JinjaValue {
+    private func toInt(_ v: JinjaValue, default fallback: JinjaValue) throws -> JinjaValue {
         switch v {
+        case .undefined(let n): throw JinjaCallError(message: "'\(n)' is undefined")  // int(Undefined) raises
         case .int: return v
         case .bool(let b): return .int(b ? 1 : 0)
         case .double(let d): return Int(exactly: d.rounded(.towardZero)).map { .int($0) } ?? fallback
@@ -175,8 +215,9 @@ extension JinjaInterpreter {
         }
     }
 
-    private func toFloat(_ v: JinjaValue, default fallback: JinjaValue) -> JinjaValue {
+    private func toFloat(_ v: JinjaValue, default fallback: JinjaValue) throws -> JinjaValue {
         switch v {
+        case .undefined(let n): throw JinjaCallError(message: "'\(n)' is undefined")
         case .string(let s): return Double(JinjaPython.strip(s, chars: nil, leading: true, trailing: true)).map { .double($0) } ?? fallback
         default: return v.number.map { .double($0) } ?? fallback
         }
@@ -188,6 +229,8 @@ extension JinjaInterpreter {
         guard let x = v.number else { throw runtime("round needs a number", pos) }
         var digits = 0
         if case .int(let p)? = precision { digits = p }
+        let common = method.map { $0.outputString == "common" } ?? true
+        if common, let i = v.intValue { return .int(roundInteger(i, digits)) }
         // Beyond these, Python's round returns the value itself (17+ digits) or zero (below -308).
         if digits > 17 { return .double(x) }
         if digits < -308 { return .double(x.sign == .minus ? -0.0 : 0.0) }
@@ -202,6 +245,20 @@ extension JinjaInterpreter {
         }
         let r = scaled.rounded(rule)
         return .double(digits >= 0 ? r / scale : r * scale)
+    }
+
+    /// Python's round(int, ndigits): unchanged for ndigits ≥ 0, else half-to-even at 10^-ndigits.
+    private func roundInteger(_ i: Int, _ digits: Int) -> Int {
+        guard digits < 0 else { return i }
+        guard digits > -19 else { return 0 }
+        var unit = 1
+        for _ in 0..<(-digits) { unit *= 10 }
+        let (q, r) = (i / unit, i % unit)
+        let twice = 2 * abs(r)
+        var rounded = q
+        if twice > unit || (twice == unit && q % 2 != 0) { rounded += i < 0 ? -1 : 1 }
+        let (result, overflow) = rounded.multipliedReportingOverflow(by: unit)
+        return overflow ? i : result
     }
 
     private func selectFilter(_ name: String, _ list: [JinjaValue], _ args: [JinjaValue], pos: JinjaSourcePosition) throws

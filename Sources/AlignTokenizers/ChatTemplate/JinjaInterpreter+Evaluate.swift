@@ -132,6 +132,7 @@ extension JinjaInterpreter {
         case .array(let items): return .array(JinjaPython.slice(items, a, b, c))
         case .tuple(let items): return .tuple(JinjaPython.slice(items, a, b, c))
         case .string(let s): return .string(String(String.UnicodeScalarView(JinjaPython.slice(Array(s.unicodeScalars), a, b, c))))
+        // jinja2 compiles slices to a plain Python subscript (not environment.getitem), so misuse raises.
         default: throw runtime("'\(value.typeName)' object is not subscriptable", pos)
         }
     }
@@ -145,6 +146,8 @@ extension JinjaInterpreter {
             return .int(negated)
         case ("-", .double(let d)): return .double(-d)
         case ("+", .int), ("+", .double): return v
+        case ("-", .bool(let b)): return .int(b ? -1 : 0)
+        case ("+", .bool(let b)): return .int(b ? 1 : 0)
         default: throw runtime("bad operand type for unary \(op): '\(v.typeName)'", pos)
         }
     }

@@ -46,6 +46,8 @@ extension JinjaInterpreter {
     private func arithmetic(_ op: String, _ l: JinjaValue, _ r: JinjaValue, pos: JinjaSourcePosition) throws -> JinjaValue {
         if op == "%", case .string(let format) = l { return .string(try percentFormat(format, r, pos: pos)) }
         if op == "*" {
+            // bools count as 0/1 on either side of a repetition, as in Python
+            let (l, r) = (l.boolAsInt, r.boolAsInt)
             switch (l, r) {
             case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
                 try checkRepetition(s.utf8.count, n, pos)
@@ -53,6 +55,9 @@ extension JinjaInterpreter {
             case (.array(let a), .int(let n)), (.int(let n), .array(let a)):
                 try checkRepetition(a.count, n, pos)
                 return .array(Array(repeating: a, count: max(n, 0)).flatMap { $0 })
+            case (.tuple(let a), .int(let n)), (.int(let n), .tuple(let a)):
+                try checkRepetition(a.count, n, pos)
+                return .tuple(Array(repeating: a, count: max(n, 0)).flatMap { $0 })
             default: break
             }
         }
@@ -63,14 +68,20 @@ extension JinjaInterpreter {
         switch op {
         case "-": return .double(a - b)
         case "*": return .double(a * b)
-        case "**": return .double(Foundation.pow(a, b))
+        case "**":
+            if a == 0 && b < 0 { throw runtime("0.0 cannot be raised to a negative power", pos) }
+            if a < 0 && b != b.rounded() { throw runtime("a negative number to a fractional power is complex", pos) }
+            return .double(Foundation.pow(a, b))
         case "/":
             guard b != 0 else { throw runtime("division by zero", pos) }
             return .double(a / b)
         case "//", "%":
             guard b != 0 else { throw runtime("float floor division or modulo by zero", pos) }
-            let floored = (a / b).rounded(.down)
-            return .double(op == "//" ? floored : a - b * floored)
+            if op == "//" { return .double((a / b).rounded(.down)) }
+            // Python's float %: the result takes the divisor's sign (0 % -1.5 is -0.0).
+            var r = a.truncatingRemainder(dividingBy: b)
+            if r != 0 && (r < 0) != (b < 0) { r += b }
+            return .double(r == 0 ? (b < 0 ? -0.0 : 0.0) : r)
         default:
             throw ChatTemplateError.unsupported(construct: "operator '\(op)'", line: pos.line, column: pos.column)
         }
@@ -83,7 +94,10 @@ extension JinjaInterpreter {
         case "-": result = x.subtractingReportingOverflow(y)
         case "*": result = x.multipliedReportingOverflow(by: y)
         case "**":
-            if y < 0 { return .double(Foundation.pow(Double(x), Double(y))) }
+            if y < 0 {
+                if x == 0 { throw runtime("0.0 cannot be raised to a negative power", pos) }
+                return .double(Foundation.pow(Double(x), Double(y)))
+            }
             var acc = 1, base = x, e = y, overflow = false
             while e > 0 && !overflow {
                 if e & 1 == 1 { (acc, overflow) = acc.multipliedReportingOverflow(by: base) }
@@ -116,6 +130,8 @@ extension JinjaInterpreter {
             order = a < b ? -1 : (a > b ? 1 : 0)
         } else if case .string(let a) = l, case .string(let b) = r {
             order = a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) ? -1 : (a == b ? 0 : 1)
+        } else if let a = l.sequenceItems, let b = r.sequenceItems, l.typeName == r.typeName {
+            order = try sequenceOrder(a, b, pos: pos)
         } else {
             throw runtime("'\(op)' not supported between instances of '\(l.typeName)' and '\(r.typeName)'", pos)
         }
@@ -125,6 +141,14 @@ extension JinjaInterpreter {
         case "<=": return order <= 0
         default: return order >= 0
         }
+    }
+
+    /// Python's lexicographic list/tuple ordering: the first unequal pair decides, else the shorter is less.
+    private func sequenceOrder(_ a: [JinjaValue], _ b: [JinjaValue], pos: JinjaSourcePosition) throws -> Int {
+        for (x, y) in zip(a, b) where !jinjaEquals(x, y) {
+            return try compare("<", x, y, pos: pos) ? -1 : 1
+        }
+        return a.count < b.count ? -1 : (a.count == b.count ? 0 : 1)
     }
 
     /// Python's `needle in container`.
@@ -137,12 +161,18 @@ extension JinjaInterpreter {
             return n.isEmpty || s.contains(n)
         case .array(let a), .tuple(let a): return a.contains { jinjaEquals($0, needle) }
         case .object(let o):
-            guard case .string(let key) = needle else { return false }
-            return o[key] != nil
+            switch needle {
+            case .string(let key): return o[key] != nil
+            case .array, .object: throw runtime("unhashable type: '\(needle.typeName)'", pos)
+            default: return false
+            }
         case .namespace(let ns):
             guard case .string(let key) = needle else { return false }
             return ns.attributes[key] != nil
         case .undefined: return false
+        case .iterator(let it):
+            guard !it.fails else { throw runtime("'\(it.kind)' object is not iterable", pos) }
+            return it.drain().contains { jinjaEquals($0, needle) }
         default: throw runtime("argument of type '\(container.typeName)' is not iterable", pos)
         }
     }
@@ -154,6 +184,12 @@ extension JinjaValue {
         case .int, .double, .bool: return true
         default: return false
         }
+    }
+
+    /// A bool as the int Python treats it as; other values unchanged.
+    var boolAsInt: JinjaValue {
+        if case .bool(let b) = self { return .int(b ? 1 : 0) }
+        return self
     }
 
     /// The integer value of an int or bool.

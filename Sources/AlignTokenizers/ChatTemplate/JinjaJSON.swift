@@ -35,7 +35,7 @@ extension JinjaInterpreter {
             var pairs = obj.pairs
             if o.sortKeys { pairs.sort { $0.0.unicodeScalars.lexicographicallyPrecedes($1.0.unicodeScalars) } }
             try writeContainer(pairs.map { ($0.0 as String?, $0.1) }, open: "{", close: "}", o, level, &out, pos)
-        case .namespace, .callable, .undefined:
+        case .namespace, .callable, .undefined, .iterator:
             throw runtime("Object of type \(value.typeName) is not JSON serializable", pos)
         }
     }

@@ -164,7 +164,7 @@ extension JinjaInterpreter {
         return out
     }
 
-    private func stringPredicate(_ name: String, _ s: String) -> Bool {
+    func stringPredicate(_ name: String, _ s: String) -> Bool {
         guard !s.isEmpty else { return false }
         switch name {
         case "isdigit": return s.unicodeScalars.allSatisfy { $0.properties.numericType == .decimal || $0.properties.numericType == .digit }

@@ -200,19 +200,28 @@ extension JinjaParser {
         let pos = advance().pos  // [
         var parts: [JinjaExpr?] = [nil]
         var isSlice = false
+        var tupleItems: [JinjaExpr] = []
         while current.kind != .op("]") {
             if current.kind == .op(":") {
                 isSlice = true
                 parts.append(nil)
+                _ = advance()
+            } else if current.kind == .op(","), !isSlice, let item = parts[0] {
+                // `x[a, b]` subscripts with a tuple, as in Python.
+                tupleItems.append(item)
+                parts[0] = nil
                 _ = advance()
             } else {
                 parts[parts.count - 1] = try parseExpression()
             }
         }
         _ = advance()
+        if !tupleItems.isEmpty {
+            return JinjaExpr(.item(base, JinjaExpr(.tuple(tupleItems + (parts[0].map { [$0] } ?? [])), pos)), pos)
+        }
         guard isSlice else {
-            guard let index = parts[0] else { throw syntax("empty subscript", at: pos) }
-            return JinjaExpr(.item(base, index), pos)
+            // `x[]` subscripts with an empty tuple in jinja2.
+            return JinjaExpr(.item(base, parts[0] ?? JinjaExpr(.tuple([]), pos)), pos)
         }
         guard parts.count <= 3 else { throw syntax("too many ':' in slice", at: pos) }
         return JinjaExpr(.slice(base, start: parts[0], stop: parts[1], step: parts.count > 2 ? parts[2] : nil), pos)
@@ -250,7 +259,11 @@ extension JinjaParser {
         switch current.kind {
         case .op("("):
             (args, _) = try parseCallArguments()
-        case .name(let n) where !["else", "or", "and", "if", "is"].contains(n):
+        case .name("is"):
+            throw syntax("You cannot chain multiple tests with is", at: current.pos)
+        case .name(let n) where !["else", "or", "and"].contains(n):
+            // jinja2 takes any other name as the test's single argument — even `if` (so `x is number if c
+            // else d` is a syntax error there too).
             args = [try parsePostfix(try parsePrimary())]
         case .string, .integer, .float, .op("["), .op("{"):
             args = [try parsePostfix(try parsePrimary())]

@@ -31,14 +31,15 @@ extension JinjaParser {
 
     private mutating func parseIf(at pos: JinjaSourcePosition) throws -> JinjaNode {
         var branches: [(JinjaExpr, [JinjaNode])] = []
-        var condition = try parseExpression()
+        // jinja2 parses if/elif conditions without `x if c else y` (parse_tuple(with_condexpr=False)).
+        var condition = try parseExpression(allowConditional: false)
         while true {
             try expectEnd(.blockEnd, "'%}'")
             let (body, end) = try parseBlockBody("if", at: pos, ends: ["elif", "else", "endif"])
             branches.append((condition, body))
             switch end {
             case "elif":
-                condition = try parseExpression()
+                condition = try parseExpression(allowConditional: false)
             case "else":
                 try expectEnd(.blockEnd, "'%}'")
                 let (otherwise, _) = try parseBlockBody("if", at: pos, ends: ["endif"])

@@ -49,8 +49,13 @@ extension JinjaInterpreter {
             let text = try formatOne(value, type: type, flags: flags, precision: precision, pos: pos)
             out += pad(text, width: Int(width) ?? 0, flags: flags, numeric: !"sr".contains(type))
         }
-        if !positional.isEmpty && !usedMapping, case .tuple = values {
-            throw runtime("not all arguments converted during string formatting", pos)
+        // Python: leftover values are an error unless the right side is mapping-like, i.e. has __getitem__
+        // (dicts, lists, and jinja2's Undefined).
+        if !positional.isEmpty && !usedMapping {
+            switch values {
+            case .object, .array, .undefined: break
+            default: throw runtime("not all arguments converted during string formatting", pos)
+            }
         }
         return out
     }

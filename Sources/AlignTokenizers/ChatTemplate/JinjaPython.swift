@@ -109,6 +109,27 @@ enum JinjaPython {
     }
 
     /// Python's str.capitalize(): first character upper, the rest lower.
+    /// jinja2's `title` filter (not str.title): words start after runs of whitespace, '-', '(', '{', '[', '<';
+    /// each word's first character is uppercased and the rest lowercased.
+    static func titleFilter(_ s: String) -> String {
+        let separators: Set<Character> = ["-", "(", "{", "[", "<"]
+        var out = "", word = ""
+        func flush() {
+            if let first = word.first { out += first.uppercased() + word.dropFirst().lowercased() }
+            word = ""
+        }
+        for ch in s {
+            if ch.isWhitespace || separators.contains(ch) {
+                flush()
+                out.append(ch)
+            } else {
+                word.append(ch)
+            }
+        }
+        flush()
+        return out
+    }
+
     static func capitalize(_ s: String) -> String {
         guard let first = s.first else { return s }
         return first.uppercased() + s.dropFirst().lowercased()

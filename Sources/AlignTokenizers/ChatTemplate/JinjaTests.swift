@@ -3,9 +3,18 @@
 // `tests.py`. An unknown test is `ChatTemplateError.unsupported`.
 
 extension JinjaInterpreter {
+    private static let singleArgumentTests: Set<String> = [
+        "defined", "undefined", "none", "string", "mapping", "boolean", "true", "false", "integer", "float", "number",
+        "callable", "iterable", "sequence", "odd", "even", "lower", "upper",
+    ]
+
     func applyTest(_ name: String, _ v: JinjaValue, _ args: [JinjaValue], scope: JinjaScope?,
                    pos: JinjaSourcePosition) throws -> Bool
     {
+        if Self.singleArgumentTests.contains(name), !args.isEmpty {
+            // `x is boolean not` passes `not` as an argument in jinja2, and the test then fails on it.
+            throw runtime("test_\(name)() takes 1 positional argument but \(args.count + 1) were given", pos)
+        }
         func arg() throws -> JinjaValue {
             guard let a = args.first else { throw runtime("test '\(name)' needs an argument", pos) }
             return a
@@ -25,7 +34,8 @@ extension JinjaInterpreter {
         case "callable": if case .callable = v { return true } else { return false }
         case "iterable", "sequence":
             switch v {
-            case .string, .array, .object, .undefined: return true
+            case .string, .array, .tuple, .object, .undefined: return true
+            case .iterator: return name == "iterable"  // a generator has no len(), so it is no sequence
             default: return false
             }
         case "in": return try contains(try arg(), v, pos: pos)
@@ -40,15 +50,13 @@ extension JinjaInterpreter {
         case "gt", "greaterthan", ">": return try binary(">", v, try arg(), pos: pos).truthy
         case "ge", ">=": return try binary(">=", v, try arg(), pos: pos).truthy
         case "odd", "even", "divisibleby":
-            guard case .int(let i) = v else { throw runtime("test '\(name)' needs an integer", pos) }
-            if name == "odd" { return i % 2 != 0 }
-            if name == "even" { return i % 2 == 0 }
-            guard case .int(let d) = try arg(), d != 0 else { throw runtime("divisibleby needs a nonzero integer", pos) }
-            return i % d == 0
-        case "lower":
-            if case .string(let s) = v { return s == s.lowercased() } else { return false }
-        case "upper":
-            if case .string(let s) = v { return s == s.uppercased() } else { return false }
+            // jinja2: `value % 2 == 1`, `value % 2 == 0`, `value % num == 0` — any Python number works.
+            let divisor = name == "divisibleby" ? try arg() : .int(2)
+            let remainder = try binary("%", v, divisor, pos: pos)
+            return jinjaEquals(remainder, .int(name == "odd" ? 1 : 0))
+        case "lower", "upper":
+            // jinja2: str(value).islower() / .isupper() — needs at least one cased character.
+            return stringPredicate("is" + name, v.outputString)
         case "filter", "test": return false
         default:
             throw ChatTemplateError.unsupported(construct: "test '\(name)'", line: pos.line, column: pos.column)

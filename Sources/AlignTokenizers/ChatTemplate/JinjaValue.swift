@@ -20,6 +20,36 @@ enum JinjaValue {
     /// `namespace(...)`: mutable through `{% set ns.attr = ... %}`, so a reference type.
     case namespace(JinjaNamespace)
     case callable(JinjaCallable)
+    /// A lazy Python iterator, as jinja2's select/reject/map/unique/items/reverse filters return: always
+    /// truthy, no len(), and used up by the first iteration.
+    case iterator(JinjaIterator)
+}
+
+/// The state of a lazy filter result (a Python generator or reverse iterator).
+final class JinjaIterator {
+    let kind: String
+    private let items: [JinjaValue]
+    private var position = 0
+    /// A generator whose first step raises (its input was not iterable): jinja2 only fails when it is used.
+    let fails: Bool
+    init(kind: String, items: [JinjaValue], fails: Bool = false) {
+        self.kind = kind
+        self.items = items
+        self.fails = fails
+    }
+
+    /// The items not yet consumed; consumes them all.
+    func drain() -> [JinjaValue] {
+        defer { position = items.count }
+        return Array(items[position...])
+    }
+
+    /// The next item, if any (Python's `next(iter(gen))`).
+    func next() -> JinjaValue? {
+        guard position < items.count else { return nil }
+        position += 1
+        return items[position - 1]
+    }
 }
 
 /// An insertion-ordered string-keyed dictionary (Python dict semantics for chat templates).
@@ -78,6 +108,12 @@ extension JinjaValue {
         }
     }
 
+    /// Whether this is a lazy iterator (checked without consuming it).
+    var isIteratorLike: Bool {
+        if case .iterator = self { return true }
+        return false
+    }
+
     /// The items of a list or tuple.
     var sequenceItems: [JinjaValue]? {
         switch self {
@@ -101,7 +137,7 @@ extension JinjaValue {
         case .string(let s): return !s.isEmpty
         case .array(let a), .tuple(let a): return !a.isEmpty
         case .object(let o): return o.count > 0
-        case .namespace, .callable: return true
+        case .namespace, .callable, .iterator: return true
         }
     }
 
@@ -119,6 +155,7 @@ extension JinjaValue {
         case .object: return "dict"
         case .namespace: return "Namespace"
         case .callable: return "function"
+        case .iterator(let it): return it.kind
         }
     }
 
@@ -146,6 +183,7 @@ extension JinjaValue {
             return "{" + o.pairs.map { JinjaPython.stringRepr($0.0) + ": " + $0.1.pythonRepr }.joined(separator: ", ") + "}"
         case .namespace(let ns): return "<Namespace " + JinjaValue.object(ns.attributes).pythonRepr + ">"
         case .callable(let f): return "<function \(f.name)>"
+        case .iterator(let it): return "<\(it.kind) object>"
         }
     }
 
@@ -157,6 +195,7 @@ extension JinjaValue {
         case .object(let o): return o.keys.map { .string($0) }
         case .string(let s): return s.unicodeScalars.map { .string(String($0)) }  // code points, as Python
         case .namespace(let ns): return ns.attributes.keys.map { .string($0) }
+        case .iterator(let it): return it.fails ? nil : it.drain()
         default: return nil
         }
     }
@@ -183,6 +222,7 @@ func jinjaEquals(_ a: JinjaValue, _ b: JinjaValue) -> Bool {
         guard x.count == y.count else { return false }
         return x.pairs.allSatisfy { key, value in y[key].map { jinjaEquals(value, $0) } ?? false }
     case (.namespace(let x), .namespace(let y)): return x === y
+    case (.iterator(let x), .iterator(let y)): return x === y
     default:
         if let x = a.number, let y = b.number, !a.isStringLike, !b.isStringLike { return x == y }
         return false
