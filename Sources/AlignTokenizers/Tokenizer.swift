@@ -21,8 +21,9 @@ public final class Tokenizer: @unchecked Sendable {
     /// The byte-level fast path, when the pipeline has a shape it supports (see ByteLevelEncoder).
     let fastPath: ByteLevelEncoder?
     let scratchPool = ScratchPool()
-    /// Every token's exact bytes, index = id (see `Tokenizer+Bytes.swift`).
-    public private(set) lazy var tokenBytes: [[UInt8]] = computeTokenBytes()
+    /// Every token's exact bytes, index = id (see `Tokenizer+Bytes.swift`); computed at load, so it is safe to
+    /// read from several threads.
+    public private(set) var tokenBytes: [[UInt8]] = []
 
     /// Loads tokenizer.json from a file (or a folder holding tokenizer.json).
     /// - Throws: `AlignTokenizersError` naming the key path of anything missing, malformed or unsupported.
@@ -50,6 +51,7 @@ public final class Tokenizer: @unchecked Sendable {
         decoder = try root.optional("decoder").map(DecoderFactory.make)
         added = AddedVocabulary(tokens: try AddedVocabulary.parse(try root.optional("added_tokens")), normalizer: normalizer)
         fastPath = ByteLevelEncoder(normalizer: normalizer, preTokenizer: preTokenizer, model: model)
+        tokenBytes = computeTokenBytes()
     }
 
     /// Number of ids (model vocabulary and added tokens).

@@ -24,7 +24,7 @@ struct TokenizerFixture: Decodable {
 }
 
 enum TokenizerFixtures {
-    static let names = ["tok32k", "llama3", "qwen2", "sentencepiece", "metaspace", "misc", "whitespace"]
+    static let names = ["tok32k", "llama3", "qwen2", "sentencepiece", "metaspace", "misc", "whitespace", "bertregex"]
 
     static func url(_ name: String) -> URL {
         name == "tok32k" ? FixturePaths.shared("models/tokenizer-32k.json")
