@@ -61,6 +61,10 @@ struct TokenizerParityTests {
             #expect(try tok.decode(c.ids) == c.decoded, "\(name) decode: \(c.text.debugDescription)")
             #expect(try tok.decode(c.ids, skipSpecialTokens: true) == c.decoded_skip, "\(name) decode skip: \(c.text.debugDescription)")
         }
+        // decode(encode(s)) == s wherever the reference round-trips.
+        for c in fx.cases where c.decoded_skip == c.text {
+            #expect(try tok.decode(tok.encode(c.text).ids, skipSpecialTokens: true) == c.text, "\(name) round trip")
+        }
         for (i, expected) in fx.batch_decode.prefix_decodes.enumerated() {
             // Python's Tokenizer.decode defaults to skip_special_tokens=True.
             #expect(try tok.decode(Array(fx.batch_decode.ids.prefix(i)), skipSpecialTokens: true) == expected, "\(name) prefix decode \(i)")
