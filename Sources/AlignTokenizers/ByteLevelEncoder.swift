@@ -38,7 +38,7 @@ struct ByteLevelEncoder: Sendable {
 
     /// Whether this segment can take the fast path (NFC would leave it unchanged).
     func accepts(_ s: ArraySlice<Unicode.Scalar>) -> Bool {
-        !nfc || s.allSatisfy { $0.value < 0x300 }
+        !nfc || NFCStability.isStable(s)
     }
 
     /// Encodes `original[range]` (no added tokens inside), appending to `enc`.

@@ -88,7 +88,7 @@ public struct BertNormalizer: Normalizer {
     static func isControl(_ s: Unicode.Scalar) -> Bool {
         if s == "\t" || s == "\n" || s == "\r" { return false }
         switch s.properties.generalCategory {
-        case .control, .format, .privateUse, .surrogate, .unassigned: return true
+        case .control, .format, .privateUse, .surrogate: return true  // unassigned (Cn) is kept, as tokenizers does
         default: return false
         }
     }

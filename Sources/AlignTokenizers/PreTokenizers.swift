@@ -32,7 +32,7 @@ public struct ByteLevelPreTokenizer: PreTokenizer {
         if addPrefixSpace {
             ps = ps.map { p in
                 var q = p
-                if let f = q.scalars.first, !f.isSpaceClass { q.prepend([" "]) }
+                if let f = q.scalars.first, f != " " { q.prepend([" "]) }  // tokenizers checks for U+0020 only
                 return q
             }
         }

@@ -21,8 +21,9 @@ public final class Tokenizer: @unchecked Sendable {
     /// The byte-level fast path, when the pipeline has a shape it supports (see ByteLevelEncoder).
     let fastPath: ByteLevelEncoder?
     let scratchPool = ScratchPool()
-    /// Every token's exact bytes, index = id (see `Tokenizer+Bytes.swift`).
-    public private(set) lazy var tokenBytes: [[UInt8]] = computeTokenBytes()
+    /// Every token's exact bytes, index = id (see `Tokenizer+Bytes.swift`); computed at load, so it is safe to
+    /// read from several threads.
+    public private(set) var tokenBytes: [[UInt8]] = []
 
     /// Loads tokenizer.json from a file (or a folder holding tokenizer.json).
     /// - Throws: `AlignTokenizersError` naming the key path of anything missing, malformed or unsupported.
@@ -50,6 +51,7 @@ public final class Tokenizer: @unchecked Sendable {
         decoder = try root.optional("decoder").map(DecoderFactory.make)
         added = AddedVocabulary(tokens: try AddedVocabulary.parse(try root.optional("added_tokens")), normalizer: normalizer)
         fastPath = ByteLevelEncoder(normalizer: normalizer, preTokenizer: preTokenizer, model: model)
+        tokenBytes = computeTokenBytes()
     }
 
     /// Number of ids (model vocabulary and added tokens).
@@ -76,17 +78,16 @@ public final class Tokenizer: @unchecked Sendable {
     }
 
     /// Encodes with the given scratch space; `useFastPath: false` forces the general pipeline (for tests).
+    /// Added tokens are cut out of the original text first, as tokenizers' AddedVocabulary does.
     func encode(_ text: String, addSpecialTokens: Bool, scratch: inout EncodeScratch, useFastPath: Bool) -> Encoding {
         let original = Array(text.unicodeScalars)
         var enc = Encoding()
-        var words = [WordToken]()
         for (range, tok) in added.originalTrie.split(original[...]) {
             if let tok {
                 enc.append(id: tok.id, token: BPEModel.string(original[range]), offset: (range.lowerBound, range.upperBound), special: tok.special)
+            } else if range.isEmpty {
                 continue
-            }
-            if range.isEmpty { continue }
-            if useFastPath, let fast = fastPath, fast.accepts(original[range]) {
+            } else if useFastPath, let fast = fastPath, fast.accepts(original[range]) {
                 // The normalizer leaves this text unchanged, so normalized added tokens match on it directly.
                 for (r2, tok2) in added.normalizedTrie.split(original[range]) {
                     if let tok2 {
@@ -95,30 +96,36 @@ public final class Tokenizer: @unchecked Sendable {
                         fast.encode(original, r2, into: &enc, scratch: &scratch)
                     }
                 }
-                continue
-            }
-            var n = NormalizedText(original: original[range])
-            normalizer?.normalize(&n)
-            for (r2, tok2) in added.normalizedTrie.split(n.scalars[...]) {
-                if let tok2 {
-                    enc.append(id: tok2.id, token: BPEModel.string(n.scalars[r2]), offset: n.originalRange(r2), special: tok2.special)
-                    continue
-                }
-                if r2.isEmpty { continue }
-                let piece = r2.count == n.count ? n : n.slice(r2)
-                let pieces = preTokenizer?.preTokenize([piece]) ?? [piece]
-                for w in pieces where !w.isEmpty {
-                    words.removeAll(keepingCapacity: true)
-                    model.tokenize(w.scalars, into: &words)
-                    for t in words {
-                        enc.append(id: Int(t.id), token: model.token(for: Int(t.id)) ?? "",
-                                   offset: w.originalRange(Int(t.start)..<Int(t.end)), special: false)
-                    }
-                }
+            } else {
+                encodeGeneral(original[range], into: &enc)
             }
         }
         postProcessor?.process(&enc, addSpecialTokens: addSpecialTokens)
         return enc
+    }
+
+    /// The stage-by-stage pipeline for text between added tokens: normalize, cut out normalized added tokens,
+    /// pre-tokenize, run the model on each word.
+    func encodeGeneral(_ segment: ArraySlice<Unicode.Scalar>, into enc: inout Encoding) {
+        var n = NormalizedText(original: segment)
+        normalizer?.normalize(&n)
+        var words = [WordToken]()
+        for (r2, tok2) in added.normalizedTrie.split(n.scalars[...]) {
+            if let tok2 {
+                enc.append(id: tok2.id, token: BPEModel.string(n.scalars[r2]), offset: n.originalRange(r2), special: tok2.special)
+                continue
+            }
+            if r2.isEmpty { continue }
+            let piece = r2.count == n.count ? n : n.slice(r2)
+            for w in preTokenizer?.preTokenize([piece]) ?? [piece] where !w.isEmpty {
+                words.removeAll(keepingCapacity: true)
+                model.tokenize(w.scalars, into: &words)
+                for t in words {
+                    enc.append(id: Int(t.id), token: model.token(for: Int(t.id)) ?? "",
+                               offset: w.originalRange(Int(t.start)..<Int(t.end)), special: false)
+                }
+            }
+        }
     }
 
     /// A pool of scratch spaces, one per concurrently running encode.

@@ -20,6 +20,7 @@ extension NormalizedText {
     mutating func normalize(_ form: UnicodeNormalForm) {
         let limit = form.passThroughBelow
         if scalars.allSatisfy({ $0.value < limit }) { return }
+        if form == .nfc && NFCStability.isStable(scalars) { return }
         var out = [(Unicode.Scalar, Int)]()
         out.reserveCapacity(count)
         var i = 0
@@ -45,37 +46,53 @@ extension NormalizedText {
         return Array(d.unicodeScalars)
     }
 
+    /// Normalizes `src[r]` the way the `unicode-normalization-alignments` crate reports it to tokenizers: as a
+    /// stream of (scalar, change) — change 0 replaces the next original character, +1 is inserted (aligned like
+    /// its predecessor), -n replaces one and removes n more — which `transform` then aligns positionally.
     private static func normalizeSegment(_ src: [Unicode.Scalar], _ r: Range<Int>, _ form: UnicodeNormalForm,
                                          into out: inout [(Unicode.Scalar, Int)]) {
-        // Decompose each scalar, remembering its source, then order marks canonically (stable by class).
+        // Decompose: the first scalar of each decomposition has change 0, the rest +1; reordering moves changes
+        // with their scalars.
         var dec = [(Unicode.Scalar, Int)]()
         for k in r {
-            for d in decompose(src[k], compatibility: form.compatibility) { dec.append((d, k)) }
+            for (j, d) in decompose(src[k], compatibility: form.compatibility).enumerated() { dec.append((d, j == 0 ? 0 : 1)) }
         }
         dec = canonicalOrder(dec)
-        guard form.composes else { out.append(contentsOf: dec); return }
+        let stream = form.composes ? compose(dec) : dec
+        var next = r.lowerBound, prev = r.lowerBound
+        for (c, change) in stream {
+            if change <= 0 {
+                prev = min(next, r.upperBound - 1)
+                next += 1 - change
+            }
+            out.append((c, prev))
+        }
+    }
+
+    /// Canonical composition of a decomposed (scalar, change) stream: a composite's change is the sum of its
+    /// components' changes minus the number of components it absorbed.
+    private static func compose(_ dec: [(Unicode.Scalar, Int)]) -> [(Unicode.Scalar, Int)] {
         var s = String.UnicodeScalarView()
         s.append(contentsOf: dec.map { $0.0 })
         let composed = Array(String(s).precomposedStringWithCanonicalMapping.unicodeScalars)
-        if composed.count == dec.count && composed == dec.map({ $0.0 }) { out.append(contentsOf: dec); return }
-        // Composed output: a scalar found verbatim among the unused decomposed ones keeps that source; a new
-        // composite consumes its own components (first unused occurrence of each) and takes the first's source.
+        if composed.elementsEqual(dec.map({ $0.0 })) { return dec }
         var used = [Bool](repeating: false, count: dec.count)
         func take(_ c: Unicode.Scalar) -> Int? {
             guard let k = dec.indices.first(where: { !used[$0] && dec[$0].0 == c }) else { return nil }
             used[k] = true
             return k
         }
+        var res = [(Unicode.Scalar, Int)]()
         for c in composed {
-            if let k = take(c) { out.append((c, dec[k].1)); continue }
+            if let k = take(c) { res.append((c, dec[k].1)); continue }
             let parts = decompose(c, compatibility: false).compactMap(take)
-            let src = parts.first ?? used.firstIndex(of: false) ?? (dec.count - 1)
-            out.append((c, dec[max(0, src)].1))
+            res.append((c, parts.reduce(0) { $0 + dec[$1].1 } - max(0, parts.count - 1)))
         }
+        return res
     }
 
     /// Canonical ordering: stable sort of each run of non-starters by combining class.
-    private static func canonicalOrder(_ dec: [(Unicode.Scalar, Int)]) -> [(Unicode.Scalar, Int)] {
+    private static func canonicalOrder<T>(_ dec: [(Unicode.Scalar, T)]) -> [(Unicode.Scalar, T)] {
         var res = dec
         var i = 0
         while i < res.count {

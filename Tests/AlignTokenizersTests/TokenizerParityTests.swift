@@ -24,7 +24,7 @@ struct TokenizerFixture: Decodable {
 }
 
 enum TokenizerFixtures {
-    static let names = ["tok32k", "llama3", "qwen2", "sentencepiece", "metaspace", "misc", "whitespace"]
+    static let names = ["tok32k", "llama3", "qwen2", "sentencepiece", "metaspace", "misc", "whitespace", "bertregex"]
 
     static func url(_ name: String) -> URL {
         name == "tok32k" ? FixturePaths.shared("models/tokenizer-32k.json")
@@ -60,6 +60,10 @@ struct TokenizerParityTests {
         for c in fx.cases {
             #expect(try tok.decode(c.ids) == c.decoded, "\(name) decode: \(c.text.debugDescription)")
             #expect(try tok.decode(c.ids, skipSpecialTokens: true) == c.decoded_skip, "\(name) decode skip: \(c.text.debugDescription)")
+        }
+        // decode(encode(s)) == s wherever the reference round-trips.
+        for c in fx.cases where c.decoded_skip == c.text {
+            #expect(try tok.decode(tok.encode(c.text).ids, skipSpecialTokens: true) == c.text, "\(name) round trip")
         }
         for (i, expected) in fx.batch_decode.prefix_decodes.enumerated() {
             // Python's Tokenizer.decode defaults to skip_special_tokens=True.
