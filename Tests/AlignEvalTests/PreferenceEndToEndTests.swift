@@ -6,7 +6,7 @@ import AlignModels
 import AlignTokenizers
 import Foundation
 import Testing
-import AlignEval
+@testable import AlignEval
 import AlignTestSupport
 
 private struct PairFixture: Decodable {
@@ -20,7 +20,10 @@ private struct PrefsFixture: Decodable {
     let pairs: [PairFixture]
 }
 
-@Suite("Preference accuracy on the tiny Llama", .serialized)
+/// The tiny Llama, loaded once for the suite.
+private let tinyLlama = Result { try DecoderModel.load(directory: FixturePaths.shared("models/tiny-llama")) }
+
+@Suite("Preference accuracy and KL on the tiny Llama", .serialized)
 struct PreferenceEndToEndTests {
     private let fixture: PrefsFixture
     private let pairs: [PreferencePair]
@@ -44,7 +47,7 @@ struct PreferenceEndToEndTests {
 
     @Test("sequence log-probs (one padded batch) match transformers; policy == reference gives 0 margins")
     func logpsAndIdenticalReference() throws {
-        let model = try DecoderModel.load(directory: FixturePaths.shared("models/tiny-llama"))
+        let model = try tinyLlama.get()
         let eval = try PreferenceEvaluation(pairs: pairs, policy: .model(model), reference: .model(model), scorer: scorer)
         let wantChosen = fixture.pairs.map(\.chosen_logps), wantRejected = fixture.pairs.map(\.rejected_logps)
         let c = compareClose(eval.policyLogps.chosen, wantChosen, atol: 2e-3, rtol: 1e-5)
@@ -66,5 +69,28 @@ struct PreferenceEndToEndTests {
         let expectedMargin = zip(wantChosen, wantRejected).reduce(0) { $0 + 0.1 * ($1.0 - $1.1) } / 4
         #expect(b.accuracy == 0.5 && b.ties == 0)
         #expect(abs(b.meanMargin - expectedMargin) < 1e-3)
+    }
+
+    @Test("KL of completions under policy == reference is exactly 0; gathered log-probs match transformers")
+    func klOnTinyLlama() throws {
+        let model = try tinyLlama.get()
+        let tokenizer = scorer.tokenizer
+        // Completions with the EOS text appended tokenize exactly as the preference fixture's chosen ids.
+        let samples = pairs.map { SampledCompletion(prompt: $0.prompt, completion: $0.chosen + fixture.eos_token) }
+        let r = try KLReport.evaluate(policy: model, reference: model, tokenizer: tokenizer, samples: samples)
+        let expectedTokens = fixture.pairs.reduce(0) { $0 + $1.chosen_ids.count }
+        for k in KLEstimator.allCases {
+            let s = try #require(r.estimators[k])
+            #expect(s.tokens == expectedTokens && s.perToken == 0 && s.perSequence == 0)
+        }
+        let exact = try #require(r.exact)
+        #expect(exact.tokens == expectedTokens && abs(exact.perToken) < 1e-12)
+
+        let f = fixture.pairs[0]
+        let ids = f.prompt_ids + f.chosen_ids
+        let logits = try model.logits([ids])  // [1, T, V]
+        let lp = ExactKL.gatherLogProbs(logits, positions: (f.prompt_ids.count - 1) ..< (ids.count - 1),
+                                        labels: Array(ids[f.prompt_ids.count...]))
+        #expect(abs(lp.reduce(0, +) - f.chosen_logps) < 2e-3, "\(lp.reduce(0, +)) vs \(f.chosen_logps)")
     }
 }

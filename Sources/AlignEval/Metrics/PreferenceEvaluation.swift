@@ -31,8 +31,8 @@ public struct PreferenceEvaluation {
     ///   - scorer: tokenizes and runs models; needed when either source is `.model`.
     ///   - beta: the DPO temperature β (> 0; TRL's default 0.1).
     ///   - path: names the data file in errors about missing precomputed columns.
-    /// - Throws: `AlignEvalError.invalidArgument` for β ≤ 0, a `.model` source without a scorer, or a pair
-    ///   lacking a precomputed column (naming its index); model errors as thrown.
+    /// - Throws: `AlignEvalError.invalidArgument` for β ≤ 0, a `.model` source without a scorer, or `malformedLine` for a pair
+    ///   lacking a precomputed column (naming its line); model errors as thrown.
     public init(pairs: [PreferencePair], policy: LogpSource, reference: LogpSource, scorer: PreferenceScorer?,
                 beta: Double = 0.1, path: String = "data") throws {
         guard beta > 0, beta.isFinite else { throw AlignEvalError.invalidArgument(name: "beta", reason: "must be a positive number, got \(beta)") }
@@ -50,15 +50,28 @@ public struct PreferenceEvaluation {
                 var c: [Double] = [], r: [Double] = []
                 for (i, pair) in pairs.enumerated() {
                     guard case let (x?, y?) = pick(pair) else {
-                        throw AlignEvalError.invalidArgument(name: path, reason: "pair \(i + 1) lacks '\(columns.0)'/'\(columns.1)' (give a model instead)")
+                        throw AlignEvalError.malformedLine(path: path, line: pair.line > 0 ? pair.line : i + 1,
+                            reason: "no '\(columns.0)'/'\(columns.1)' numbers, and no model was given to compute them")
                     }
                     c.append(x); r.append(y)
                 }
                 return (c, r)
             }
         }
-        policyLogps = try logps(policy, columns: ("chosen_logps", "rejected_logps")) { ($0.chosenLogps, $0.rejectedLogps) }
-        referenceLogps = try logps(reference, columns: ("ref_chosen_logps", "ref_rejected_logps")) { ($0.refChosenLogps, $0.refRejectedLogps) }
+        func policySide() throws -> (chosen: [Double], rejected: [Double]) {
+            try logps(policy, columns: ("chosen_logps", "rejected_logps")) { ($0.chosenLogps, $0.rejectedLogps) }
+        }
+        func referenceSide() throws -> (chosen: [Double], rejected: [Double]) {
+            try logps(reference, columns: ("ref_chosen_logps", "ref_rejected_logps")) { ($0.refChosenLogps, $0.refRejectedLogps) }
+        }
+        // Read precomputed columns before running any model, so a missing column fails fast.
+        if case .precomputed = reference {
+            referenceLogps = try referenceSide()
+            policyLogps = try policySide()
+        } else {
+            policyLogps = try policySide()
+            referenceLogps = try referenceSide()
+        }
     }
 
     /// Accuracy (ties are not wins) and margins of the implicit rewards.

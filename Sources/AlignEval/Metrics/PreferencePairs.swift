@@ -22,6 +22,8 @@ public struct PreferencePair: Sendable, Equatable {
     public var refChosenLogps: Double?
     /// Precomputed Σ log π_ref(rejected | prompt), when the file has `ref_rejected_logps`.
     public var refRejectedLogps: Double?
+    /// The 1-based line of the file this pair was read from (0 when built in code).
+    public var line = 0
 
     /// A pair without precomputed log-probs.
     public init(prompt: String, chosen: String, rejected: String) {
@@ -44,7 +46,9 @@ public struct PreferencePair: Sendable, Equatable {
         var pairs: [PreferencePair] = []
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
         where !line.allSatisfy(\.isWhitespace) {
-            pairs.append(try parseLine(String(line), path: path, line: i + 1))
+            var pair = try parseLine(String(line), path: path, line: i + 1)
+            pair.line = i + 1
+            pairs.append(pair)
         }
         guard !pairs.isEmpty else { throw AlignEvalError.malformedLine(path: path, line: 1, reason: "no preference pairs in the file") }
         return pairs
