@@ -40,7 +40,8 @@ public struct KLReport: Sendable {
     }
 
     /// Runs `policy` and `reference` on each sample and summarizes k1/k2/k3 and the exact KL.
-    /// - Throws: `AlignEvalError.invalidArgument` when a completion has no tokens of its own; model errors as thrown.
+    /// - Throws: `AlignEvalError.invalidArgument` when a completion has no tokens of its own or a token id is outside
+    ///   a model's vocabulary; `shapeMismatch` when the two vocabularies differ; model errors as thrown.
     public static func evaluate(policy: DecoderModel, reference: DecoderModel, tokenizer: Tokenizer,
                                 samples: [SampledCompletion]) throws -> KLReport {
         var logp: [[Double]] = [], refLogp: [[Double]] = [], exactSums: [Double] = [], tokens = 0
@@ -51,6 +52,10 @@ public struct KLReport: Sendable {
             guard split > 0, split < full.count else {
                 throw AlignEvalError.invalidArgument(name: "sample \(i + 1)",
                     reason: split == 0 ? "the prompt has no tokens to condition on" : "the completion has no tokens")
+            }
+            if let bad = full.first(where: { Int($0) >= policy.spec.vocabSize || Int($0) >= reference.spec.vocabSize }) {
+                throw AlignEvalError.invalidArgument(name: "sample \(i + 1)",
+                    reason: "token id \(bad) is outside the models' vocabularies (\(policy.spec.vocabSize), \(reference.spec.vocabSize))")
             }
             // Position t predicts full[t + 1]; the completion's tokens are full[split...], predicted at split − 1 ..< T − 1.
             let positions = (split - 1) ..< (full.count - 1)
