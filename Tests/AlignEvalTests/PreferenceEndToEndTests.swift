@@ -18,6 +18,7 @@ private struct PrefsFixture: Decodable {
     let eos_token: String
     let pad_token_id: Int32
     let pairs: [PairFixture]
+    let completion_token_counts: [Int]
 }
 
 /// The tiny Llama, loaded once for the suite.
@@ -43,6 +44,14 @@ struct PreferenceEndToEndTests {
             let t = scorer.encode(pair)
             #expect(t.prompt == f.prompt_ids && t.chosen == f.chosen_ids && t.rejected == f.rejected_ids)
         }
+    }
+
+    @Test("token lengths of the completions equal transformers' counts (no special tokens)")
+    func tokenLengths() throws {
+        let texts = pairs.flatMap { [$0.chosen, $0.rejected] }
+        let stats = LengthStats(responses: texts, tokenizer: scorer.tokenizer)
+        #expect(stats.tokens == Distribution(fixture.completion_token_counts.map(Double.init)))
+        #expect(stats.tokens?.max == 11 && stats.tokens?.count == 8)
     }
 
     @Test("sequence log-probs (one padded batch) match transformers; policy == reference gives 0 margins")
