@@ -6,7 +6,7 @@ public struct EvalCommand: ParsableCommand {
     /// The `eval` group and its subcommands.
     public static let configuration = CommandConfiguration(
         commandName: "eval", abstract: "Evaluate responses: instruction following (IFEval), win rates, …",
-        subcommands: [EvalIFEvalCommand.self, EvalWinRateCommand.self, EvalConstraintsCommand.self])
+        subcommands: [EvalIFEvalCommand.self, EvalWinRateCommand.self, EvalConstraintsCommand.self, EvalPrefsCommand.self, EvalKLCommand.self, EvalDiversityCommand.self, EvalRewardWinRateCommand.self])
     /// Creates the command group.
     public init() {}
 }

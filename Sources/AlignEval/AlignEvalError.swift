@@ -21,6 +21,10 @@ public enum AlignEvalError: Error, CustomStringConvertible, Equatable {
     case badJudgment(path: String, index: Int, reason: String)
     /// A constraint in a verifier spec is unknown or has bad arguments.
     case invalidConstraint(prompt: String, type: String, reason: String)
+    /// Two inputs of a metric (log-probs, logits, masks, scores) do not have matching shapes.
+    case shapeMismatch(what: String, expected: String, got: String)
+    /// A command-line or metric argument is out of range or missing.
+    case invalidArgument(name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -35,6 +39,8 @@ public enum AlignEvalError: Error, CustomStringConvertible, Equatable {
         case let .badResource(name, reason): return "bundled resource \(name): \(reason)"
         case let .badJudgment(path, index, reason): return "\(path): judgment \(index): \(reason)"
         case let .invalidConstraint(prompt, type, reason): return "prompt '\(prompt)', constraint '\(type)': \(reason)"
+        case let .shapeMismatch(what, expected, got): return "\(what): expected \(expected), got \(got)"
+        case let .invalidArgument(name, reason): return "\(name): \(reason)"
         }
     }
 }
