@@ -9,6 +9,7 @@ public struct AlignCommand: ParsableCommand {
         subcommands: [
             BenchCommand.self,
             EvalCommand.self,
+            GenerateCommand.self,
             TokenizeCommand.self,
         ])
 

@@ -7,6 +7,7 @@ public struct BenchCommand: ParsableCommand {
         commandName: "bench", abstract: "Benchmarks: AlignKit beside its peer, as ratios and fractions of the machine's limit.",
         subcommands: [
             BenchGemmCommand.self,
+            BenchGenerateCommand.self,
             BenchKernelsCommand.self,
             BenchModelCommand.self,
             BenchTokenizerCommand.self,

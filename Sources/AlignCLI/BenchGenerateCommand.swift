@@ -1,0 +1,126 @@
+// `align bench generate`: generation throughput of the tiny Llama (../shared/data/models/tiny-llama) —
+// prefill tokens/s and decode tokens/s at batch 1 and 8 — beside transformers' `model.generate`
+// (scripts/peers/bench_generate.py, torch threads = our threads) in the same run.
+//
+// Both sides time the same two calls on B random prompts of P tokens (greedy, KV cache):
+//   prefill = generation of 1 new token (one forward over B·P tokens), full = N new tokens (min = max = N),
+// so prefill tokens/s = B·P / prefill and decode tokens/s = B·(N − 1) / (full − prefill).
+// Decode at batch 1 is also reported against the memory-bandwidth bound: every step reads all the
+// weights once, so tokens/s ≤ bandwidth / weight bytes (bandwidth measured in the same run).
+import AlignDecoding
+import AlignModels
+import AlignTensor
+import ArgumentParser
+import Foundation
+
+struct BenchGenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Prefill and decode tokens/s of the tiny Llama beside transformers' generate.")
+
+    @OptionGroup var options: BenchOptions
+    @Option(help: "The tiny Llama folder.")
+    var tinyLlama = "../shared/data/models/tiny-llama"
+    @Option(help: "Python with torch and transformers for the peer (empty: no peer).")
+    var python = "python3"
+    @Option(help: "The peer script.")
+    var peerScript = "scripts/peers/bench_generate.py"
+    @Option(help: "Prompt length P.")
+    var promptLength = 128
+    @Option(help: "New tokens N per row.")
+    var newTokens = 64
+    @Option(parsing: .upToNextOption, help: "Batch sizes.")
+    var batches: [Int] = [1, 8]
+    @Option(help: "Timed runs per case (after one warm-up); the median is reported.")
+    var runs = 3
+
+    func validate() throws {
+        guard promptLength > 0, newTokens > 1, runs > 0, !batches.isEmpty, batches.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--prompt-length, --runs and --batches must be ≥ 1 and --new-tokens ≥ 2")
+        }
+    }
+
+    func run() throws {
+        let env = options.prepare()
+        let model = try DecoderModel.load(directory: URL(fileURLWithPath: tinyLlama))
+        let weightBytes = Double(model.namedParameters().reduce(0) { $0 + $1.1.count } * 4)
+        let bandwidth = MemoryBandwidth.measure().best  // GB/s
+        var records: [BenchRecord] = []
+        for b in batches {
+            let ours = try GenerateBench.measure(model, batch: b, promptLength: promptLength, newTokens: newTokens, runs: runs)
+            let peer = GenerateBench.peer(python: python, script: peerScript, tinyDir: tinyLlama, threads: Parallel.threads,
+                                          batch: b, promptLength: promptLength, newTokens: newTokens, runs: runs)
+            let prefillTokens = Double(b * promptLength), decodeTokens = Double(b * (newTokens - 1))
+            let name = peer.map { "transformers \($0.version)" }
+            records.append(BenchRecord(bench: "generate", case: "tiny-llama prefill B=\(b) P=\(promptLength)", unit: "tokens/s",
+                                       alignkit: prefillTokens / ours.prefill, peer: name,
+                                       peerValue: peer.map { prefillTokens / $0.prefill }))
+            records.append(BenchRecord(bench: "generate", case: "tiny-llama decode B=\(b) N=\(newTokens)", unit: "tokens/s",
+                                       alignkit: decodeTokens / (ours.full - ours.prefill), peer: name,
+                                       peerValue: peer.map { decodeTokens / ($0.full - $0.prefill) },
+                                       limit: b == 1 ? bandwidth * 1e9 / weightBytes : nil))
+        }
+        if options.json {
+            records.forEach { print($0.jsonLine()) }
+        } else {
+            print("align bench generate — \(env); memory bandwidth \(String(format: "%.1f", bandwidth)) GB/s, "
+                + "weights \(String(format: "%.1f", weightBytes / 1e6)) MB; limit = bandwidth / weight bytes")
+            print(benchTable(records))
+        }
+    }
+}
+
+/// Timing and the transformers peer for `align bench generate`.
+enum GenerateBench {
+    /// Median seconds of generating 1 and `newTokens` tokens greedily for `batch` random prompts.
+    static func measure(_ model: DecoderModel, batch: Int, promptLength: Int, newTokens: Int,
+                        runs: Int) throws -> (prefill: Double, full: Double) {
+        var g = RandomGenerator(seed: 1)
+        let v = model.spec.vocabSize
+        let prompts = (0 ..< batch).map { _ in
+            (0 ..< promptLength).map { _ in Int32(3 + Int(g.nextUniform() * Float(v - 3)) % (v - 3)) }
+        }
+        var failure: Error?
+        func generate(_ n: Int) {
+            var p = GenerateParameters()
+            p.maxNewTokens = n
+            p.minNewTokens = n
+            p.eosTokenIds = [2]
+            p.padTokenId = 0
+            do { _ = try TokenGenerator(model: model, prompts: prompts, parameters: p).run() } catch { failure = error }
+        }
+        let prefill = Stopwatch.median(minRuns: runs, minSeconds: 0) { generate(1) }
+        let full = Stopwatch.median(minRuns: runs, minSeconds: 0) { generate(newTokens) }
+        if let failure { throw failure }
+        return (prefill, full)
+    }
+
+    /// Runs the transformers peer; nil (with a note on stderr) when it cannot run.
+    static func peer(python: String, script: String, tinyDir: String, threads: Int, batch: Int, promptLength: Int,
+                     newTokens: Int, runs: Int) -> (prefill: Double, full: Double, version: String)? {
+        guard !python.isEmpty else { return nil }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [python, script, "--tiny-dir", tinyDir, "--threads", "\(threads)", "--batch", "\(batch)",
+                       "--prompt-len", "\(promptLength)", "--new-tokens", "\(newTokens)", "--runs", "\(runs)"]
+        var env = ProcessInfo.processInfo.environment
+        env["OMP_NUM_THREADS"] = "\(threads)"
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        do { try p.run() } catch {
+            FileHandle.standardError.write(Data("peer did not start: \(error)\n".utf8))
+            return nil
+        }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        guard p.terminationStatus == 0,
+              let obj = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any],
+              let prefill = obj["prefill_s"] as? Double, let full = obj["full_s"] as? Double else {
+            FileHandle.standardError.write(Data("peer failed (status \(p.terminationStatus)): \(last)\n".utf8))
+            return nil
+        }
+        return (prefill, full, obj["transformers"] as? String ?? "?")
+    }
+}

@@ -1,0 +1,58 @@
+"""PyTorch peer for `align bench generate`: transformers' `model.generate` (greedy, KV cache) on the tiny
+Llama (../shared/data/models/tiny-llama), fp32, torch.set_num_threads(--threads).
+
+For a batch of B random prompts of P tokens (all real, no padding), it times
+  prefill  = generate(max_new_tokens=1)           (one forward over B·P tokens plus generate's overhead)
+  full     = generate(max_new_tokens=N, min_new_tokens=N)
+and reports medians; AlignKit times the same two calls of its TokenGenerator, so
+  prefill tokens/s = B·P / prefill,  decode tokens/s = B·(N − 1) / (full − prefill).
+Prints one JSON line {"prefill_s", "full_s", "torch", "transformers", "threads"}.
+Versions: scripts/fixtures/requirements-generation.txt (torch 2.15.0, transformers 5.23.0).
+"""
+import argparse
+import json
+import time
+
+import torch
+import transformers
+
+
+def median_seconds(fn, runs):
+    fn()  # warm-up
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--tiny-dir", default="../shared/data/models/tiny-llama")
+    p.add_argument("--threads", type=int, required=True)
+    p.add_argument("--batch", type=int, default=1)
+    p.add_argument("--prompt-len", type=int, default=128)
+    p.add_argument("--new-tokens", type=int, default=64)
+    p.add_argument("--runs", type=int, default=3)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    model = transformers.LlamaForCausalLM.from_pretrained(a.tiny_dir, dtype=torch.float32).eval()
+    g = torch.Generator().manual_seed(1)
+    ids = torch.randint(3, model.config.vocab_size, (a.batch, a.prompt_len), generator=g)
+    mask = torch.ones_like(ids)
+
+    def gen(n):
+        with torch.inference_mode():
+            model.generate(input_ids=ids, attention_mask=mask, do_sample=False, max_new_tokens=n, min_new_tokens=n,
+                           pad_token_id=0)
+
+    prefill = median_seconds(lambda: gen(1), a.runs)
+    full = median_seconds(lambda: gen(a.new_tokens), a.runs)
+    print(json.dumps(dict(prefill_s=prefill, full_s=full, torch=torch.__version__,
+                          transformers=transformers.__version__, threads=torch.get_num_threads())))
+
+
+if __name__ == "__main__":
+    main()
