@@ -1,4 +1,10 @@
 // TensorStorage: one 64-byte-aligned allocation of Float32, shared by a tensor and its views.
+// Large buffers (≥ 1 MiB) are recycled through a size-keyed pool: glibc serves blocks over 32 MiB
+// with fresh mmap'd pages, so without reuse every large result (a logits chunk, attention
+// probabilities, an lm-head product) pays one page fault per 4 KiB on every step — ~10% of a
+// 2048×49152×576 sgemm here. Training and decoding loops allocate the same shapes each step, so
+// exact-size reuse hits.
+import Foundation
 
 /// Owns a Float32 buffer. Tensors that are views (reshape, row ranges) share one storage.
 public final class TensorStorage: @unchecked Sendable {
@@ -7,22 +13,68 @@ public final class TensorStorage: @unchecked Sendable {
 
     /// Allocates `count` floats, zero-filled. 64-byte alignment suits AVX-512 loads and BLAS.
     public init(count: Int) {
-        let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-        let p = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-        p.initialize(repeating: 0, count: max(count, 1))
-        buffer = UnsafeMutableBufferPointer(start: p, count: count)
+        buffer = StoragePool.allocate(count)
+        buffer.baseAddress!.initialize(repeating: 0, count: max(count, 1))
     }
 
     /// Allocates storage without zeroing; callers must write every element before reading.
     public init(uninitializedCount count: Int) {
-        let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-        let p = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-        buffer = UnsafeMutableBufferPointer(start: p, count: count)
+        buffer = StoragePool.allocate(count)
     }
 
     deinit {
-        UnsafeMutableRawPointer(buffer.baseAddress!).deallocate()
+        StoragePool.release(buffer)
+    }
+
+    /// Frees every pooled buffer (e.g. after a large job, before handing memory back to an app).
+    public static func releasePooledMemory() {
+        StoragePool.drain()
+    }
+}
+
+/// Recycles large allocations by exact size, up to `capacityBytes` held at once.
+enum StoragePool {
+    static let minimumBytes = 1 << 20
+    static let capacityBytes = 1 << 30
+    nonisolated(unsafe) private static var free: [Int: [UnsafeMutableRawPointer]] = [:]
+    nonisolated(unsafe) private static var heldBytes = 0
+    private static let lock = NSLock()
+
+    static func bytes(_ count: Int) -> Int { max(count, 1) * MemoryLayout<Float>.stride }
+
+    static func allocate(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
+        let size = bytes(count)
+        var raw: UnsafeMutableRawPointer?
+        if size >= minimumBytes {
+            lock.lock()
+            raw = free[size]?.popLast()
+            if raw != nil { heldBytes -= size }
+            lock.unlock()
+        }
+        let p = (raw ?? UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64))
+            .bindMemory(to: Float.self, capacity: max(count, 1))
+        return UnsafeMutableBufferPointer(start: p, count: count)
+    }
+
+    static func release(_ buffer: UnsafeMutableBufferPointer<Float>) {
+        let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
+        let size = bytes(buffer.count)
+        if size >= minimumBytes {
+            lock.lock()
+            let keep = heldBytes + size <= capacityBytes
+            if keep { free[size, default: []].append(raw); heldBytes += size }
+            lock.unlock()
+            if keep { return }
+        }
+        raw.deallocate()
+    }
+
+    static func drain() {
+        lock.lock()
+        let all = free.values.flatMap { $0 }
+        free = [:]
+        heldBytes = 0
+        lock.unlock()
+        all.forEach { $0.deallocate() }
     }
 }
