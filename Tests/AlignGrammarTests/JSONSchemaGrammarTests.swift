@@ -1,7 +1,7 @@
 // Accept/reject tables for the JSON Schema front end (compact whitespace unless stated), in the style
 // of llguidance's sample_parser tests: schema, accepted instances, rejected instances.
 import Testing
-@testable import AlignGrammar
+import AlignGrammar
 
 @Suite("JSON Schema front end")
 struct JSONSchemaGrammarTests {

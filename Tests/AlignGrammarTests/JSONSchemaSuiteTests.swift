@@ -4,7 +4,7 @@
 // BENCHMARKS-grammar.md records; fails on any under-constrained case (invalid accepted).
 import Foundation
 import Testing
-@testable import AlignGrammar
+import AlignGrammar
 import AlignTestSupport
 
 struct SuiteRow {

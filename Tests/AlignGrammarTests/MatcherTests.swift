@@ -2,7 +2,7 @@
 // EOS only at accepting states, sticky errors, rollback, forced bytes, logit padding; and the
 // metamorphic check on the 32k tokenizer that every token of a valid document is in its mask.
 import Testing
-@testable import AlignGrammar
+import AlignGrammar
 
 @Suite("Grammar matcher")
 struct MatcherTests {

@@ -37,6 +37,13 @@ extension DFA {
         if !live[1] {
             return DFA(numStates: 2, trans: [Int32](repeating: 0, count: 512), accepting: [false, false])
         }
+        // Minimization only pays for modest automata (Moore is O(n · classes · rounds)); larger ones
+        // are renumbered as they are (still trimmed: correctness never depends on minimality).
+        if states.count > 4_000 {
+            var block = [Int](repeating: 0, count: n)
+            for (k, s) in states.enumerated() { block[s] = k + 1 }
+            return renumbered(states: states, block: block, live: live)
+        }
         // Byte classes: bytes with equal columns over live states behave identically.
         var colKey = [[Int32]](repeating: [], count: 256)
         for b in 0..<256 {

@@ -38,6 +38,9 @@ public final class GrammarMatcher {
         parser = EarleyParser(grammar.flat)
     }
 
+    /// The bytes the grammar allows next (empty after an error or EOS).
+    public var allowedBytes: ByteSet { isError || isTerminated ? ByteSet() : parser.allowedBytes }
+
     /// Whether the text so far is a complete sentence of the grammar.
     public var isAccepting: Bool { !isError && parser.isAccepting }
 
