@@ -6,7 +6,7 @@ public struct AlignCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "align",
         abstract: "Align language models with human preferences and constraints, on the CPU.",
-        subcommands: [BenchCommand.self])
+        subcommands: [BenchCommand.self, GrammarCommand.self])
 
     public init() {}
 }

@@ -5,6 +5,6 @@ import ArgumentParser
 public struct BenchCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks: AlignKit beside its peer, as ratios and fractions of the machine's limit.",
-        subcommands: [])
+        subcommands: [BenchGrammarCommand.self])
     public init() {}
 }

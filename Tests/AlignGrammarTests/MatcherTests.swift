@@ -69,6 +69,7 @@ struct MatcherTests {
         var masks: [[UInt32]] = []
         for id in ids {
             let mask = m.computeMask()
+            #expect(mask == m.computeMaskReference(), "fast walk differs from the reference walk")
             masks.append(mask)
             #expect(mask[id >> 5] & (1 << UInt32(id & 31)) != 0, "token \(id) \(tok.vocab.tokens[id]) not allowed")
             #expect(m.acceptToken(id))

@@ -168,6 +168,18 @@ public struct EarleyParser {
         return set
     }
 
+    /// The DFA state of the only item of the current set that sits on a terminal, or nil if there
+    /// are zero or several. While that state steps without reaching acceptance, the next sets are
+    /// determined by it alone (nothing completes, nothing is predicted) — the mask walk's fast path.
+    public var singleScannableState: Int32? {
+        var found: Int32?
+        for i in setStart[setStart.count - 1]..<dots.count where g.kind[Int(dots[i])] == .terminal {
+            if found != nil { return nil }
+            found = states[i]
+        }
+        return found
+    }
+
     /// Items in the current set (for tests and statistics).
     public var currentSetSize: Int { dots.count - setStart[setStart.count - 1] }
 }
