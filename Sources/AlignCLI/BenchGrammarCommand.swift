@@ -11,6 +11,7 @@ struct BenchGrammarCommand: ParsableCommand {
     @Option(help: "Folder of maskbench JSON files ({schema, tests:[{data, valid}]}).") var data: String
     @Option(help: "tokenizer.json (or its folder).") var tokenizer: String
     @Option(help: "Use at most this many files (sorted by name).") var limit: Int?
+    @Option(help: "Use every k-th file (sorted by name), for a spread subset.") var every: Int = 1
     @Flag(help: "No whitespace between JSON tokens.") var compact = false
     @Flag(help: "One JSON object per line (DESIGN.md benchmark format).") var json = false
 
@@ -19,7 +20,8 @@ struct BenchGrammarCommand: ParsableCommand {
 
     func run() throws {
         let v = try GrammarVocabulary(path: tokenizer)
-        let names = try FileManager.default.contentsOfDirectory(atPath: data).filter { $0.hasSuffix(".json") }.sorted()
+        let all = try FileManager.default.contentsOfDirectory(atPath: data).filter { $0.hasSuffix(".json") }.sorted()
+        let names = all.enumerated().filter { $0.offset % max(every, 1) == 0 }.map(\.element)
         var t = Tally()
         let options = JSONSchemaOptions(whitespace: compact ? .compact : .flexible(maxRun: 16), propertyOrder: .any)
         for name in names.prefix(limit ?? names.count) {
