@@ -13,9 +13,10 @@ struct BenchGrammarCommand: ParsableCommand {
     @Option(help: "Use at most this many files (sorted by name).") var limit: Int?
     @Option(help: "Use every k-th file (sorted by name), for a spread subset.") var every: Int = 1
     @Flag(help: "No whitespace between JSON tokens.") var compact = false
+    @Option(help: "Seconds per file (compile + walks) before the file counts as a timeout.") var fileTimeout: Double = 10
     @Flag(help: "One JSON object per line (DESIGN.md benchmark format).") var json = false
 
-    struct Tally { var files = 0, compileErrors = 0, validOK = 0, validRejected = 0, invalidBlocked = 0, invalidAccepted = 0
+    struct Tally { var files = 0, compileErrors = 0, timeouts = 0, validOK = 0, validRejected = 0, invalidBlocked = 0, invalidAccepted = 0
         var ttfm: [Double] = [], tbm: [Double] = [] }
 
     func run() throws {
@@ -33,6 +34,7 @@ struct BenchGrammarCommand: ParsableCommand {
             _ = GrammarMatcher(grammar: g, vocabulary: v.vocab).computeMask()
             t.ttfm.append(milliseconds(since: t0) * 1000)
             for test in tests {
+                if milliseconds(since: t0) > fileTimeout * 1000 { t.timeouts += 1; break }
                 guard let inst = test["data"], case .bool(let valid)? = test["valid"],
                       let ids = v.tokenize(Array(inst.serialized.utf8)) else { continue }
                 let ok = walk(g, ids, v.vocab, timed: valid, into: &t.tbm)
@@ -68,7 +70,7 @@ struct BenchGrammarCommand: ParsableCommand {
         let rows: [(String, String, Double)] = [
             ("tbm_mean", "us", t.tbm.reduce(0, +) / Double(max(t.tbm.count, 1))), ("tbm_p50", "us", p(t.tbm, 0.5)), ("tbm_p99", "us", p(t.tbm, 0.99)),
             ("ttfm_p50", "us", p(t.ttfm, 0.5)), ("ttfm_p90", "us", p(t.ttfm, 0.9)), ("ttfm_p99", "us", p(t.ttfm, 0.99)),
-            ("files", "count", Double(t.files)), ("compile_errors", "count", Double(t.compileErrors)),
+            ("files", "count", Double(t.files)), ("compile_errors", "count", Double(t.compileErrors)), ("timeouts", "count", Double(t.timeouts)),
             ("valid_accepted", "count", Double(t.validOK)), ("valid_rejected", "count", Double(t.validRejected)),
             ("invalid_blocked", "count", Double(t.invalidBlocked)), ("invalid_accepted", "count", Double(t.invalidAccepted)),
             ("masks", "count", Double(t.tbm.count)),
