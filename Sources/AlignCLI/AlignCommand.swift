@@ -10,6 +10,7 @@ public struct AlignCommand: ParsableCommand {
             BenchCommand.self,
             EvalCommand.self,
             GenerateCommand.self,
+            GrammarCommand.self,
             TokenizeCommand.self,
         ])
 

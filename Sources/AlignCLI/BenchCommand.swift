@@ -8,6 +8,7 @@ public struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchGemmCommand.self,
             BenchGenerateCommand.self,
+            BenchGrammarCommand.self,
             BenchKernelsCommand.self,
             BenchModelCommand.self,
             BenchTokenizerCommand.self,

@@ -3,7 +3,7 @@
 // random walk of allowed bytes. Seeded, bounded counts, small automaton limits.
 import Foundation
 import Testing
-@testable import AlignGrammar
+import AlignGrammar
 import AlignTestSupport
 
 struct SplitMix64: RandomNumberGenerator {
@@ -22,7 +22,7 @@ struct FuzzTests {
     static func randomWalk(_ g: CompiledGrammar, _ rng: inout SplitMix64) throws {
         let m = GrammarMatcher(grammar: g, vocabulary: try TestVocab.bytes())
         for _ in 0..<40 {
-            let allowed = m.parser.allowedBytes.members
+            let allowed = m.allowedBytes.members
             guard let b = allowed.randomElement(using: &rng) else { break }
             #expect(m.acceptToken(Int(b)))
         }

@@ -1,6 +1,6 @@
 // Accept/reject tables for the GBNF front end (llama.cpp grammars/README.md examples) and its errors.
 import Testing
-@testable import AlignGrammar
+import AlignGrammar
 
 @Suite("GBNF front end")
 struct GBNFGrammarTests {

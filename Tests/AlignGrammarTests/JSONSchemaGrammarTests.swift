@@ -1,17 +1,19 @@
 // Accept/reject tables for the JSON Schema front end (compact whitespace unless stated), in the style
 // of llguidance's sample_parser tests: schema, accepted instances, rejected instances.
 import Testing
-@testable import AlignGrammar
+import AlignGrammar
 
 @Suite("JSON Schema front end")
 struct JSONSchemaGrammarTests {
     static let compact = JSONSchemaOptions(whitespace: .compact)
 
     static let table: [(String, [String], [String])] = [
-        (#"{"type":"integer","minimum":-12,"maximum":305}"#, ["-12", "0", "305", "99", "7.0"], ["-13", "306", "1000", "01", "3.5"]),
+        (#"{"type":"integer","minimum":-12,"maximum":305}"#, ["-12", "0", "305", "99"], ["-13", "306", "1000", "01", "3.5", "7.0"]),
         (#"{"type":"integer","exclusiveMinimum":0,"multipleOf":7}"#, ["7", "14", "700"], ["0", "-7", "8"]),
         (#"{"type":"number","minimum":-1.5,"maximum":2}"#, ["-1", "-1.0", "0.25", "2", "2.000"], ["-2", "2.5", "3", "-1.75"]),
         (#"{"type":"string","minLength":2,"maxLength":3}"#, [#""ab""#, #""日本語""#, #""\"x""#], [#""a""#, #""abcd""#]),
+        (#"{"type":"string","minLength":70,"maxLength":100}"#, ["\"" + String(repeating: "é", count: 70) + "\"", "\"" + String(repeating: "a", count: 100) + "\""],
+         ["\"" + String(repeating: "a", count: 69) + "\"", "\"" + String(repeating: "a", count: 101) + "\""]),
         (#"{"type":"string","pattern":"^[a-z]+\\d$"}"#, [#""ab1""#], [#""ab""#, #""AB1""#, #""1""#]),
         (#"{"type":"string","format":"date"}"#, [#""2024-02-29""#, #""2023-12-31""#], [#""2023-02-29""#, #""2023-04-31""#]),
         (#"{"enum":["a",1,null,{"k":[true]}]}"#, [#""a""#, "1", "1.0", "null", #"{"k":[true]}"#], [#""b""#, "2", #"{"k":[]}"#]),

@@ -4,12 +4,13 @@
 // BENCHMARKS-grammar.md records; fails on any under-constrained case (invalid accepted).
 import Foundation
 import Testing
-@testable import AlignGrammar
+import AlignGrammar
 import AlignTestSupport
 
 struct SuiteRow {
     var file = "", groups = 0, compiled = 0, validOK = 0, over = 0, invalidOK = 0, under = 0
     var underCases: [String] = []
+    var overCases: [String] = []
 }
 
 enum SuiteRunner {
@@ -40,7 +41,7 @@ enum SuiteRunner {
                     let ids = TestVocab.tokenize(Array(text.utf8), tok.byBytes)
                     ok = ok && walk(g, text, tokens: ids, vocab: tok.vocab) == ok
                 }
-                if valid { if ok { row.validOK += 1 } else { row.over += 1 } } else {
+                if valid { if ok { row.validOK += 1 } else { row.over += 1; row.overCases.append("\(group["description"]?.serialized ?? "") / \(t["description"]?.serialized ?? ""): \(text)") } } else {
                     if ok { row.under += 1; row.underCases.append("\(group["description"]?.serialized ?? "") / \(t["description"]?.serialized ?? ""): \(text)") }
                     else { row.invalidOK += 1 }
                 }
@@ -72,6 +73,7 @@ struct JSONSchemaSuiteTests {
             if dt > 0.5 { print("SLOW \(f.lastPathComponent) \(dt)s") }
             print("| \(f.path.contains("optional/format") ? "format/" : "")\(r.file) | \(r.groups) | \(r.compiled) | \(r.validOK) | \(r.over) | \(r.invalidOK) | \(r.under) |")
             for u in r.underCases { print("UNDER \(r.file): \(u)") }
+            for u in r.overCases { print("OVER \(r.file): \(u)") }
             total.groups += r.groups; total.compiled += r.compiled; total.validOK += r.validOK
             total.over += r.over; total.invalidOK += r.invalidOK; total.under += r.under
         }

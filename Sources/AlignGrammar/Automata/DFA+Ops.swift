@@ -37,6 +37,13 @@ extension DFA {
         if !live[1] {
             return DFA(numStates: 2, trans: [Int32](repeating: 0, count: 512), accepting: [false, false])
         }
+        // Minimization only pays for modest automata (Moore is O(n · classes · rounds)); larger ones
+        // are renumbered as they are (still trimmed: correctness never depends on minimality).
+        if states.count > 4_000 {
+            var block = [Int](repeating: 0, count: n)
+            for (k, s) in states.enumerated() { block[s] = k + 1 }
+            return renumbered(states: states, block: block, live: live)
+        }
         // Byte classes: bytes with equal columns over live states behave identically.
         var colKey = [[Int32]](repeating: [], count: 256)
         for b in 0..<256 {
@@ -153,5 +160,28 @@ extension DFA {
     /// Strings in either language.
     public func union(_ o: DFA, maxStates: Int = 50_000) throws -> DFA {
         try product(o, maxStates: maxStates) { $0 || $1 }
+    }
+
+    /// `lo…hi` repetitions of a one-symbol language (every accepted string ends the symbol, so
+    /// accepting states have no way on), built directly as (count, state-in-symbol) pairs instead
+    /// of through an NFA of hi copies.
+    static func counted(_ sym: DFA, min lo: Int, max hi: Int) -> DFA {
+        let k = sym.numStates - 1                 // symbol states 1…k; index (i, s) → 1 + i*k + (s-1)
+        let n = (hi + 1) * k + 1
+        var t = [Int32](repeating: 0, count: n * 256)
+        var acc = [Bool](repeating: false, count: n)
+        func id(_ i: Int, _ s: Int) -> Int { 1 + i * k + (s - 1) }
+        for i in 0...hi {
+            acc[id(i, 1)] = i >= lo
+            for s in 1...k {
+                for b in 0..<256 {
+                    let x = Int(sym.trans[s * 256 + b])
+                    if x == 0 { continue }
+                    if sym.accepting[x] { if i < hi { t[id(i, s) * 256 + b] = Int32(id(i + 1, 1)) } }
+                    else { t[id(i, s) * 256 + b] = Int32(id(i, x)) }
+                }
+            }
+        }
+        return DFA(numStates: n, trans: t, accepting: acc).trimmed()
     }
 }

@@ -28,15 +28,19 @@ public final class GrammarMatcher {
     /// Whether a rejected token put the matcher in its (sticky) error state.
     public private(set) var isError = false
     /// Byte scans refused by the per-set item limit during mask computation (treated as disallowed).
-    public private(set) var limitHits = 0
+    public internal(set) var limitHits = 0
 
-    func limitHitsIncrement() { limitHits += 1 }
+    /// Scratch for the mask walk.
+    var scratch = WalkScratch()
 
     /// A matcher at the start of `grammar`.
     public init(grammar: CompiledGrammar, vocabulary: TokenVocabulary) {
         self.vocabulary = vocabulary
         parser = EarleyParser(grammar.flat)
     }
+
+    /// The bytes the grammar allows next (empty after an error or EOS).
+    public var allowedBytes: ByteSet { isError || isTerminated ? ByteSet() : parser.allowedBytes }
 
     /// Whether the text so far is a complete sentence of the grammar.
     public var isAccepting: Bool { !isError && parser.isAccepting }

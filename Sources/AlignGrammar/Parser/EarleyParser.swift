@@ -18,6 +18,8 @@ public struct EarleyParser {
     private var slotStamp: [UInt32]
     private var stamp: UInt32 = 0
     private var mask: Int
+    /// Per finished large set: nonterminal → indices of items waiting on it (dropped when popped).
+    private var waitIndex: [Int: [Int32: [Int32]]] = [:]
     /// Items per set above this make `scan` fail (a pathological grammar); see `limitHit`.
     public var maxItemsPerSet = 200_000
     /// Set when a scan was refused because of `maxItemsPerSet` or the chart length limit.
@@ -114,10 +116,26 @@ public struct EarleyParser {
 
     @inline(__always) private mutating func complete(rule r: Int32, from j: Int) {
         let lo = setStart[j], hi = setStart[j + 1]
+        if hi - lo > EarleyParser.indexThreshold {
+            // Large finished set (e.g. the prediction set of a long counted repeat): look the waiting
+            // items up in an index instead of scanning, which would make long repeats quadratic.
+            if waitIndex[j] == nil { waitIndex[j] = buildIndex(lo, hi) }
+            for p in waitIndex[j]?[r] ?? [] { add(dots[Int(p)] + 1, origins[Int(p)]) }
+            return
+        }
         for p in lo..<hi {
             let d = Int(dots[p])
             if g.kind[d] == .nonterminal && g.arg[d] == r { add(Int32(d + 1), origins[p]) }
         }
+    }
+
+    /// Sets larger than this get a rule → waiting-items index on first completion into them.
+    static let indexThreshold = 48
+
+    private func buildIndex(_ lo: Int, _ hi: Int) -> [Int32: [Int32]] {
+        var idx: [Int32: [Int32]] = [:]
+        for p in lo..<hi where g.kind[Int(dots[p])] == .nonterminal { idx[g.arg[Int(dots[p])], default: []].append(Int32(p)) }
+        return idx
     }
 
     /// Consumes byte `b`. Returns false (and leaves the parser unchanged) if no item can take it.
@@ -140,6 +158,7 @@ public struct EarleyParser {
     /// Undoes the last consumed byte.
     public mutating func popSet() {
         let start = setStart.removeLast()
+        if !waitIndex.isEmpty { waitIndex[setStart.count] = nil }
         dots.removeSubrange(start...)
         origins.removeSubrange(start...)
         states.removeSubrange(start...)
@@ -166,6 +185,18 @@ public struct EarleyParser {
             for b in 0..<256 where g.trans[base + b] != 0 { set.insert(UInt8(b)) }
         }
         return set
+    }
+
+    /// The DFA state of the only item of the current set that sits on a terminal, or nil if there
+    /// are zero or several. While that state steps without reaching acceptance, the next sets are
+    /// determined by it alone (nothing completes, nothing is predicted) — the mask walk's fast path.
+    public var singleScannableState: Int32? {
+        var found: Int32?
+        for i in setStart[setStart.count - 1]..<dots.count where g.kind[Int(dots[i])] == .terminal {
+            if found != nil { return nil }
+            found = states[i]
+        }
+        return found
     }
 
     /// Items in the current set (for tests and statistics).

@@ -31,8 +31,19 @@ extension FlatCompiler {
         if let hi, hi < lo { return .nothing }
         if let d = try stringContent() { return c.b.terminal(d.quoted()) }
         if lo == 0 && hi == nil { return try c.anyString() }
-        if (hi ?? lo) <= 256 {
-            return try c.b.terminal(.seq([.literal("\""), .repeat(charRegex, min: lo, max: hi), .literal("\"")]))
+        // One quoted DFA keeps the mask walk on its fast path (nothing accepts before the closing
+        // quote); past 1024 characters the automaton gets too big and a counted rule chain is used.
+        if (hi ?? lo) <= 1024 {
+            let key = "string \(lo)-\(hi ?? -1)"
+            if let t = c.cache.lengthTerms[key] { return t }
+            let t: GrammarExpr
+            if let hi, hi > 64 {
+                t = c.b.terminal(DFA.counted(try DFA(charRegex), min: lo, max: hi).quoted())
+            } else {
+                t = try c.b.terminal(.seq([.literal("\""), .repeat(charRegex, min: lo, max: hi), .literal("\"")]))
+            }
+            c.cache.lengthTerms[key] = t
+            return t
         }
         let ch = try c.b.terminal(charRegex)
         return .seq([c.b.literal("\""), .repeat(ch, min: lo, max: hi), c.b.literal("\"")])

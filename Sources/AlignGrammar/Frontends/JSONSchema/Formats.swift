@@ -4,6 +4,8 @@
 // than the RFC where exactness would cost a lot: no leap seconds, no quoted email local parts,
 // no IPv6 zone ids, hostnames without "--" at label positions 3–4 (reserved for IDNA).
 
+import Foundation
+
 enum Formats {
     static let supported = ["date", "time", "date-time", "duration", "email", "hostname", "ipv4", "ipv6", "uuid", "uri"]
 
@@ -32,8 +34,22 @@ enum Formats {
     static let uri = "[A-Za-z][A-Za-z0-9+.-]*:(?://" + authority + "(?:/" + pchar + "*)*|/?(?:" + pchar + "+(?:/"
         + pchar + "*)*)?)" + #"(?:\?(?:"# + pchar + "|[/?])*)?(?:#(?:" + pchar + "|[/?])*)?"
 
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cache: [String: DFA] = [:]
+
     /// The content language of `format` under `encoding`, or nil if the format is unknown.
+    /// Built once per process (format automata are the most expensive terminals to build).
     static func language(_ format: String, encoding: ScalarEncoding) throws -> DFA? {
+        let key = "\(encoding)/\(format)"
+        lock.lock()
+        defer { lock.unlock() }
+        if let d = cache[key] { return d }
+        let d = try build(format, encoding: encoding)
+        cache[key] = d
+        return d
+    }
+
+    private static func build(_ format: String, encoding: ScalarEncoding) throws -> DFA? {
         let source: String
         switch format {
         case "date": source = date
@@ -51,12 +67,16 @@ enum Formats {
         return try DFA(RegexLowering.fullLanguage(source, encoding: encoding))
     }
 
-    /// RFC 1123 host names: labels of 1–63 letters/digits/hyphens not starting or ending with '-',
-    /// at most 253 characters, and no "--" at positions 3–4 of a label.
+    /// RFC 1123 host names: labels of letters/digits/hyphens not starting or ending with '-' and no
+    /// "--" at positions 3–4 of a label. The 253-character limit is guaranteed structurally (a full
+    /// length counter is too large an automaton): up to 3 labels of ≤ 63 characters, or up to 12
+    /// labels of ≤ 20 characters — both stay under 253 characters.
     private static func hostname(_ e: ScalarEncoding) throws -> DFA {
-        let names = try DFA(RegexLowering.fullLanguage(label + #"(?:\."# + label + ")*", encoding: e))
-        let short = try DFA(RegexLowering.fullLanguage(".{1,253}", encoding: e))
+        let short = #"[A-Za-z0-9](?:[A-Za-z0-9-]{0,18}[A-Za-z0-9])?"#
+        let long = label + #"(?:\."# + label + "){0,2}"
+        let many = short + #"(?:\."# + short + "){0,11}"
+        let names = try DFA(RegexLowering.fullLanguage(long + "|" + many, encoding: e), maxStates: 200_000)
         let reserved = try DFA(RegexLowering.fullLanguage(#"(?:.*\.)?[^.][^.]--.*"#, encoding: e))
-        return try names.intersect(short, maxStates: 200_000).subtract(reserved, maxStates: 200_000)
+        return try names.subtract(reserved, maxStates: 200_000)
     }
 }

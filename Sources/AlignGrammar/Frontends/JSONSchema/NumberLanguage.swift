@@ -52,17 +52,18 @@ enum NumberLanguage {
                                               .opt(.bytes(ByteSet(bytes: Array("+-".utf8)))),
                                               .repeat(digit, min: 1, max: nil)]))
 
-    /// Integers (written `-?(0|[1-9][0-9]*)(\.0+)?`) in `lo...hi`.
+    /// Integers (written `-?(0|[1-9][0-9]*)`, as llguidance and xgrammar generate them) in `lo...hi`.
     static func integer(_ lo: Int64?, _ hi: Int64?) -> ByteRegex {
         var alts: [ByteRegex] = []
         if hi == nil || hi! >= 0 {
             alts.append(unsigned(UInt64(max(lo ?? 0, 0)), hi.map { UInt64($0) }))
         }
         if lo == nil || lo! < 0 {
-            let m: UInt64 = hi.map { $0 < 0 ? $0.magnitude : 1 } ?? 1
-            alts.append(.seq([minus, unsigned(max(m, 1), lo.map { $0.magnitude })]))
+            // "-0" is 0, valid whenever 0 is in range.
+            let m: UInt64 = hi.map { $0 < 0 ? $0.magnitude : 0 } ?? 0
+            alts.append(.seq([minus, unsigned(m, lo.map { $0.magnitude })]))
         }
-        return .seq([.alt(alts), zeroFraction])
+        return .alt(alts)
     }
 
     /// Numbers x with lo ≤ x ≤ hi for integer bounds (nil = unbounded). Without bounds exponents are allowed.
@@ -96,10 +97,10 @@ enum NumberLanguage {
         return alts.isEmpty ? .nothing : .alt(alts)
     }
 
-    /// Integers (with optional `.0+`) that are multiples of `m` (m ≥ 1), built directly as a DFA
-    /// whose states are remainders mod m.
+    /// Integers that are multiples of `m` (m ≥ 1), built directly as a DFA whose states are
+    /// remainders mod m.
     static func multipleOf(_ m: Int) -> DFA {
-        // States: 0 dead, 1 start, 2 after '-', 3 "0", 4 '.', 5 ".0+", 6… remainders 0..<m.
+        // States: 0 dead, 1 start, 2 after '-', 3 "0", 4–5 unused, 6… remainders 0..<m.
         let n = 6 + m
         var t = [Int32](repeating: 0, count: n * 256)
         var acc = [Bool](repeating: false, count: n)
@@ -110,9 +111,7 @@ enum NumberLanguage {
             for d in 1...9 { set(s, UInt8(0x30 + d), 6 + d % m) }
         }
         for r in 0..<m { for d in 0...9 { set(6 + r, UInt8(0x30 + d), 6 + (r * 10 + d) % m) } }
-        acc[3] = true; acc[6] = true; acc[5] = true
-        set(3, 0x2E, 4); set(6, 0x2E, 4)
-        set(4, 0x30, 5); set(5, 0x30, 5)
+        acc[3] = true; acc[6] = true
         return DFA(numStates: n, trans: t, accepting: acc).trimmed()
     }
 

@@ -7,6 +7,8 @@ struct TerminalCache {
     var stringTerm: GrammarExpr?
     var numberTerm: GrammarExpr?
     var integerTerm: GrammarExpr?
+    /// Length-bounded string terminals by bounds.
+    var lengthTerms: [String: GrammarExpr] = [:]
     var charRegex: ByteRegex { ScalarEncoding.jsonString.encode(ScalarSet.any) }
 }
 

@@ -1,0 +1,83 @@
+// `align bench grammar`: MaskBench-style measurement over JSONSchemaBench's maskbench files: time to
+// first mask (compile + first mask), time per mask while walking each valid instance token by token,
+// and counts of compile errors, valid instances rejected and invalid instances accepted. The peer side
+// (llguidance, xgrammar on the same files and tokenizer) is scripts/peers/grammar_maskbench.py.
+import AlignGrammar
+import ArgumentParser
+import Foundation
+
+struct BenchGrammarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "grammar", abstract: "Grammar mask timing (TTFM, TBM) and correctness on maskbench files.")
+    @Option(help: "Folder of maskbench JSON files ({schema, tests:[{data, valid}]}).") var data: String
+    @Option(help: "tokenizer.json (or its folder).") var tokenizer: String
+    @Option(help: "Use at most this many files (sorted by name).") var limit: Int?
+    @Option(help: "Use every k-th file (sorted by name), for a spread subset.") var every: Int = 1
+    @Flag(help: "No whitespace between JSON tokens.") var compact = false
+    @Option(help: "Seconds per file (compile + walks) before the file counts as a timeout.") var fileTimeout: Double = 10
+    @Flag(help: "One JSON object per line (DESIGN.md benchmark format).") var json = false
+
+    struct Tally { var files = 0, compileErrors = 0, timeouts = 0, validOK = 0, validRejected = 0, invalidBlocked = 0, invalidAccepted = 0
+        var ttfm: [Double] = [], tbm: [Double] = [] }
+
+    func run() throws {
+        let v = try GrammarVocabulary(path: tokenizer)
+        let all = try FileManager.default.contentsOfDirectory(atPath: data).filter { $0.hasSuffix(".json") }.sorted()
+        let names = all.enumerated().filter { $0.offset % max(every, 1) == 0 }.map(\.element)
+        var t = Tally()
+        let options = JSONSchemaOptions(whitespace: compact ? .compact : .flexible(maxRun: 16), propertyOrder: .any)
+        for name in names.prefix(limit ?? names.count) {
+            let file = try JSONParser.parse(Array(Data(contentsOf: URL(fileURLWithPath: data).appendingPathComponent(name))))
+            guard let schema = file["schema"], case .array(let tests)? = file["tests"] else { continue }
+            t.files += 1
+            let t0 = DispatchTime.now()
+            guard let g = try? CompiledGrammar(JSONSchemaGrammar.compile(schema, options: options).grammar) else { t.compileErrors += 1; continue }
+            _ = GrammarMatcher(grammar: g, vocabulary: v.vocab).computeMask()
+            t.ttfm.append(milliseconds(since: t0) * 1000)
+            for test in tests {
+                if milliseconds(since: t0) > fileTimeout * 1000 { t.timeouts += 1; break }
+                guard let inst = test["data"], case .bool(let valid)? = test["valid"],
+                      let ids = v.tokenize(Array(inst.serialized.utf8)) else { continue }
+                let ok = walk(g, ids, v.vocab, timed: valid, into: &t.tbm)
+                if valid { if ok { t.validOK += 1 } else { t.validRejected += 1 } } else { if ok { t.invalidAccepted += 1 } else { t.invalidBlocked += 1 } }
+            }
+        }
+        report(t)
+    }
+
+    /// Walks `ids`; when `timed`, computes and times the mask before every token.
+    func walk(_ g: CompiledGrammar, _ ids: [Int], _ vocab: TokenVocabulary, timed: Bool, into tbm: inout [Double]) -> Bool {
+        let m = GrammarMatcher(grammar: g, vocabulary: vocab)
+        var mask = [UInt32](repeating: 0, count: vocab.maskWords)
+        for id in ids {
+            if timed {
+                let t = DispatchTime.now()
+                mask.withUnsafeMutableBufferPointer { m.fillMask(into: $0) }
+                tbm.append(milliseconds(since: t) * 1000)
+            }
+            if !m.acceptToken(id) { return false }
+        }
+        return m.isAccepting
+    }
+
+    static func percentile(_ xs: [Double], _ p: Double) -> Double {
+        if xs.isEmpty { return .nan }
+        let s = xs.sorted()
+        return s[min(s.count - 1, Int(Double(s.count - 1) * p))]
+    }
+
+    func report(_ t: Tally) {
+        let p = Self.percentile
+        let rows: [(String, String, Double)] = [
+            ("tbm_mean", "us", t.tbm.reduce(0, +) / Double(max(t.tbm.count, 1))), ("tbm_p50", "us", p(t.tbm, 0.5)), ("tbm_p99", "us", p(t.tbm, 0.99)),
+            ("ttfm_p50", "us", p(t.ttfm, 0.5)), ("ttfm_p90", "us", p(t.ttfm, 0.9)), ("ttfm_p99", "us", p(t.ttfm, 0.99)),
+            ("files", "count", Double(t.files)), ("compile_errors", "count", Double(t.compileErrors)), ("timeouts", "count", Double(t.timeouts)),
+            ("valid_accepted", "count", Double(t.validOK)), ("valid_rejected", "count", Double(t.validRejected)),
+            ("invalid_blocked", "count", Double(t.invalidBlocked)), ("invalid_accepted", "count", Double(t.invalidAccepted)),
+            ("masks", "count", Double(t.tbm.count)),
+        ]
+        for (name, unit, value) in rows {
+            if json { print(#"{"bench": "grammar_maskbench", "case": "\#(name)", "unit": "\#(unit)", "alignkit": \#(value.isNaN ? "null" : String(format: "%.1f", value))}"#) }
+            else { print(name.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%12.1f ", value) + unit) }
+        }
+    }
+}

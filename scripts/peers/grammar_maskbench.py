@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Peer side of `align bench grammar`: llguidance and xgrammar on the same maskbench files, the same
+tokenizer (token id -> bytes decoded from tokenizer.json exactly as AlignKit's CLI does), the same
+instance text (compact JSON, file key order, ensure_ascii=False) and the same greedy longest-match
+token split. Reports TTFM (compile + first mask) and TBM (mask time per token while walking valid
+instances) percentiles and the MaskBench counts. Single thread. Pinned in requirements-grammar.txt.
+
+usage: grammar_maskbench.py --data DIR --tokenizer tokenizer.json [--every K] [--limit N] [--engine llg|xgr|both]
+"""
+import argparse, json, os, time
+
+def gpt2_unicode_to_byte():
+    bs = list(range(33, 127)) + list(range(161, 173)) + list(range(174, 256))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b); cs.append(256 + n); n += 1
+    return {chr(c): b for b, c in zip(bs, cs)}
+
+def load_vocab(path):
+    tj = json.load(open(path))
+    special = {a["content"]: a["id"] for a in tj.get("added_tokens", []) if a.get("special")}
+    vocab = tj["model"]["vocab"]
+    size = max(max(vocab.values()), max(special.values(), default=0)) + 1
+    u2b = gpt2_unicode_to_byte()
+    tokens = [b""] * size
+    for piece, i in vocab.items():
+        if piece in special:
+            continue
+        if all(ch in u2b for ch in piece):
+            tokens[i] = bytes(u2b[ch] for ch in piece)
+        else:
+            tokens[i] = piece.replace("\u2581", " ").encode()
+    by_bytes = {}
+    for i, t in enumerate(tokens):
+        if t and (t not in by_bytes or i < by_bytes[t]):
+            by_bytes[t] = i
+    eos = special.get("</s>", 0)
+    return tokens, by_bytes, eos
+
+def greedy(bs, by_bytes):
+    out, i = [], 0
+    while i < len(bs):
+        for ln in range(min(32, len(bs) - i), 0, -1):
+            t = by_bytes.get(bs[i:i + ln])
+            if t is not None:
+                out.append(t); i += ln; break
+        else:
+            return None
+    return out
+
+def pct(xs, p):
+    if not xs: return float("nan")
+    s = sorted(xs); return s[min(len(s) - 1, int((len(s) - 1) * p))]
+
+class LLG:
+    name = "llguidance"
+    def __init__(self, tok_path, tokens, eos):
+        import llguidance, llguidance.numpy as ln
+        from llguidance import LLTokenizer, LLMatcher
+        self.ln, self.LLMatcher = ln, LLMatcher
+        self.tok = LLTokenizer(tok_path, eos_token=eos)
+        self.mask = ln.allocate_token_bitmask(1, self.tok.vocab_size)
+    def compile(self, schema):
+        g = self.LLMatcher.grammar_from_json_schema(schema)
+        m = self.LLMatcher(self.tok, g, log_level=0)
+        if m.is_error(): raise ValueError(m.get_error())
+        return g
+    def matcher(self, g):
+        return self.LLMatcher(self.tok, g, log_level=0)
+    def fill(self, m):
+        self.ln.fill_next_token_bitmask(m, self.mask, 0)
+    def accept(self, m, t):
+        return m.consume_token(t) and not m.is_error()
+    def accepting(self, m):
+        return m.is_accepting()
+
+class XGR:
+    name = "xgrammar"
+    def __init__(self, tok_path, tokens, eos):
+        import xgrammar as xgr
+        self.xgr = xgr
+        info = xgr.TokenizerInfo(tokens, xgr.VocabType.RAW, vocab_size=len(tokens), stop_token_ids=[eos])
+        self.compiler = xgr.GrammarCompiler(info, max_threads=1, cache_enabled=False)
+        self.mask = xgr.allocate_token_bitmask(1, len(tokens))
+    def compile(self, schema):
+        return self.compiler.compile_json_schema(json.dumps(schema), any_whitespace=True, strict_mode=False)
+    def matcher(self, g):
+        return self.xgr.GrammarMatcher(g)
+    def fill(self, m):
+        m.fill_next_token_bitmask(self.mask, 0)
+    def accept(self, m, t):
+        return m.accept_token(t)
+    def accepting(self, m):
+        return m.is_completed() if hasattr(m, "is_completed") else m.is_terminated()
+
+def run(engine, files, by_bytes):
+    r = dict(files=0, compile_errors=0, valid_accepted=0, valid_rejected=0, invalid_blocked=0, invalid_accepted=0)
+    ttfm, tbm = [], []
+    for f in files:
+        d = json.load(open(f))
+        r["files"] += 1
+        t0 = time.perf_counter()
+        try:
+            g = engine.compile(d["schema"])
+            m = engine.matcher(g)
+            engine.fill(m)
+        except Exception:
+            r["compile_errors"] += 1; continue
+        ttfm.append((time.perf_counter() - t0) * 1e6)
+        for t in d.get("tests", []):
+            ids = greedy(json.dumps(t["data"], separators=(",", ":"), ensure_ascii=False).encode(), by_bytes)
+            if ids is None: continue
+            m = engine.matcher(g)
+            ok = True
+            for tid in ids:
+                if t["valid"]:
+                    s = time.perf_counter(); engine.fill(m); tbm.append((time.perf_counter() - s) * 1e6)
+                if not engine.accept(m, tid): ok = False; break
+            ok = ok and engine.accepting(m)
+            key = ("valid_" if t["valid"] else "invalid_") + (("accepted" if ok else "rejected") if t["valid"] else ("accepted" if ok else "blocked"))
+            r[key] += 1
+    r.update(tbm_mean=sum(tbm) / max(len(tbm), 1), tbm_p50=pct(tbm, .5), tbm_p99=pct(tbm, .99),
+             ttfm_p50=pct(ttfm, .5), ttfm_p90=pct(ttfm, .9), ttfm_p99=pct(ttfm, .99), masks=len(tbm))
+    return r
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True); ap.add_argument("--tokenizer", required=True)
+    ap.add_argument("--limit", type=int); ap.add_argument("--engine", default="both")
+    ap.add_argument("--every", type=int, default=1)
+    a = ap.parse_args()
+    os.environ.setdefault("RAYON_NUM_THREADS", "1")
+    tokens, by_bytes, eos = load_vocab(a.tokenizer)
+    files = sorted(os.path.join(a.data, f) for f in os.listdir(a.data) if f.endswith(".json"))[:: a.every][: a.limit]
+    engines = []
+    if a.engine in ("llg", "both"): engines.append(LLG(a.tokenizer, tokens, eos))
+    if a.engine in ("xgr", "both"): engines.append(XGR(a.tokenizer, tokens, eos))
+    for e in engines:
+        r = run(e, files, by_bytes)
+        for k, v in r.items():
+            print(json.dumps({"bench": "grammar_maskbench", "case": k, "peer": e.name, "peer_value": round(v, 1) if isinstance(v, float) else v}))
+
+if __name__ == "__main__":
+    main()
