@@ -160,7 +160,7 @@ struct AdapterErrorTests {
         #expect(expected.contains(2) && actual.contains(4) && m3.loraParameters().isEmpty)
     }
 
-    @Test("targets that match nothing, or GPT-2's fused c_attn, are refused")
+    @Test("targets that match nothing, GPT-2's fused c_attn, rank 0 and dropout 1 are refused")
     func impossibleTargets() throws {
         let llama = try DecoderModel.load(directory: FixturePaths.fixture("models").appendingPathComponent("llama3"))
         guard case .invalidConfig(_, "target_modules", _) = ModelsIO.error({ try llama.attachLoRA(targets: ["c_attn"], rank: 2, alpha: 2, seed: 0) }) else {
@@ -170,6 +170,12 @@ struct AdapterErrorTests {
         guard case .invalidConfig(_, "target_modules", _) = ModelsIO.error({ try gpt2.attachLoRA(targets: ["c_attn"], rank: 2, alpha: 2, seed: 0) }) else {
             Issue.record("GPT-2 c_attn LoRA was accepted"); return
         }
+        guard case .invalidConfig(_, "r", _) = ModelsIO.error({ try llama.attachLoRA(targets: ["q_proj"], rank: 0, alpha: 2, seed: 0) }) else {
+            Issue.record("rank 0 was accepted"); return
+        }
+        guard case .invalidConfig(_, "lora_dropout", _) = ModelsIO.error({
+            try llama.attachLoRA(targets: ["q_proj"], rank: 2, alpha: 2, dropout: 1, seed: 0)
+        }) else { Issue.record("dropout 1 was accepted"); return }
         #expect(llama.loraConfig == nil && gpt2.loraConfig == nil)
     }
 }

@@ -128,3 +128,34 @@ struct LoRAParityTests {
         #expect(lora.filter { $0.0.contains("lora_B") }.allSatisfy { $0.1.grad?.scalars.contains { $0 != 0 } == true })
     }
 }
+
+/// A transformers_check.json entry (scripts/fixtures/make_models_fixtures.py `check_swift_models`).
+struct TransformersLoadCheck: Decodable {
+    let missing_keys: [String]
+    let unexpected_keys: [String]
+    let mismatched_keys: [String]
+    let right_logits_maxdiff_vs_original: Double
+}
+
+@Suite("checkpoints AlignKit saves load in transformers")
+struct SavedCheckpointTests {
+    static let names = ["gpt2", "qwen3", "smollm"]
+
+    /// The committed swift-saved/<name>/ is what `saveWeights` writes today, byte for byte, and
+    /// transformers loaded it with no missing, unexpected or misshapen key and the original logits.
+    @Test("swift-saved checkpoints regenerate byte-for-byte and transformers read them exactly", arguments: names)
+    func savedCheckpoint(name: String) throws {
+        let root = FixturePaths.fixture("models").appendingPathComponent("swift-saved")
+        let model = try DecoderModel.load(directory: LoRAFixtures.folder(name))
+        let dir = try ModelsIO.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try model.saveWeights(to: dir)
+        let committed = root.appendingPathComponent(name).appendingPathComponent("model.safetensors")
+        #expect(try Data(contentsOf: dir.appendingPathComponent("model.safetensors")) == Data(contentsOf: committed))
+        let all = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("transformers_check.json")))
+        let entry = try #require((all as? [String: Any])?[name], "no transformers check for \(name)")
+        let check = try JSONDecoder().decode(TransformersLoadCheck.self, from: JSONSerialization.data(withJSONObject: entry))
+        #expect(check.missing_keys.isEmpty && check.unexpected_keys.isEmpty && check.mismatched_keys.isEmpty)
+        #expect(check.right_logits_maxdiff_vs_original == 0)
+    }
+}

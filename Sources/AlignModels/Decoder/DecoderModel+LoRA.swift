@@ -23,11 +23,16 @@ extension DecoderModel {
         return out
     }
 
-    /// Attaches fresh adapters (A ~ kaiming-uniform, B = 0) to the projections `config` targets and
+    /// Attaches fresh adapters (A ~ kaiming-uniform, B = 0, A drawn from `seed` in module order) to the projections `config` targets and
     /// freezes every base parameter. Returns the adapted module paths.
-    /// - Throws: `invalidConfig` (key `target_modules`) when nothing matches or GPT-2's fused c_attn is targeted.
+    /// Adapters already attached are replaced.
+    /// - Throws: `invalidConfig` naming `r`, `lora_dropout`, or `target_modules` (nothing matches, or GPT-2's fused c_attn).
     @discardableResult
     public func attachLoRA(_ config: LoRAConfig, seed: UInt64, file: String = "attachLoRA") throws -> [String] {
+        guard config.rank > 0 else { throw AlignModelsError.invalidConfig(file: file, key: "r", reason: "rank must be > 0, got \(config.rank)") }
+        guard config.dropout >= 0 && config.dropout < 1 else {
+            throw AlignModelsError.invalidConfig(file: file, key: "lora_dropout", reason: "must be in [0, 1), got \(config.dropout)")
+        }
         if spec.names == .gpt2 && config.targetModules.contains(where: { $0 == "c_attn" || $0.hasSuffix(".c_attn") }) {
             throw AlignModelsError.invalidConfig(file: file, key: "target_modules",
                                                  reason: "LoRA on GPT-2's fused c_attn is not implemented")
@@ -37,6 +42,7 @@ extension DecoderModel {
             throw AlignModelsError.invalidConfig(file: file, key: "target_modules",
                                                  reason: "\(config.targetModules) match no module; e.g. \(loraTargetModules.prefix(7).map(\.0))")
         }
+        removeLoRA()
         setTrainable(false)
         var generator = RandomGenerator(seed: seed)
         for (_, linear) in chosen {
@@ -54,9 +60,8 @@ extension DecoderModel {
     @discardableResult
     public func attachLoRA(targets: [String], rank: Int, alpha: Float, dropout: Float = 0, useRSLoRA: Bool = false,
                            seed: UInt64) throws -> [String] {
-        guard rank > 0 else { throw AlignModelsError.invalidConfig(file: "attachLoRA", key: "r", reason: "rank must be > 0") }
-        return try attachLoRA(LoRAConfig(rank: rank, alpha: alpha, dropout: dropout, targetModules: targets,
-                                          useRSLoRA: useRSLoRA), seed: seed)
+        try attachLoRA(LoRAConfig(rank: rank, alpha: alpha, dropout: dropout, targetModules: targets,
+                                   useRSLoRA: useRSLoRA), seed: seed)
     }
 
     /// The adapters' parameters under PEFT's saved names (`base_model.model.<path>.lora_A.weight`).

@@ -20,6 +20,7 @@ public struct LoRAConfig: Equatable, Sendable {
     /// fan_in_fan_out: true for GPT-2's Conv1D weights ([in, out]).
     public var fanInFanOut: Bool
 
+    /// A configuration with PEFT's defaults for everything else (bias "none", no DoRA, task CAUSAL_LM).
     public init(rank: Int, alpha: Float, dropout: Float = 0, targetModules: [String], useRSLoRA: Bool = false,
                 fanInFanOut: Bool = false) {
         self.rank = rank
