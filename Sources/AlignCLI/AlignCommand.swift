@@ -10,6 +10,7 @@ public struct AlignCommand: ParsableCommand {
             BenchCommand.self,
             EvalCommand.self,
             TokenizeCommand.self,
+            TrainCommand.self,
         ])
 
     public init() {}
