@@ -46,6 +46,7 @@ struct TrainDPORun {
             throw TrainRunError.noTrainableRows(file: dataFile.path, dropped: examples.count, maxLength: settings.maxLength ?? 0)
         }
         let model = try DecoderModel.load(directory: modelDirectory)
+        model.setTrainable(true)  // full fine-tuning: every parameter is updated (loaded weights start frozen)
         let trainer = try DPOTrainer(model: model, objective: try DPOLoss(config: settings.dpo), config: settings.training,
                                      data: data.examples, padID: try padID(tokenizer))
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
