@@ -21,45 +21,45 @@ extension TrainConfigFile {
         case "save_steps": s.training.saveSteps = try int(key, v)
         case "seed":
             let n = try int(key, v)
-            guard n >= 0 else { throw TrainConfigError.badValue(key: key, value: "\(n)", expected: "≥ 0") }
+            guard n >= 0 else { throw AlignCLIError.badConfigValue(key: key, value: "\(n)", expected: "≥ 0") }
             s.training.seed = UInt64(n)
         case "shuffle": s.training.shuffle = try bool(key, v)
         case "output_dir": s.training.outputDir = try string(key, v)
         case "max_length":
             if v == .null { s.maxLength = nil; return }
             let n = try int(key, v)
-            guard n >= 1 else { throw TrainConfigError.badValue(key: key, value: "\(n)", expected: "≥ 1 or null") }
+            guard n >= 1 else { throw AlignCLIError.badConfigValue(key: key, value: "\(n)", expected: "≥ 1 or null") }
             s.maxLength = n
         case "truncation_mode":
             let m = try string(key, v)
             guard let mode = TruncationMode(rawValue: m) else {
-                throw TrainConfigError.badValue(key: key, value: m, expected: "keep_start or keep_end")
+                throw AlignCLIError.badConfigValue(key: key, value: m, expected: "keep_start or keep_end")
             }
             s.truncationMode = mode
-        default: throw TrainConfigError.unknownKey(file: "flags", key: key)
+        default: throw AlignCLIError.unknownConfigKey(file: "flags", key: key)
         }
     }
 
     static func int(_ key: String, _ v: ChatJSON) throws -> Int {
         if case .int(let n) = v { return n }
         if case .double(let d) = v, d == d.rounded(), abs(d) < 1e15 { return Int(d) }
-        throw TrainConfigError.badValue(key: key, value: "\(foundation(v))", expected: "an integer")
+        throw AlignCLIError.badConfigValue(key: key, value: "\(foundation(v))", expected: "an integer")
     }
 
     static func double(_ key: String, _ v: ChatJSON) throws -> Double {
         if case .int(let n) = v { return Double(n) }
         if case .double(let d) = v { return d }
-        throw TrainConfigError.badValue(key: key, value: "\(foundation(v))", expected: "a number")
+        throw AlignCLIError.badConfigValue(key: key, value: "\(foundation(v))", expected: "a number")
     }
 
     static func string(_ key: String, _ v: ChatJSON) throws -> String {
         if case .string(let s) = v { return s }
-        throw TrainConfigError.badValue(key: key, value: "\(foundation(v))", expected: "a string")
+        throw AlignCLIError.badConfigValue(key: key, value: "\(foundation(v))", expected: "a string")
     }
 
     static func bool(_ key: String, _ v: ChatJSON) throws -> Bool {
         if case .bool(let b) = v { return b }
-        throw TrainConfigError.badValue(key: key, value: "\(foundation(v))", expected: "true or false")
+        throw AlignCLIError.badConfigValue(key: key, value: "\(foundation(v))", expected: "true or false")
     }
 
     /// The value as JSONSerialization accepts it.
@@ -87,14 +87,14 @@ enum FlatYAML {
             if trimmed.isEmpty || trimmed == "---" { continue }
             if trimmed.hasPrefix("- ") || trimmed == "-" {
                 guard let key = listKey, case .array(var items)? = out.last?.1 else {
-                    throw TrainConfigError.syntax(file: file, line: n + 1, reason: "list item outside a list")
+                    throw AlignCLIError.configSyntax(file: file, line: n + 1, reason: "list item outside a list")
                 }
                 items.append(scalar(String(trimmed.dropFirst()).trimmingCharacters(in: .whitespaces)))
                 out[out.count - 1] = (key, .array(items))
                 continue
             }
             guard line.first.map({ !$0.isWhitespace }) == true, let colon = line.firstIndex(of: ":") else {
-                throw TrainConfigError.syntax(file: file, line: n + 1, reason: "expected 'key: value' (nested mappings are not supported)")
+                throw AlignCLIError.configSyntax(file: file, line: n + 1, reason: "expected 'key: value' (nested mappings are not supported)")
             }
             let key = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
             let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
@@ -118,7 +118,7 @@ enum FlatYAML {
 
     static func flowOrScalar(_ v: String, file: String, line: Int) throws -> ChatJSON {
         guard v.hasPrefix("[") else { return scalar(v) }
-        guard v.hasSuffix("]") else { throw TrainConfigError.syntax(file: file, line: line, reason: "unclosed '['") }
+        guard v.hasSuffix("]") else { throw AlignCLIError.configSyntax(file: file, line: line, reason: "unclosed '['") }
         let inner = v.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
         if inner.isEmpty { return .array([]) }
         return .array(inner.split(separator: ",").map { scalar($0.trimmingCharacters(in: .whitespaces)) })

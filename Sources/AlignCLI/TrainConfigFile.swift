@@ -9,23 +9,6 @@ import AlignTokenizers
 import AlignTraining
 import Foundation
 
-/// Errors of `align train` configuration, naming the file, line and key.
-public enum TrainConfigError: Error, CustomStringConvertible, Equatable {
-    case unreadable(file: String, reason: String)
-    case syntax(file: String, line: Int, reason: String)
-    case badValue(key: String, value: String, expected: String)
-    case unknownKey(file: String, key: String)
-
-    public var description: String {
-        switch self {
-        case let .unreadable(file, reason): return "\(file): cannot read config: \(reason)"
-        case let .syntax(file, line, reason): return "\(file):\(line): \(reason)"
-        case let .badValue(key, value, expected): return "config key '\(key)' = \(value): expected \(expected)"
-        case let .unknownKey(file, key): return "\(file): unknown config key '\(key)'"
-        }
-    }
-}
-
 /// The merged settings of one DPO run.
 struct DPORunSettings {
     var training = TrainingConfig()
@@ -50,19 +33,19 @@ enum TrainConfigFile {
     static func read(_ path: String) throws -> [(String, ChatJSON)] {
         let text: String
         do { text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) } catch {
-            throw TrainConfigError.unreadable(file: path, reason: error.localizedDescription)
+            throw AlignCLIError.unreadableConfig(file: path, reason: error.localizedDescription)
         }
         let pairs: [(String, ChatJSON)]
         if path.hasSuffix(".json") {
             guard case let .object(obj)? = try? ChatJSON.parse(text) else {
-                throw TrainConfigError.syntax(file: path, line: 1, reason: "expected one JSON object")
+                throw AlignCLIError.configSyntax(file: path, line: 1, reason: "expected one JSON object")
             }
             pairs = obj
         } else {
             pairs = try FlatYAML.parse(text, file: path)
         }
         let known = trainingKeys.union(dpoKeys).union(dataKeys)
-        if let bad = pairs.first(where: { !known.contains($0.0) }) { throw TrainConfigError.unknownKey(file: path, key: bad.0) }
+        if let bad = pairs.first(where: { !known.contains($0.0) }) { throw AlignCLIError.unknownConfigKey(file: path, key: bad.0) }
         return pairs
     }
 
@@ -77,7 +60,7 @@ enum TrainConfigFile {
         let json = try JSONSerialization.data(withJSONObject: Dictionary(dpoPairs.map { ($0.0, foundation($0.1)) },
                                                                          uniquingKeysWith: { $1 }))
         do { s.dpo = try JSONDecoder().decode(DPOConfig.self, from: json) } catch let e as TrainingError { throw e } catch {
-            throw TrainConfigError.badValue(key: "DPOConfig", value: String(decoding: json, as: UTF8.self), expected: "\(error)")
+            throw AlignCLIError.badConfigValue(key: "DPOConfig", value: String(decoding: json, as: UTF8.self), expected: "\(error)")
         }
         try s.training.validate()
         return s

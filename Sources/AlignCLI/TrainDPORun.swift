@@ -10,22 +10,6 @@ import AlignTokenizers
 import AlignTraining
 import Foundation
 
-/// Errors of a training run that are not the config's or the data's.
-public enum TrainRunError: Error, CustomStringConvertible, Equatable {
-    /// Every row was dropped by max_length.
-    case noTrainableRows(file: String, dropped: Int, maxLength: Int)
-    /// A file of the run cannot be written.
-    case writeFailed(file: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case let .noTrainableRows(file, dropped, maxLength):
-            return "\(file): all \(dropped) rows have a prompt of ≥ max_length = \(maxLength) tokens; nothing to train on"
-        case let .writeFailed(file, reason): return "cannot write \(file): \(reason)"
-        }
-    }
-}
-
 /// A configured DPO run.
 struct TrainDPORun {
     let modelDirectory: URL
@@ -43,7 +27,7 @@ struct TrainDPORun {
         let data = try tokenizer.tokenize(examples, maxLength: settings.maxLength, truncationMode: settings.truncationMode)
         reportDropped(data, total: examples.count, say: say)
         guard !data.examples.isEmpty else {
-            throw TrainRunError.noTrainableRows(file: dataFile.path, dropped: examples.count, maxLength: settings.maxLength ?? 0)
+            throw AlignCLIError.noTrainableRows(file: dataFile.path, dropped: examples.count, maxLength: settings.maxLength ?? 0)
         }
         let model = try DecoderModel.load(directory: modelDirectory)
         model.setTrainable(true)  // full fine-tuning: every parameter is updated (loaded weights start frozen)
@@ -97,13 +81,13 @@ struct TrainDPORun {
             guard FileManager.default.fileExists(atPath: src.path) else { continue }
             let dst = outputDirectory.appendingPathComponent(name)
             do { try Data(contentsOf: src).write(to: dst, options: .atomic) } catch {
-                throw TrainRunError.writeFailed(file: dst.path, reason: error.localizedDescription)
+                throw AlignCLIError.writeFailed(file: dst.path, reason: error.localizedDescription)
             }
         }
         if let template = chatTemplateSource {
             let dst = outputDirectory.appendingPathComponent("chat_template.jinja")
             do { try Data(template.utf8).write(to: dst, options: .atomic) } catch {
-                throw TrainRunError.writeFailed(file: dst.path, reason: error.localizedDescription)
+                throw AlignCLIError.writeFailed(file: dst.path, reason: error.localizedDescription)
             }
         }
     }

@@ -46,7 +46,7 @@ struct MetricsFile {
         lines.append(log.jsonLine())
         do { try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url, options: .atomic) } catch {
             self.error = error
-            throw TrainRunError.writeFailed(file: url.path, reason: error.localizedDescription)
+            throw AlignCLIError.writeFailed(file: url.path, reason: error.localizedDescription)
         }
     }
 

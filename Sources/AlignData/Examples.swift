@@ -24,8 +24,22 @@ public struct PreferenceExample: Equatable, Sendable {
 
     /// Loads a paired preference file. Without a `prompt` column the prompt is the implicit shared prefix
     /// (TRL's `extract_prompt`).
+    /// As in a Hugging Face dataset, every row has the first row's layout: all text or all conversational,
+    /// and all with or all without a `prompt` column (TRL decides both from the first example).
     public static func load(_ url: URL) throws -> [PreferenceExample] {
-        try DatasetFile.rows(of: url).map { try parse(RowColumns(row: $0)) }
+        let rows = try DatasetFile.rows(of: url).map(RowColumns.init)
+        guard let first = rows.first else { return [] }
+        let firstExample = try parse(first)
+        return try [firstExample] + rows.dropFirst().map { row in
+            if row.has("prompt") != first.has("prompt") {
+                throw row.fail("the first row \(first.has("prompt") ? "has" : "has no") 'prompt' column and this one \(row.has("prompt") ? "has" : "has not")")
+            }
+            let ex = try parse(row)
+            if ex.isConversational != firstExample.isConversational {
+                throw row.fail("\(ex.isConversational ? "conversational" : "text") row in a \(firstExample.isConversational ? "conversational" : "text") dataset (the first row decides)")
+            }
+            return ex
+        }
     }
 
     static func parse(_ row: RowColumns) throws -> PreferenceExample {

@@ -85,8 +85,8 @@ struct TrainDPOCommandTests {
 
         let json = dir.appendingPathComponent("c.json")
         try Data(#"{"beta": 0.1, "learning_rat": 1e-6}"#.utf8).write(to: json)
-        #expect(throws: TrainConfigError.unknownKey(file: json.path, key: "learning_rat")) { try TrainConfigFile.read(json.path) }
-        #expect(throws: TrainConfigError.badValue(key: "max_steps", value: "x", expected: "an integer")) {
+        #expect(throws: AlignCLIError.unknownConfigKey(file: json.path, key: "learning_rat")) { try TrainConfigFile.read(json.path) }
+        #expect(throws: AlignCLIError.badConfigValue(key: "max_steps", value: "x", expected: "an integer")) {
             try TrainConfigFile.settings([("max_steps", .string("x"))])
         }
         let defaults = try TrainConfigFile.settings([])

@@ -32,6 +32,9 @@ struct DatasetValidationTests {
             (#"{"prompt": "a", "chosen": [{"role": "assistant", "content": "x"}], "rejected": "c"}"#, 1, "both be text"),
             (#"{"prompt": "a", "chosen": [{"role": "assistant"}], "rejected": [{"role": "assistant", "content": "y"}]}"#, 1, "needs a string 'content'"),
             (good + "\n" + #"3"#, 2, "expected a JSON object, found a number"),
+            (good + "\n" + #"{"chosen": "ab", "rejected": "ac"}"#, 2, "the first row has 'prompt' column"),
+            (good + "\n" + #"{"prompt": [], "chosen": [{"role": "assistant", "content": "x"}], "rejected": [{"role": "assistant", "content": "y"}]}"#,
+             2, "conversational row in a text dataset"),
         ]
         for (text, line, reason) in cases {
             let err = try #require(try loadError(text))
