@@ -88,8 +88,12 @@ public struct PreferenceTokenizer {
                                    rejected: rejectedIDs[n...].map(Int32.init))
     }
 
-    /// TRL's `add_eos`: `s` with the EOS text appended unless it already ends with it.
-    func withEOS(_ s: String) -> String { s.hasSuffix(eosToken) ? s : s + eosToken }
+    /// TRL's `add_eos`: `s` with the EOS text appended unless it already ends with it. Compared by Unicode
+    /// scalars as Python's `str.endswith` does (String.hasSuffix would use canonical equivalence).
+    func withEOS(_ s: String) -> String {
+        let a = Array(s.unicodeScalars), e = Array(eosToken.unicodeScalars)
+        return a.count >= e.count && Array(a.suffix(e.count)) == e ? s : s + eosToken
+    }
 
     func encode(_ text: String) -> [Int] { tokenizer.encode(text, addSpecialTokens: true).ids }
 
