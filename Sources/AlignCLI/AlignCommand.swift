@@ -12,6 +12,7 @@ public struct AlignCommand: ParsableCommand {
             GenerateCommand.self,
             GrammarCommand.self,
             TokenizeCommand.self,
+            TrainCommand.self,
         ])
 
     public init() {}

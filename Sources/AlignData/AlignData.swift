@@ -1,5 +1,14 @@
-// AlignData: TRL-style dataset formats, validation with file:line errors, tokenization and collation.
-// See Docs/architecture.md for where this module sits; later issues fill it in.
+// AlignData: TRL-style dataset formats read from JSON or JSONL, validated row by row with file:line errors,
+// and tokenized for preference training exactly as TRL 1.16's DPOTrainer prepares its dataset.
+//
+// Module map:
+//   AlignDataError.swift           the module's typed error (file:line and reason)
+//   DatasetFile.swift              JSON array / JSONL → located raw rows
+//   RowColumns.swift               typed column access on one row (text, messages, label)
+//   Examples.swift                 PreferenceExample, UnpairedExample, SFTExample and their loaders
+//   ImplicitPrompt.swift           TRL's `extract_prompt` for rows with only chosen/rejected
+//   TokenizedPreference.swift      the tokenized pair and TRL's collator truncation (keep_start / keep_end)
+//   PreferenceTokenizer.swift      DPOTrainer's `_prepare_dataset`: EOS, common-prefix boundary, length filter
 
 /// Namespace for module-level facts of AlignData.
 public enum AlignDataModule {

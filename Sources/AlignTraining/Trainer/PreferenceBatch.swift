@@ -1,20 +1,11 @@
 // PreferenceBatch: TRL's canonical DPO batch — one forward over [chosen₁…chosen_B; rejected₁…rejected_B],
 // each row prompt + completion, right-padded, with next-token labels that are −100 outside the completion
 // (prompt and padding), so per-token log-probs are 0 there and the completion mask marks the rest.
+import AlignData
 import AlignTensor
 
-/// One tokenized preference example (prompt, chosen completion, rejected completion).
-public struct TokenizedPreference: Codable, Sendable, Equatable {
-    public var prompt: [Int32]
-    public var chosen: [Int32]
-    public var rejected: [Int32]
-
-    public init(prompt: [Int32], chosen: [Int32], rejected: [Int32]) {
-        self.prompt = prompt
-        self.chosen = chosen
-        self.rejected = rejected
-    }
-}
+/// One tokenized preference example; defined in AlignData, which tokenizes datasets the way TRL does.
+public typealias TokenizedPreference = AlignData.TokenizedPreference
 
 /// A collated [chosen; rejected] batch.
 public struct PreferenceBatch {
@@ -32,7 +23,8 @@ public struct PreferenceBatch {
 
     /// Collates `examples` in TRL's layout; `padID` fills rows to the longest one.
     public static func collate(_ examples: [TokenizedPreference], padID: Int32) -> PreferenceBatch {
-        let rows = examples.map { ($0.prompt, $0.chosen) } + examples.map { ($0.prompt, $0.rejected) }
+        // Each example's sequences: (prompt, chosen) and (its rejected-side prompt, rejected).
+        let rows = examples.map { $0.sequences[0] } + examples.map { $0.sequences[1] }
         let t = rows.map { $0.0.count + $0.1.count }.max() ?? 0
         var ids: [[Int32]] = [], mask: [[Int32]] = [], labels: [[Int32]] = [], cm: [Float] = []
         for (prompt, completion) in rows {

@@ -1,0 +1,15 @@
+// `align train`: the training command group. Each objective family is a subcommand configured by flags or
+// a JSON/YAML file with TRL's snake_case keys (TrainConfigFile.swift); only `dpo` exists so far.
+import ArgumentParser
+
+/// `align train <objective> …`.
+public struct TrainCommand: ParsableCommand {
+    /// Command name, help and subcommands.
+    public static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Align a model with preference data (TRL-compatible configuration).",
+        subcommands: [TrainDPOCommand.self])
+
+    /// Creates the command.
+    public init() {}
+}

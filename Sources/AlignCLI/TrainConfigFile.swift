@@ -1,0 +1,68 @@
+// TrainConfigFile: a training configuration as TRL writes it — a JSON object or a flat YAML mapping with
+// snake_case keys (DPOConfig's and TrainingArguments' names) — merged with command-line flags (flags win)
+// and turned into TrainingConfig + DPOConfig + the dataset settings `max_length` / `truncation_mode`.
+// The YAML subset read here is what TRL example configs use: `key: value` lines, `#` comments, scalars
+// (quoted or plain strings, numbers, true/false, null) and lists (flow `[a, b]` or block `- a` lines).
+// An unknown key is an error rather than silently ignored, so a typo cannot change a run unnoticed.
+import AlignData
+import AlignTokenizers
+import AlignTraining
+import Foundation
+
+/// The merged settings of one DPO run.
+struct DPORunSettings {
+    var training = TrainingConfig()
+    var dpo = DPOConfig()
+    /// TRL DPOConfig's `max_length` (default 1024; nil = no truncation).
+    var maxLength: Int? = 1024
+    var truncationMode = TruncationMode.keepStart
+}
+
+enum TrainConfigFile {
+    static let trainingKeys: Set<String> = [
+        "learning_rate", "max_steps", "per_device_train_batch_size", "gradient_accumulation_steps", "max_grad_norm",
+        "weight_decay", "lr_scheduler_type", "warmup_steps", "logging_steps", "save_steps", "seed", "shuffle", "output_dir",
+    ]
+    static let dpoKeys: Set<String> = [
+        "beta", "loss_type", "loss_weights", "label_smoothing", "f_divergence_type", "f_alpha_divergence_coef",
+        "ld_alpha", "use_weighting", "discopop_tau",
+    ]
+    static let dataKeys: Set<String> = ["max_length", "truncation_mode"]
+
+    /// Reads a `.json` file as JSON and anything else as YAML.
+    static func read(_ path: String) throws -> [(String, ChatJSON)] {
+        let text: String
+        do { text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) } catch {
+            throw AlignCLIError.unreadableConfig(file: path, reason: error.localizedDescription)
+        }
+        let pairs: [(String, ChatJSON)]
+        if path.hasSuffix(".json") {
+            guard case let .object(obj)? = try? ChatJSON.parse(text) else {
+                throw AlignCLIError.configSyntax(file: path, line: 1, reason: "expected one JSON object")
+            }
+            pairs = obj
+        } else {
+            pairs = try FlatYAML.parse(text, file: path)
+        }
+        let known = trainingKeys.union(dpoKeys).union(dataKeys)
+        if let bad = pairs.first(where: { !known.contains($0.0) }) { throw AlignCLIError.unknownConfigKey(file: path, key: bad.0) }
+        return pairs
+    }
+
+    /// Builds the run settings from key/value pairs (later pairs override earlier ones).
+    static func settings(_ pairs: [(String, ChatJSON)]) throws -> DPORunSettings {
+        var s = DPORunSettings()
+        var dpoPairs: [(String, ChatJSON)] = []
+        for (key, value) in pairs {
+            if dpoKeys.contains(key) { dpoPairs.append((key, value)); continue }
+            try apply(key, value, to: &s)
+        }
+        let json = try JSONSerialization.data(withJSONObject: Dictionary(dpoPairs.map { ($0.0, foundation($0.1)) },
+                                                                         uniquingKeysWith: { $1 }))
+        do { s.dpo = try JSONDecoder().decode(DPOConfig.self, from: json) } catch let e as TrainingError { throw e } catch {
+            throw AlignCLIError.badConfigValue(key: "DPOConfig", value: String(decoding: json, as: UTF8.self), expected: "\(error)")
+        }
+        try s.training.validate()
+        return s
+    }
+}

@@ -1,0 +1,94 @@
+// TrainDPORun: one `align train dpo` run, in the order TRL's DPOTrainer does it — read and validate the
+// whole dataset (a bad row fails before any compute), tokenize it (AlignData.PreferenceTokenizer; rows
+// dropped by max_length are counted and listed), load the policy (its initial weights are the reference),
+// optionally resume a checkpoint, train, and save the final model into output_dir.
+// Files users keep are replaced atomically: metrics.jsonl is rewritten (temp + rename) after every step,
+// so a killed run leaves it consistent with the last step; checkpoints are atomic folders (DPOTrainer).
+import AlignData
+import AlignModels
+import AlignTokenizers
+import AlignTraining
+import Foundation
+
+/// A configured DPO run.
+struct TrainDPORun {
+    let modelDirectory: URL
+    let dataFile: URL
+    let settings: DPORunSettings
+    let chatTemplateSource: String?
+    let resumeFrom: URL?
+
+    var outputDirectory: URL { URL(fileURLWithPath: settings.training.outputDir) }
+
+    /// Runs to the end; `say` receives the progress and summary lines.
+    func execute(say: (String) -> Void) throws {
+        let examples = try PreferenceExample.load(dataFile)
+        let tokenizer = try PreferenceTokenizer(directory: modelDirectory, chatTemplateSource: chatTemplateSource)
+        let data = try tokenizer.tokenize(examples, maxLength: settings.maxLength, truncationMode: settings.truncationMode)
+        reportDropped(data, total: examples.count, say: say)
+        guard !data.examples.isEmpty else {
+            throw AlignCLIError.noTrainableRows(file: dataFile.path, dropped: examples.count, maxLength: settings.maxLength ?? 0)
+        }
+        let model = try DecoderModel.load(directory: modelDirectory)
+        model.setTrainable(true)  // full fine-tuning: every parameter is updated (loaded weights start frozen)
+        let trainer = try DPOTrainer(model: model, objective: try DPOLoss(config: settings.dpo), config: settings.training,
+                                     data: data.examples, padID: try padID(tokenizer))
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        if let resumeFrom {
+            try trainer.resume(from: resumeFrom)
+            say("resumed from \(resumeFrom.path) at step \(trainer.state.step)")
+        }
+        var metrics = try MetricsFile(url: outputDirectory.appendingPathComponent("metrics.jsonl"), keepingStepsUpTo: trainer.state.step)
+        var progress = TrainProgress(totalSteps: settings.training.maxSteps, firstStep: trainer.state.step,
+                                     loggingSteps: settings.training.loggingSteps)
+        try trainer.train { log in
+            do { try metrics.append(log) } catch {
+                say("error: \(error)")
+                return false
+            }
+            if let line = progress.line(for: log) { say(line) }
+            return true
+        }
+        try metrics.flushError()
+        try saveFinalModel(model)
+        say("saved the final model in \(outputDirectory.path) (\(trainer.state.step) steps)")
+    }
+
+    func reportDropped(_ data: TokenizedPreferenceDataset, total: Int, say: (String) -> Void) {
+        let dropped = data.droppedByLength
+        say("tokenized \(total) rows of \(dataFile.path): \(data.examples.count) kept, \(dropped.count) dropped by max_length")
+        guard let n = settings.maxLength, !dropped.isEmpty else { return }
+        let shown = dropped.prefix(10).map(\.description).joined(separator: ", ")
+        say("dropped (prompt alone ≥ max_length = \(n) tokens): \(shown)\(dropped.count > 10 ? ", …" : "")")
+    }
+
+    /// TRL: `pad_token or tokenizer.pad_token or tokenizer.eos_token`.
+    func padID(_ tok: PreferenceTokenizer) throws -> Int32 {
+        let special = try ChatTemplateConfig(directory: modelDirectory).specialTokens
+        for name in [special["pad_token"], tok.eosToken].compactMap({ $0 }) {
+            if let id = tok.tokenizer.id(for: name) { return Int32(id) }
+        }
+        throw AlignDataError.invalidSetting(name: "pad_token", value: "absent", expected: "a pad or EOS token in the vocabulary")
+    }
+
+    /// model.safetensors plus the model folder's config and tokenizer files, each written atomically.
+    func saveFinalModel(_ model: DecoderModel) throws {
+        try model.saveWeights(to: outputDirectory)
+        let files = ["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
+                     "special_tokens_map.json", "chat_template.jinja"]
+        for name in files {
+            let src = modelDirectory.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: src.path) else { continue }
+            let dst = outputDirectory.appendingPathComponent(name)
+            do { try Data(contentsOf: src).write(to: dst, options: .atomic) } catch {
+                throw AlignCLIError.writeFailed(file: dst.path, reason: error.localizedDescription)
+            }
+        }
+        if let template = chatTemplateSource {
+            let dst = outputDirectory.appendingPathComponent("chat_template.jinja")
+            do { try Data(template.utf8).write(to: dst, options: .atomic) } catch {
+                throw AlignCLIError.writeFailed(file: dst.path, reason: error.localizedDescription)
+            }
+        }
+    }
+}
