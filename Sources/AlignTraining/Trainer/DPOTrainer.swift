@@ -58,7 +58,13 @@ public final class DPOTrainer {
         self.data = data
         self.padID = padID
         referenceLogps = try Self.sequenceLogps(reference ?? model, data, padID: padID, batchSize: config.perDeviceTrainBatchSize)
-        let params = model.namedParameters().filter { $0.1.requiresGrad }.map { NamedParameter($0.0, $0.1) }
+        // Base parameters that are trainable (full fine-tuning) plus attached LoRA adapters (PEFT names).
+        let params = (model.namedParameters() + model.loraParameters()).filter { $0.1.requiresGrad }
+            .map { NamedParameter($0.0, $0.1) }
+        guard !params.isEmpty else {  // a loaded model starts frozen: training it would silently do nothing
+            throw TrainingError.invalidConfig(field: "model", value: "no trainable parameters",
+                                              expected: "setTrainable(true) for full fine-tuning, or attached LoRA adapters")
+        }
         optimizer = try AdamW(ParameterGroup.split(params, lr: config.learningRate, weightDecay: config.weightDecay,
                                                    noDecay: ParameterGroup.isBiasOrNorm))
         scheduler = LRScheduler(optimizer, schedule: Self.schedule(config))
