@@ -102,3 +102,26 @@ struct DPOTrainerTests {
         #expect(throws: AlignModelsError.self) { try trainer.resume(from: missing) }
     }
 }
+
+@Suite("DPO trainer with LoRA")
+struct DPOTrainerLoRATests {
+    @Test("a frozen model is refused; with LoRA attached only the adapters change")
+    func loraOnly() throws {
+        let frozen = try tinyModel()
+        frozen.setTrainable(false)
+        var c = TrainingConfig()
+        c.maxSteps = 3
+        c.perDeviceTrainBatchSize = 2
+        c.learningRate = 0.05
+        #expect(throws: TrainingError.self) {
+            try DPOTrainer(model: frozen, objective: try DPOLoss(config: DPOConfig()), config: c, data: tinyPairs, padID: 0)
+        }
+        _ = try frozen.attachLoRA(targets: ["q_proj", "v_proj"], rank: 2, alpha: 4, seed: 1)
+        let before = frozen.namedParameters().map { $0.1.scalars }
+        let trainer = try DPOTrainer(model: frozen, objective: try DPOLoss(config: DPOConfig()), config: c, data: tinyPairs, padID: 0)
+        let logs = try trainer.train()
+        #expect(Swift.abs(logs[0].loss - 0.6931471805599453) < 1e-6)  // B = 0: policy == reference at the start
+        #expect(frozen.namedParameters().map { $0.1.scalars } == before, "base weights are frozen")
+        #expect(logs.last!.loss < logs[0].loss)
+    }
+}
