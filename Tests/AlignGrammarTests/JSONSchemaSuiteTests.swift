@@ -1,7 +1,7 @@
 // JSON-Schema-Test-Suite (draft 2020-12) walk, JSONSchemaBench App. D protocol: for every group whose
 // schema compiles, each valid instance must be accepted byte by byte and token by token (32k tokenizer)
 // to an accepting end, each invalid one must be blocked. Prints the per-file table that
-// BENCHMARKS-grammar.md records; fails on any under-constrained case (invalid accepted).
+// BENCHMARKS.md ("Grammar") records; fails on any under-constrained case (invalid accepted).
 import Foundation
 import Testing
 import AlignGrammar
