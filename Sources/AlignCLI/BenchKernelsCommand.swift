@@ -17,6 +17,7 @@ struct BenchKernelsCommand: ParsableCommand {
         var records = [
             BenchRecord(bench: "kernels", case: "memory bandwidth (STREAM copy)", unit: "GB/s", alignkit: bw.copy),
             BenchRecord(bench: "kernels", case: "memory bandwidth (STREAM triad)", unit: "GB/s", alignkit: bw.triad),
+            BenchRecord(bench: "kernels", case: "memory bandwidth (read-only sum)", unit: "GB/s", alignkit: bw.read),
             BenchRecord(bench: "kernels", case: "sgemm 2048³ (direct cblas_sgemm)", unit: "GFLOP/s", alignkit: sgemm),
         ]
         records += try KernelBench.run(bandwidth: bw.best, sgemm: sgemm, minSeconds: options.minSeconds)
