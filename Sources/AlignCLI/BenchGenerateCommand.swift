@@ -98,29 +98,10 @@ enum GenerateBench {
     /// Runs the transformers peer; nil (with a note on stderr) when it cannot run.
     static func peer(python: String, script: String, tinyDir: String, threads: Int, batch: Int, promptLength: Int,
                      newTokens: Int, runs: Int) -> (prefill: Double, full: Double, version: String)? {
-        guard !python.isEmpty else { return nil }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [python, script, "--tiny-dir", tinyDir, "--threads", "\(threads)", "--batch", "\(batch)",
-                       "--prompt-len", "\(promptLength)", "--new-tokens", "\(newTokens)", "--runs", "\(runs)"]
-        var env = ProcessInfo.processInfo.environment
-        env["OMP_NUM_THREADS"] = "\(threads)"
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        do { try p.run() } catch {
-            FileHandle.standardError.write(Data("peer did not start: \(error)\n".utf8))
-            return nil
-        }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-        guard p.terminationStatus == 0,
-              let obj = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any],
-              let prefill = obj["prefill_s"] as? Double, let full = obj["full_s"] as? Double else {
-            FileHandle.standardError.write(Data("peer failed (status \(p.terminationStatus)): \(last)\n".utf8))
-            return nil
-        }
+        let args = ["--tiny-dir", tinyDir, "--threads", "\(threads)", "--batch", "\(batch)", "--prompt-len", "\(promptLength)",
+                    "--new-tokens", "\(newTokens)", "--runs", "\(runs)"]
+        guard let obj = PythonPeer.run(python: python, script: script, arguments: args, threads: threads),
+              let prefill = obj["prefill_s"] as? Double, let full = obj["full_s"] as? Double else { return nil }
         return (prefill, full, obj["transformers"] as? String ?? "?")
     }
 }

@@ -137,29 +137,10 @@ enum ModelBench {
     /// Runs the PyTorch peer; nil (with a note on stderr) when it cannot run.
     static func peer(python: String, script: String, model: String, tinyDir: String, threads: Int, batch: Int, seq: Int,
                      runs: Int) -> (forward: Double, forwardBackward: Double, version: String)? {
-        guard !python.isEmpty else { return nil }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [python, script, "--model", model, "--tiny-dir", tinyDir, "--threads", "\(threads)",
-                       "--batch", "\(batch)", "--seq", "\(seq)", "--runs", "\(runs)"]
-        var env = ProcessInfo.processInfo.environment
-        env["OMP_NUM_THREADS"] = "\(threads)"
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        do { try p.run() } catch {
-            FileHandle.standardError.write(Data("peer did not start: \(error)\n".utf8))
-            return nil
-        }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-        guard p.terminationStatus == 0,
-              let obj = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any],
-              let f = obj["forward_s"] as? Double, let fb = obj["forward_backward_s"] as? Double else {
-            FileHandle.standardError.write(Data("peer failed (status \(p.terminationStatus)): \(last)\n".utf8))
-            return nil
-        }
+        let args = ["--model", model, "--tiny-dir", tinyDir, "--threads", "\(threads)", "--batch", "\(batch)",
+                    "--seq", "\(seq)", "--runs", "\(runs)"]
+        guard let obj = PythonPeer.run(python: python, script: script, arguments: args, threads: threads),
+              let f = obj["forward_s"] as? Double, let fb = obj["forward_backward_s"] as? Double else { return nil }
         return (f, fb, obj["torch"] as? String ?? "?")
     }
 }

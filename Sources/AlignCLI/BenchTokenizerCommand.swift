@@ -75,12 +75,9 @@ public struct BenchTokenizerCommand: ParsableCommand {
         let name = URL(fileURLWithPath: tokenizer).lastPathComponent
         let caseName = "encode_batch \(name) threads=\(threads)"
         if json {
-            var fields = ["\"bench\": \"tokenizer\"", "\"case\": \(TokenizeCommand.quoted(caseName))", "\"unit\": \"MB/s\"",
-                          "\"alignkit\": \(mbps)"]
-            if let peer {
-                fields += ["\"peer\": \(TokenizeCommand.quoted(peer.peer))", "\"peer_value\": \(peer.mb_per_s)", "\"ratio\": \(mbps / peer.mb_per_s)"]
-            }
-            print("{" + fields.joined(separator: ", ") + "}")
+            // DESIGN.md's benchmark line, via the one shared encoder.
+            print(BenchRecord(bench: "tokenizer", case: caseName, unit: "MB/s", alignkit: mbps, peer: peer?.peer,
+                              peerValue: peer?.mb_per_s).jsonLine())
             return
         }
         print("tokenizer bench: \(caseName), \(bytes) bytes, \(tokens) tokens, best of \(repetitions)")

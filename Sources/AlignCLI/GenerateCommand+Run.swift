@@ -71,16 +71,11 @@ struct GenerationResult: Equatable {
 
     /// `{"prompt", "completion", "token_ids", "finish_reason"[, "reward"]}` in that key order.
     var jsonLine: String {
-        var s = "{\"prompt\": \(Self.quoted(prompt)), \"completion\": \(Self.quoted(completion)), "
+        var s = "{\"prompt\": \(jsonQuoted(prompt)), \"completion\": \(jsonQuoted(completion)), "
         s += "\"token_ids\": [\(tokenIDs.map(String.init).joined(separator: ", "))], "
-        s += "\"finish_reason\": \(Self.quoted(finishReason.rawValue))"
+        s += "\"finish_reason\": \(jsonQuoted(finishReason.rawValue))"
         if let reward { s += ", \"reward\": \(reward.isFinite ? String(reward) : "null")" }
         return s + "}"
     }
 
-    /// A JSON string literal.
-    static func quoted(_ s: String) -> String {
-        let d = (try? JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-        return String(decoding: d.dropFirst().dropLast(), as: UTF8.self)
-    }
 }

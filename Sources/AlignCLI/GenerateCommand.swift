@@ -104,7 +104,7 @@ public struct GenerateCommand: ParsableCommand {
                                         addGenerationPrompt: true)
         }
         let ids = tokenizer.encode(input, addSpecialTokens: template == nil).ids.map { Int32($0) }
-        guard !ids.isEmpty else { throw ValidationError("prompt \(GenerationResult.quoted(text)) encodes to no tokens") }
+        guard !ids.isEmpty else { throw ValidationError("prompt \(jsonQuoted(text)) encodes to no tokens") }
         return ids
     }
 }

@@ -51,15 +51,11 @@ public struct TokenizeCommand: ParsableCommand {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func quoted(_ s: String) -> String {
-        let d = (try? JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-        return String(decoding: d.dropFirst().dropLast(), as: UTF8.self)
-    }
 
     /// `{"ids": [...], "tokens": [...], "offsets": [[s, e], ...]}` in that key order.
     static func jsonLine(_ e: Encoding) -> String {
         let ids = e.ids.map(String.init).joined(separator: ", ")
-        let toks = e.tokens.map(quoted).joined(separator: ", ")
+        let toks = e.tokens.map(jsonQuoted).joined(separator: ", ")
         let offs = e.offsets.map { "[\($0.0), \($0.1)]" }.joined(separator: ", ")
         return "{\"ids\": [\(ids)], \"tokens\": [\(toks)], \"offsets\": [\(offs)]}"
     }
@@ -67,7 +63,7 @@ public struct TokenizeCommand: ParsableCommand {
     static func table(_ e: Encoding) -> String {
         var lines = ["index\tid\ttoken\toffsets"]
         for i in e.ids.indices {
-            lines.append("\(i)\t\(e.ids[i])\t\(quoted(e.tokens[i]))\t[\(e.offsets[i].0), \(e.offsets[i].1))")
+            lines.append("\(i)\t\(e.ids[i])\t\(jsonQuoted(e.tokens[i]))\t[\(e.offsets[i].0), \(e.offsets[i].1))")
         }
         lines.append("\(e.ids.count) tokens")
         return lines.joined(separator: "\n")

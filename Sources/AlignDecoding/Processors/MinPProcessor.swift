@@ -16,10 +16,7 @@ public struct MinPProcessor: LogitsProcessor {
         guard minP >= 0, minP <= 1 else {
             throw AlignDecodingError.invalidParameter(parameter: "min_p", value: "\(minP)", expected: "a value in [0, 1]")
         }
-        guard minTokensToKeep >= 1 else {
-            throw AlignDecodingError.invalidParameter(
-                parameter: "min_tokens_to_keep", value: "\(minTokensToKeep)", expected: "an integer >= 1")
-        }
+        try AlignDecodingError.checkMinTokensToKeep(minTokensToKeep)
         self.minP = minP
         self.minTokensToKeep = minTokensToKeep
     }

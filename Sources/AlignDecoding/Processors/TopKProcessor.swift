@@ -14,10 +14,7 @@ public struct TopKProcessor: LogitsProcessor {
         guard topK > 0 else {
             throw AlignDecodingError.invalidParameter(parameter: "top_k", value: "\(topK)", expected: "an integer > 0")
         }
-        guard minTokensToKeep >= 1 else {
-            throw AlignDecodingError.invalidParameter(
-                parameter: "min_tokens_to_keep", value: "\(minTokensToKeep)", expected: "an integer >= 1")
-        }
+        try AlignDecodingError.checkMinTokensToKeep(minTokensToKeep)
         k = max(topK, minTokensToKeep)
     }
 

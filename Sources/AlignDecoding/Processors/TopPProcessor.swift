@@ -17,10 +17,7 @@ public struct TopPProcessor: LogitsProcessor {
         guard topP >= 0, topP <= 1 else {
             throw AlignDecodingError.invalidParameter(parameter: "top_p", value: "\(topP)", expected: "a value in [0, 1]")
         }
-        guard minTokensToKeep >= 1 else {
-            throw AlignDecodingError.invalidParameter(
-                parameter: "min_tokens_to_keep", value: "\(minTokensToKeep)", expected: "an integer >= 1")
-        }
+        try AlignDecodingError.checkMinTokensToKeep(minTokensToKeep)
         self.topP = topP
         self.minTokensToKeep = minTokensToKeep
     }

@@ -17,10 +17,7 @@ public struct TypicalProcessor: LogitsProcessor {
         guard mass > 0, mass < 1 else {
             throw AlignDecodingError.invalidParameter(parameter: "typical_p", value: "\(mass)", expected: "a value in (0, 1)")
         }
-        guard minTokensToKeep >= 1 else {
-            throw AlignDecodingError.invalidParameter(
-                parameter: "min_tokens_to_keep", value: "\(minTokensToKeep)", expected: "an integer >= 1")
-        }
+        try AlignDecodingError.checkMinTokensToKeep(minTokensToKeep)
         self.mass = mass
         self.minTokensToKeep = minTokensToKeep
     }
