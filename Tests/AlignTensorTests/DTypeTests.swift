@@ -50,3 +50,20 @@ struct DTypeTests {
         }
     }
 }
+
+@Suite("tensor storage pool")
+struct StoragePoolTests {
+    @Test("a recycled large buffer comes back zeroed for Tensor(zeros:) and survives a drain")
+    func recycledBuffersAreZeroed() {
+        let shape = [512, 1024]  // 2 MiB: above the pool's 1 MiB threshold
+        do {
+            let dirty = Tensor(repeating: 7, shape: shape)
+            #expect(dirty.scalars[12345] == 7)
+        }  // freed into the pool
+        let clean = Tensor(zeros: shape)
+        #expect(clean.scalars.allSatisfy { $0 == 0 })
+        TensorStorage.releasePooledMemory()
+        let again = Tensor(repeating: 1, shape: shape)
+        #expect(again.sum().item() == Float(shape[0] * shape[1]))
+    }
+}
