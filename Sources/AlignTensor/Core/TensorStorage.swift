@@ -51,6 +51,10 @@ enum StoragePool {
             if raw != nil { heldBytes -= size }
             lock.unlock()
         }
+        // A recycled buffer is zeroed, matching the fresh (zero) pages glibc hands out at these sizes:
+        // a kernel that reads part of an "uninitialized" result before writing it was seen to depend on
+        // that (a KL-of-identical-models test drifted from 0 without this) — to be found and fixed.
+        raw?.initializeMemory(as: UInt8.self, repeating: 0, count: size)
         let p = (raw ?? UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64))
             .bindMemory(to: Float.self, capacity: max(count, 1))
         return UnsafeMutableBufferPointer(start: p, count: count)
