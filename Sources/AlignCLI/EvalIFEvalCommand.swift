@@ -28,6 +28,9 @@ public struct EvalIFEvalCommand: ParsableCommand {
     @Option(name: .customLong("per-prompt"), help: "Write per-prompt strict and loose verdicts (JSONL) to this file.")
     var perPrompt: String?
 
+    @Option(name: .long, help: "Worker threads (default: all active processors).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
     @Option(name: .customLong("bench-repeat"), help: ArgumentHelp(
         "Score the file this many times and print the best scoring throughput as a benchmark JSON line.",
         visibility: .hidden))
@@ -39,6 +42,7 @@ public struct EvalIFEvalCommand: ParsableCommand {
     /// Rejects a non-positive `--bench-repeat`.
     public func validate() throws {
         if let benchRepeat, benchRepeat < 1 { throw ValidationError("--bench-repeat must be at least 1") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     /// Reads the files, scores them and prints (and writes `--per-prompt`).
@@ -53,10 +57,10 @@ public struct EvalIFEvalCommand: ParsableCommand {
         }
         let scorer = try IFEvalScorer()
         if let benchRepeat {
-            print(try EvalIFEvalCommand.benchmark(scorer, items, repeats: benchRepeat))
+            print(try EvalIFEvalCommand.benchmark(scorer, items, repeats: benchRepeat, threads: threads))
             return
         }
-        let report = try scorer.score(items)
+        let report = try scorer.score(items, threads: threads)
         if let perPrompt { try writeFileAtomically(report.perPromptJSONLines(), to: URL(fileURLWithPath: perPrompt)) }
         print(json ? report.summaryJSON() : EvalIFEvalCommand.table(report))
     }
@@ -64,17 +68,18 @@ public struct EvalIFEvalCommand: ParsableCommand {
     /// Scoring throughput (strict + loose, all instructions) in responses per second of process CPU time, best
     /// of `repeats` runs, with resources already loaded; one line in the benchmark JSON format of DESIGN.md, plus
     /// the wall-clock seconds of the same best run. CPU time is the headline because the machine is shared.
-    static func benchmark(_ scorer: IFEvalScorer, _ items: [IFEvalItem], repeats: Int) throws -> String {
+    static func benchmark(_ scorer: IFEvalScorer, _ items: [IFEvalItem], repeats: Int, threads: Int) throws -> String {
         var bestCPU = Double.infinity, bestWall = Double.infinity
         for _ in 0..<repeats {
             let cpu0 = cpuSeconds(), wall0 = DispatchTime.now().uptimeNanoseconds
-            _ = try scorer.score(items)
+            _ = try scorer.score(items, threads: threads)
             bestCPU = min(bestCPU, cpuSeconds() - cpu0)
             bestWall = min(bestWall, Double(DispatchTime.now().uptimeNanoseconds - wall0) / 1e9)
         }
         let rate = Double(items.count) / bestCPU
-        return "{\"bench\": \"ifeval\", \"case\": \"score \(items.count) responses\", \"unit\": \"responses/s\", "
-            + "\"alignkit\": \(rate), \"cpu_seconds\": \(bestCPU), \"wall_seconds\": \(bestWall)}"
+        return "{\"bench\": \"ifeval\", \"case\": \"score \(items.count) responses, \(threads) thread(s)\", \"unit\": \"responses/s\", "
+            + "\"alignkit\": \(rate), \"cpu_seconds\": \(bestCPU), \"wall_seconds\": \(bestWall), "
+            + "\"wall_rate\": \(Double(items.count) / bestWall)}"
     }
 
     /// CPU time of this process (user + system), in seconds.

@@ -59,6 +59,17 @@ struct IFEvalReferenceParityTests {
                                                 expected.prompt_level_loose.acc, expected.instruction_level_loose.acc])
     }
 
+    @Test("scoring on 2 threads gives the same per-prompt verdicts, in input order")
+    func threads() throws {
+        let prompts = try IFEvalData.readPrompts(FixturePaths.shared("ifeval/input_data.jsonl"))
+        let items = try IFEvalData.readItems(
+            responses: FixturePaths.shared("ifeval/input_response_data_gpt4_20231107_145030.jsonl"), prompts: prompts)
+        let parallel = try IFEvalScorer(tools: SharedTools.tools.get()).score(Array(items.prefix(120)), threads: 2)
+        let serial = try GPT4Run.report.get().results.prefix(120)
+        #expect(parallel.results.map(\.key) == serial.map(\.key))
+        #expect(parallel.results == Array(serial))
+    }
+
     @Test("every per-prompt strict and loose verdict equals the reference's (541 prompts, 834 instructions)")
     func perPromptVerdicts() throws {
         let report = try GPT4Run.report.get()

@@ -83,6 +83,20 @@ struct IFEvalScorerTests {
         }
     }
 
+    @Test("self-contained lines in the Hugging Face layout (null kwargs) score without a prompts file")
+    func selfContained() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ifeval-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("hf.jsonl")
+        let line = #"{"key": 9, "prompt": "Answer without commas.", "instruction_id_list": ["punctuation:no_comma", "length_constraints:number_words"], "kwargs": [{"num_words": null, "relation": null}, {"num_words": 3, "relation": "less than"}], "response": "Yes indeed"}"#
+        try Data((line + "\n").utf8).write(to: url)
+        let items = try IFEvalData.readSelfContainedItems(url)
+        let report = try scorer.score(items)
+        #expect(report.results.map(\.key) == [9])
+        #expect(report.results[0].strict == [true, true])
+    }
+
     @Test("a response whose prompt is not in the prompts file is an error naming file and line")
     func unknownPrompt() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ifeval-\(UUID().uuidString)")

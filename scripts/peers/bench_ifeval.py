@@ -101,13 +101,14 @@ def main():
     peer_rate = len(docs) / best_cpu
 
     out = subprocess.run([ALIGN, "eval", "ifeval", "--responses", RESPONSES, "--prompts", PROMPTS,
-                          "--bench-repeat", str(args.repeat)], check=True, capture_output=True, text=True)
+                          "--bench-repeat", str(args.repeat), "--threads", "1"], check=True, capture_output=True, text=True)
     ours = json.loads(out.stdout.strip().splitlines()[-1])
+
 
     peer_e2e = child_cpu(lambda: subprocess.run([sys.executable, __file__, "--peer-child"], check=True,
                                                 capture_output=True, env=os.environ))
     ours_e2e = child_cpu(lambda: subprocess.run([ALIGN, "eval", "ifeval", "--responses", RESPONSES, "--prompts",
-                                                 PROMPTS, "--json"], check=True, capture_output=True))
+                                                 PROMPTS, "--json", "--threads", "1"], check=True, capture_output=True))
     rows = [
         {"bench": "ifeval", "case": f"score {len(docs)} GPT-4 responses (strict+loose), warm", "unit": "responses/s",
          "alignkit": ours["alignkit"], "peer": "lm-eval 0.4.13 ifeval (google-research scorer)",

@@ -65,7 +65,8 @@ public enum IFEvalData {
         let response: String
     }
 
-    /// Pairs the responses in `responses` with `prompts` (by prompt text), in prompt order.
+    /// Pairs the responses in `responses` with `prompts` (by prompt text), in prompt order. If a prompt has several
+    /// response lines, the last one is used, as the reference's prompt → response dict does.
     /// - Throws: `.promptNotFound` for a response whose prompt is unknown, `.missingResponse` for a prompt without one.
     public static func readItems(responses: URL, prompts: [IFEvalPrompt]) throws -> [IFEvalItem] {
         let known = Set(prompts.map(\.prompt))

@@ -7,6 +7,7 @@
 //           first line, last line or both (lines split on "\n", re-joined and stripped), and those three without '*'.
 // prompt-level accuracy = share of prompts with every instruction followed; instruction-level = share of all
 // instruction instances followed (micro average). Zhou et al. 2023, arXiv 2311.07911, section 3.
+import Foundation
 
 /// The verdicts for one prompt (the reference's `OutputExample`, strict and loose side by side).
 public struct IFEvalPromptResult: Sendable, Equatable {
@@ -76,8 +77,21 @@ public struct IFEvalScorer: Sendable {
                                   instructionIds: p.instructionIdList, strict: strict, loose: loose)
     }
 
-    /// Scores every item, in order.
-    public func score(_ items: [IFEvalItem]) throws -> IFEvalReport {
-        IFEvalReport(results: try items.map(score))
+    /// Scores every item; results keep the input order.
+    /// - Parameter threads: worker threads (prompts are independent; the tools are immutable and shared).
+    public func score(_ items: [IFEvalItem], threads: Int = 1) throws -> IFEvalReport {
+        guard threads > 1, items.count > 1 else { return IFEvalReport(results: try items.map(score)) }
+        var slots = [Result<IFEvalPromptResult, Error>?](repeating: nil, count: items.count)
+        slots.withUnsafeMutableBufferPointer { out in
+            let chunks = min(threads, items.count)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                // Each worker writes a disjoint strided set of slots.
+                for k in stride(from: c, to: items.count, by: chunks) { out[k] = Result { try score(items[k]) } }
+            }
+        }
+        return IFEvalReport(results: try slots.map { slot in
+            guard let slot else { throw AlignEvalError.badResource(name: "scorer", reason: "a worker skipped a prompt") }
+            return try slot.get()
+        })
     }
 }

@@ -37,19 +37,29 @@ public final class LangProfiles: @unchecked Sendable {
         guard names.count >= 2, names.count < 256 else {
             throw AlignEvalError.badResource(name: profileDir.path, reason: "expected 2–255 profiles, found \(names.count)")
         }
-        var entries: [UInt64: [(UInt8, Double)]] = [:]
+        // All (gram, language, probability) triples, sorted by gram, become one flat table of sparse rows.
+        var triples: [(key: UInt64, lang: UInt8, prob: Double)] = []
+        triples.reserveCapacity(200_000)
         var langs: [String] = []
         for (index, file) in names.enumerated() {
             let (lang, freqs) = try LangProfiles.readProfile(profileDir.appendingPathComponent(file))
             langs.append(lang)
-            for (key, p) in freqs { entries[key, default: []].append((UInt8(index), p)) }
+            for (key, p) in freqs { triples.append((key, UInt8(index), p)) }
         }
-        var rows: [UInt64: (Int32, Int32)] = [:]
-        var rowLangs: [UInt8] = [], rowProbs: [Double] = []
-        rows.reserveCapacity(entries.count)
-        for (key, list) in entries {
-            rows[key] = (Int32(rowLangs.count), Int32(list.count))
-            for (l, p) in list { rowLangs.append(l); rowProbs.append(p) }
+        triples.sort { $0.key < $1.key }
+        var rows: [UInt64: (start: Int32, count: Int32)] = [:]
+        rows.reserveCapacity(triples.count)
+        var rowLangs = [UInt8](), rowProbs = [Double]()
+        rowLangs.reserveCapacity(triples.count)
+        rowProbs.reserveCapacity(triples.count)
+        var i = 0
+        while i < triples.count {
+            let key = triples[i].key
+            let start = i
+            while i < triples.count, triples[i].key == key {
+                rowLangs.append(triples[i].lang); rowProbs.append(triples[i].prob); i += 1
+            }
+            rows[key] = (Int32(start), Int32(i - start))
         }
         self.languages = langs
         self.rows = rows
@@ -60,28 +70,22 @@ public final class LangProfiles: @unchecked Sendable {
 
     /// One profile file: its language name and P(gram | lang) for grams of 1–3 code points.
     static func readProfile(_ url: URL) throws -> (String, [(UInt64, Double)]) {
-        func bad(_ why: String) -> AlignEvalError { .badResource(name: url.path, reason: why) }
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) } catch {
-            throw bad("not JSON: \(error)")
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw AlignEvalError.unreadableFile(path: url.path, reason: error.localizedDescription)
         }
-        guard let dict = object as? [String: Any], let name = dict["name"] as? String,
-              let freq = dict["freq"] as? [String: Any], let nWords = dict["n_words"] as? [Any], nWords.count == 3
-        else { throw bad("expected {freq, n_words[3], name}") }
-        let totals = try nWords.map { v -> Double in
-            guard let n = (v as? NSNumber)?.doubleValue, n > 0 else { throw bad("n_words must be positive numbers") }
-            return n
+        var reader = LangProfileReader(data: data, path: url.path)
+        let profile = try reader.read()
+        guard profile.nWords.count == 3, profile.nWords.allSatisfy({ $0 > 0 }) else {
+            throw AlignEvalError.badResource(name: url.path, reason: "n_words must be three positive numbers")
         }
         var out: [(UInt64, Double)] = []
-        out.reserveCapacity(freq.count)
-        for (gram, value) in freq {
-            let s = Array(gram.unicodeScalars)
-            guard (1...3).contains(s.count) else { continue }  // add_profile ignores other lengths
-            guard let count = (value as? NSNumber)?.doubleValue else { throw bad("count of '\(gram)' is not a number") }
+        out.reserveCapacity(profile.freq.count)
+        for (s, count) in profile.freq where (1...3).contains(s.count) {  // add_profile ignores other lengths
             let key = pack(s[0], s.count > 1 ? s[1] : nil, s.count > 2 ? s[2] : nil)
-            out.append((key, count / totals[s.count - 1]))
+            out.append((key, count / profile.nWords[s.count - 1]))
         }
-        return (name, out)
+        return (profile.name, out)
     }
 
     /// The profiles bundled with AlignEval (langdetect 1.0.9's 55 languages), loaded once.
