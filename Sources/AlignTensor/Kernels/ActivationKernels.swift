@@ -1,6 +1,7 @@
 // ActivationKernels: SiLU, GELU (tanh approximation and exact erf) and SwiGLU, each forward
-// beside its backward, elementwise over contiguous buffers split across threads. SiLU and SwiGLU
-// run eight lanes at a time on the shared vector exp (SIMDMath); GELU calls libm's erf and tanh.
+// beside its backward, elementwise over contiguous buffers split across threads. SiLU, SwiGLU
+// and tanh-GELU run eight lanes at a time on the shared vector exp (SIMDMath); exact GELU calls
+// libm's erf per element.
 //
 // Formulas and constants follow PyTorch's CPU kernels (aten/src/ATen/native/cpu/Activation.cpp,
 // GeluKernelImpl / GeluBackwardKernelImpl, and silu_kernel / silu_backward_kernel):
@@ -23,6 +24,10 @@ enum ActivationKernels {
     /// σ(x) = 1/(1 + e^−x) on eight lanes with the shared vector exp (Kernels/SIMDMathKernels.swift);
     /// e^−x overflows to +inf for x < −88.7, which correctly gives 0.
     @inline(__always) static func sigmoid(_ x: Vector) -> Vector { 1 / (1 + SIMDMath.exp(-x)) }
+
+    /// tanh(u) = 1 − 2/(e^{2u} + 1) on eight lanes: saturates to ±1 exactly (e^{2u} → +inf or 0);
+    /// near 0 the absolute error is ~1e-7 (from exp's 2 ulp around 1), which GELU multiplies by ½x.
+    @inline(__always) static func tanh(_ u: Vector) -> Vector { 1 - 2 / (SIMDMath.exp(2 * u) + 1) }
 
     /// Eight floats from p + i, or the `k` < 8 that remain (other lanes 0).
     @inline(__always) static func load(_ p: UnsafePointer<Float>, _ i: Int, _ k: Int) -> Vector {
@@ -66,10 +71,13 @@ enum ActivationKernels {
 
     static func geluForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, count n: Int, tanhApproximation: Bool) {
         if tanhApproximation {
-            Parallel.forRanges(n, costPerItem: 8) { r in for i in r {
-                let v = x[i]
-                out[i] = 0.5 * v * (1 + Foundation.tanh(sqrt2OverPi * (v + kappa * v * v * v)))
-            } }
+            Parallel.forRanges(chunks(n), costPerItem: 64) { r in
+                for c in r {
+                    let i = 8 * c, k = Swift.min(8, n - i)
+                    let v = load(x, i, k)
+                    store(0.5 * v * (1 + tanh(sqrt2OverPi * (v + kappa * v * v * v))), out, i, k)
+                }
+            }
         } else {
             Parallel.forRanges(n, costPerItem: 8) { r in
                 for i in r { out[i] = 0.5 * x[i] * (1 + Foundation.erf(x[i] * Float(0.5).squareRoot())) }
@@ -80,20 +88,25 @@ enum ActivationKernels {
     static func geluBackward(dx: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, x: UnsafePointer<Float>,
                              count n: Int, tanhApproximation: Bool) {
         if tanhApproximation {
-            Parallel.forRanges(n, costPerItem: 12) { r in for i in r {
-                let v = x[i]
-                let t = Foundation.tanh(sqrt2OverPi * (v + kappa * v * v * v))
-                let left = 0.5 * (1 + t)
-                let right = 0.5 * v * (1 - t * t) * sqrt2OverPi * (1 + 3 * kappa * v * v)
-                dx[i] = dout[i] * (left + right)
-            } }
+            Parallel.forRanges(chunks(n), costPerItem: 96) { r in
+                for c in r {
+                    let i = 8 * c, k = Swift.min(8, n - i)
+                    let v = load(x, i, k)
+                    let t = tanh(sqrt2OverPi * (v + kappa * v * v * v))
+                    let left = 0.5 * (1 + t)
+                    let right = 0.5 * v * (1 - t * t) * sqrt2OverPi * (1 + 3 * kappa * v * v)
+                    store(load(dout, i, k) * (left + right), dx, i, k)
+                }
+            }
         } else {
-            Parallel.forRanges(n, costPerItem: 12) { r in for i in r {
-                let v = x[i]
-                let cdf = 0.5 * (1 + Foundation.erf(v * Float(0.5).squareRoot()))
-                let pdf = Foundation.exp(-0.5 * v * v) * invSqrt2Pi
-                dx[i] = dout[i] * (cdf + v * pdf)
-            } }
+            Parallel.forRanges(n, costPerItem: 12) { r in
+                for i in r {
+                    let v = x[i]
+                    let cdf = 0.5 * (1 + Foundation.erf(v * Float(0.5).squareRoot()))
+                    let pdf = Foundation.exp(-0.5 * v * v) * invSqrt2Pi
+                    dx[i] = dout[i] * (cdf + v * pdf)
+                }
+            }
         }
     }
 
