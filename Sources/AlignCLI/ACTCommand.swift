@@ -26,8 +26,9 @@ public struct ACTCommand: ParsableCommand {
     @Option(help: "Training prompts per round (default: all).") var promptsPerRound: Int?
     @Option(help: "Held-out prompts used (default: all).") var heldoutLimit: Int?
     @Option(help: "DPO steps per round.") var steps = 60
-    @Option(help: "Peak learning rate.") var learningRate = 2e-3
+    @Option(help: "Peak learning rate.") var learningRate = 5e-4
     @Option(help: "DPO β.") var beta = 0.1
+    @Option(help: "Weight of the chosen responses' NLL added to DPO (RPO); 0 = plain DPO.") var sftWeight = 1.0
     @Option(help: "LoRA rank (0: full fine-tuning).") var loraR = 8
     @Option(help: "Tokens per sampled response.") var maxNewTokens = 48
     @Option(help: "Sampling temperature.") var temperature: Float = 0.8
@@ -52,7 +53,7 @@ public struct ACTCommand: ParsableCommand {
         var measure = sampling
         measure.samplesPerPrompt = 2
         var training = PreferenceTrainingSettings()
-        training.dpo.beta = beta
+        training.setObjective(beta: beta, sftWeight: sftWeight)
         training.training.maxSteps = steps
         training.training.learningRate = learningRate
         training.training.lrSchedulerType = "cosine"

@@ -19,6 +19,8 @@ public struct DemoCommand: ParsableCommand {
     @Option(help: "Seed of sampling, LoRA init and data order.") var seed: UInt64 = 0
     @Option(help: "DPO optimizer steps.") var steps: Int?
     @Option(help: "Peak learning rate.") var learningRate: Double?
+    @Option(help: "DPO β.") var beta: Double?
+    @Option(help: "Weight of the chosen responses' NLL added to DPO (RPO); 0 = plain DPO.") var sftWeight: Double?
     @Option(help: "Use at most N held-out prompts for CSR.") var heldoutPrompts: Int?
     @Option(help: "Use at most N held-out pairs for accuracy.") var heldoutPairs: Int?
     @Flag(help: "Print the report as JSON instead of the table.") var json = false
@@ -30,6 +32,9 @@ public struct DemoCommand: ParsableCommand {
         settings.seed = seed
         if let steps { settings.training.training.maxSteps = steps }
         if let learningRate { settings.training.training.learningRate = learningRate }
+        if beta != nil || sftWeight != nil {
+            settings.training.setObjective(beta: beta ?? settings.training.dpo.beta, sftWeight: sftWeight ?? settings.training.dpo.lossWeights?.last ?? 0)
+        }
         settings.heldoutPromptLimit = heldoutPrompts
         settings.heldoutPairLimit = heldoutPairs
         try settings.training.training.validate()

@@ -21,8 +21,8 @@ public struct DemoSettings: Sendable {
     public var trainPairLimit: Int?
 
     public init() {
-        training.dpo.beta = 0.1
-        training.training.learningRate = 2e-3
+        training.setObjective(beta: 0.1, sftWeight: 1)
+        training.training.learningRate = 5e-4
         training.training.maxSteps = 120
         training.training.perDeviceTrainBatchSize = 8
         training.training.warmupSteps = 10
@@ -93,7 +93,7 @@ public struct DemoPipeline {
 enum RecipeSettingsText {
     static func describe(_ t: PreferenceTrainingSettings, sampling: SamplingSettings) -> [String: String] {
         var out = [
-            "objective": t.dpo.lossType.map(\.rawValue).joined(separator: "+") + ", beta \(t.dpo.beta)",
+            "objective": t.dpo.lossType.map(\.rawValue).joined(separator: "+") + ", weights \(t.dpo.lossWeights ?? [1]), beta \(t.dpo.beta)",
             "optimizer": "AdamW, lr \(t.training.learningRate), \(t.training.lrSchedulerType), warmup \(t.training.warmupSteps)",
             "steps × batch": "\(t.training.maxSteps) × \(t.training.perDeviceTrainBatchSize)",
             "max length": "\(t.maxLength)",

@@ -12,6 +12,15 @@ import Foundation
 public struct PreferenceTrainingSettings: Sendable, Equatable {
     /// The DPO-family objective and β.
     public var dpo = DPOConfig()
+
+    /// Sets the objective to DPO, plus the chosen responses' NLL weighted by `sftWeight` when it is > 0 —
+    /// RPO (Pang et al. 2024, arXiv 2404.19733; TRL: `loss_type: [sigmoid, sft]`, `loss_weights: [1, α]`). The NLL
+    /// term keeps the chosen text likely; without it a tiny model driven to zero DPO loss drifts into gibberish.
+    public mutating func setObjective(beta: Double, sftWeight: Double) {
+        dpo.beta = beta
+        dpo.lossType = sftWeight > 0 ? [.sigmoid, .sft] : [.sigmoid]
+        dpo.lossWeights = sftWeight > 0 ? [1, sftWeight] : nil
+    }
     /// Optimizer steps, batch, learning rate, schedule, seed (TRL names).
     public var training = TrainingConfig()
     /// LoRA adapters attached before the first round (nil: full fine-tuning).

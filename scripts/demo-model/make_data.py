@@ -11,8 +11,8 @@ Writes into OUT (default: Sources/AlignRecipes/Resources/Demo):
   model/tokenizer_config.json     special tokens and a chat template rendering HH's "\\n\\nHuman: … \\n\\nAssistant:" format
   and into WORK (default: .build-demo-model, not committed):
   sft.jsonl                       prompt/completion rows from the pool (chosen dialogues), for `align train sft`
-Also writes OUT/heldout_pairs.jsonl (prompt/chosen/rejected, HH labels) and OUT/{train,heldout}_prompts.jsonl
-(first human turn of each row, single-turn prompts for sampling).
+Also writes OUT/{train,heldout}_prompts.jsonl: the first human turn of each row (≤ 200 characters, deduplicated)
+as a single-turn prompt in HH's format, for sampling.
 
 Pinned: tokenizers==0.23.3 (scripts/demo-model/requirements.txt). Deterministic: no randomness is used.
 """
@@ -97,14 +97,6 @@ def main():
             sft.append({"prompt": prompt, "completion": " " + response})
     write_jsonl(os.path.join(args.work, "sft.jsonl"), sft)
 
-    pairs = []
-    for r in held:
-        prompt, chosen = split_last_turn(r["chosen"])
-        prompt_r, rejected = split_last_turn(r["rejected"])
-        if prompt == prompt_r and chosen and rejected and chosen != rejected:
-            pairs.append({"prompt": prompt, "chosen": " " + chosen, "rejected": " " + rejected})
-    write_jsonl(os.path.join(args.out, "heldout_pairs.jsonl"), pairs)
-
     for name, part, offset in (("train_prompts.jsonl", pool, 0), ("heldout_prompts.jsonl", held, POOL)):
         prompts, seen = [], set()
         for i, r in enumerate(part):
@@ -113,7 +105,7 @@ def main():
                 seen.add(text)
                 prompts.append({"id": f"hh-{offset + i}", "prompt": f"{HUMAN} {text}{ASSISTANT}"})
         write_jsonl(os.path.join(args.out, name), prompts)
-    print(f"sft rows {len(sft)}, held-out pairs {len(pairs)}")
+    print(f"sft rows {len(sft)}")
 
 
 if __name__ == "__main__":
