@@ -96,6 +96,18 @@ public final class TrainingLoop {
         return take
     }
 
+    /// The micro-batches of the next optimizer step: `gradient_accumulation_steps` of them, or fewer when the
+    /// epoch ends first — transformers' Trainer gives the last update of an epoch only the remaining batches
+    /// (`remainder = steps_in_epoch % gradient_accumulation_steps`, trainer.py `_inner_training_loop`).
+    public func nextStepIndices() -> [[Int]] {
+        var out: [[Int]] = []
+        for _ in 0 ..< config.gradientAccumulationSteps {
+            out.append(nextIndices())
+            if state.position == 0 { break }  // the epoch ended with this micro-batch
+        }
+        return out
+    }
+
     /// Ends an optimizer step whose gradients are accumulated: clips, updates, schedules, and returns its log.
     /// `learning_rate` is the rate the update used; `grad_norm` the norm before clipping (transformers' logs).
     public func finishStep(loss: Double, metrics: [String: Double]) -> StepLog {
