@@ -21,13 +21,17 @@ import Foundation
 /// let logs = try trainer.train()
 /// ```
 public final class SFTTrainer {
+    /// The model being trained (its trainable parameters, or its attached LoRA adapters).
     public let model: DecoderModel
+    /// The run's settings.
     public let config: TrainingConfig
     /// Training examples (one sequence each, or the sequences of a bfd bin).
     public let data: [SFTPackedExample]
+    /// The id right padding uses (TRL: the tokenizer's pad token, else EOS).
     public let padID: Int32
     /// Optimizer, schedule, data order, loop position and checkpoints.
     public let loop: TrainingLoop
+    /// Where the loop is (step, epoch, position, tokens seen).
     public var state: TrainerState { loop.state }
 
     /// - Throws: `TrainingError.invalidConfig` for a bad config, no examples, or nothing trainable.

@@ -38,11 +38,15 @@ public struct TrainerState: Codable, Sendable, Equatable {
 
 /// Optimizer, schedule, data order and loop position shared by the trainers.
 public final class TrainingLoop {
+    /// The run's settings (validated).
     public let config: TrainingConfig
     /// Number of training examples (the order permutes 0..<exampleCount).
     public let exampleCount: Int
+    /// AdamW over the trainable parameters (two groups: with and without weight decay).
     public let optimizer: AdamW
+    /// The learning-rate schedule driving `optimizer`.
     public internal(set) var scheduler: LRScheduler
+    /// Step, epoch, position in the epoch's order, tokens seen.
     public internal(set) var state = TrainerState()
 
     /// - Throws: `TrainingError.invalidConfig` for a bad config, no examples, or a model with nothing trainable.
