@@ -59,7 +59,8 @@ struct TrainSFTRun {
     func report(_ data: TokenizedSFTDataset, total: Int, say: (String) -> Void) {
         let dropped = data.droppedByLength
         let tokens = data.examples.reduce(0) { $0 + $1.tokenCount }
-        let packed = settings.data.packing ? ", packed (\(settings.data.packingStrategy.rawValue))" : ""
+        let cut = data.tokensCutByPacking > 0 ? ", \(data.tokensCutByPacking) tokens beyond max_length cut" : ""
+        let packed = settings.data.packing ? ", packed (\(settings.data.packingStrategy.rawValue)\(cut))" : ""
         say("tokenized \(total) rows of \(dataFile.path): \(data.examples.count) training examples\(packed), "
             + "\(tokens) tokens, \(dropped.count) dropped by max_length")
         guard let n = settings.data.maxLength, !dropped.isEmpty else { return }

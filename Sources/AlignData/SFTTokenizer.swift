@@ -62,6 +62,8 @@ public struct TokenizedSFTDataset: Sendable {
     public var examples: [SFTPackedExample]
     /// Rows dropped because truncation left no target token (without packing only).
     public var droppedByLength: [RowLocation]
+    /// Tokens beyond max_length that bfd packing cut off (TRL truncates them too); 0 otherwise.
+    public var tokensCutByPacking = 0
 }
 
 /// Tokenizes SFT examples exactly as TRL's SFTTrainer prepares its dataset.
@@ -90,8 +92,9 @@ public struct SFTTokenizer {
             guard let n = config.maxLength else {
                 throw AlignDataError.invalidSetting(name: "max_length", value: "none", expected: "a length when packing is on")
             }
+            let cut = config.packingStrategy == .bfd ? tokenized.reduce(0) { $0 + max($1.ids.count - n, 0) } : 0
             return TokenizedSFTDataset(examples: SFTPacking.pack(tokenized, maxLength: n, strategy: config.packingStrategy),
-                                       droppedByLength: [])
+                                       droppedByLength: [], tokensCutByPacking: cut)
         }
         var kept: [SFTPackedExample] = [], dropped: [RowLocation] = []
         for (ex, t) in zip(examples, tokenized) {

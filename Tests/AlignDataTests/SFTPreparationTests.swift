@@ -96,6 +96,21 @@ struct SFTPreparationTests {
         }
     }
 
+    @Test("bfd packing counts the tokens it cuts beyond max_length")
+    func packingCutCount() throws {
+        let tok = try tinyLlamaSFT()
+        let rows: [SFTExample] = ["one two three four five six", "a", "x y z"].enumerated().map {
+            .text($1, RowLocation(file: "f", line: $0 + 1, index: $0))
+        }
+        let lengths = try rows.map { try tok.tokenize($0, completionOnlyLoss: false).ids.count }
+        var config = SFTDataConfig()
+        config.packing = true
+        config.maxLength = 3
+        let data = try tok.prepare(rows, config: config)
+        #expect(data.tokensCutByPacking == lengths.reduce(0) { $0 + Swift.max($1 - 3, 0) } && data.tokensCutByPacking > 0)
+        #expect(data.examples.allSatisfy { $0.tokenCount <= 3 })
+    }
+
     @Test("packing needs max_length")
     func packingNeedsLength() throws {
         var config = SFTDataConfig()

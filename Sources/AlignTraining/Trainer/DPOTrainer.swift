@@ -18,8 +18,11 @@ public final class DPOTrainer {
     public let referenceLogps: [(Float, Float)]
     /// Optimizer, schedule, data order, loop position and checkpoints.
     public let loop: TrainingLoop
+    /// The loop's AdamW optimizer.
     public var optimizer: AdamW { loop.optimizer }
+    /// The loop's learning-rate schedule.
     public var scheduler: LRScheduler { loop.scheduler }
+    /// Where the loop is (step, epoch, position).
     public var state: TrainerState { loop.state }
 
     /// - Parameters:

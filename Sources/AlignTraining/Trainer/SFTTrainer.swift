@@ -1,7 +1,8 @@
 // SFTTrainer: supervised fine-tuning as TRL 1.16's SFTTrainer computes it (trl/trainer/sft_trainer.py
 // `compute_loss`, loss_type "nll"). The loss of an optimizer step is the token-level mean negative
 // log-likelihood over every target token of the whole effective batch (all gradient_accumulation_steps
-// micro-batches): each micro-batch contributes Σ −log π(label) / N, where N = `num_items_in_batch`, the
+// micro-batches; the last step of an epoch has only the epoch's remaining micro-batches, as in transformers'
+// Trainer): each micro-batch contributes Σ −log π(label) / N, where N = `num_items_in_batch`, the
 // count of shifted labels ≠ −100 over the step's micro-batches (transformers Trainer._get_num_items_in_batch,
 // clamped to ≥ 1 as TRL does). So a long example weighs by its tokens, and k accumulated micro-batches give
 // the same update as one batch of k times the size. Optimizer, schedule, order, checkpoints: TrainingLoop.
@@ -20,13 +21,17 @@ import Foundation
 /// let logs = try trainer.train()
 /// ```
 public final class SFTTrainer {
+    /// The model being trained (its trainable parameters, or its attached LoRA adapters).
     public let model: DecoderModel
+    /// The run's settings.
     public let config: TrainingConfig
     /// Training examples (one sequence each, or the sequences of a bfd bin).
     public let data: [SFTPackedExample]
+    /// The id right padding uses (TRL: the tokenizer's pad token, else EOS).
     public let padID: Int32
     /// Optimizer, schedule, data order, loop position and checkpoints.
     public let loop: TrainingLoop
+    /// Where the loop is (step, epoch, position, tokens seen).
     public var state: TrainerState { loop.state }
 
     /// - Throws: `TrainingError.invalidConfig` for a bad config, no examples, or nothing trainable.
@@ -44,12 +49,10 @@ public final class SFTTrainer {
         return -logps.sum()
     }
 
-    /// One optimizer step: the step's micro-batches are collated first so N (their target count) is known,
+    /// One optimizer step: the step's micro-batches (TrainingLoop.nextStepIndices) are collated first so N is known,
     /// then each is run forward and backward with its loss divided by N.
     func optimizerStep() throws -> StepLog {
-        let batches = (0 ..< config.gradientAccumulationSteps).map { _ in
-            SFTBatch.collate(loop.nextIndices().map { data[$0] }, padID: padID)
-        }
+        let batches = loop.nextStepIndices().map { SFTBatch.collate($0.map { data[$0] }, padID: padID) }
         // TRL: `loss = per_token_loss.sum() / num_items_in_batch.clamp(min=1)`.
         let n = Float(max(batches.reduce(0) { $0 + $1.targetCount }, 1))
         var total = 0.0

@@ -38,11 +38,15 @@ public struct TrainerState: Codable, Sendable, Equatable {
 
 /// Optimizer, schedule, data order and loop position shared by the trainers.
 public final class TrainingLoop {
+    /// The run's settings (validated).
     public let config: TrainingConfig
     /// Number of training examples (the order permutes 0..<exampleCount).
     public let exampleCount: Int
+    /// AdamW over the trainable parameters (two groups: with and without weight decay).
     public let optimizer: AdamW
+    /// The learning-rate schedule driving `optimizer`.
     public internal(set) var scheduler: LRScheduler
+    /// Step, epoch, position in the epoch's order, tokens seen.
     public internal(set) var state = TrainerState()
 
     /// - Throws: `TrainingError.invalidConfig` for a bad config, no examples, or a model with nothing trainable.
@@ -94,6 +98,18 @@ public final class TrainingLoop {
         state.position += take.count
         if state.position >= ord.count { state.epoch += 1; state.position = 0 }
         return take
+    }
+
+    /// The micro-batches of the next optimizer step: `gradient_accumulation_steps` of them, or fewer when the
+    /// epoch ends first — transformers' Trainer gives the last update of an epoch only the remaining batches
+    /// (`remainder = steps_in_epoch % gradient_accumulation_steps`, trainer.py `_inner_training_loop`).
+    public func nextStepIndices() -> [[Int]] {
+        var out: [[Int]] = []
+        for _ in 0 ..< config.gradientAccumulationSteps {
+            out.append(nextIndices())
+            if state.position == 0 { break }  // the epoch ended with this micro-batch
+        }
+        return out
     }
 
     /// Ends an optimizer step whose gradients are accumulated: clips, updates, schedules, and returns its log.
