@@ -14,6 +14,12 @@ public struct AnswerVote: Equatable, Sendable {
     public let answer: String
     /// Number of paths that reached it.
     public let count: Int
+
+    /// Creates a vote count.
+    public init(answer: String, count: Int) {
+        self.answer = answer
+        self.count = count
+    }
 }
 
 /// The sampled paths and the vote.
