@@ -8,6 +8,7 @@ public struct AlignCommand: ParsableCommand {
         abstract: "Align language models with human preferences and constraints, on the CPU.",
         subcommands: [
             BenchCommand.self,
+            DecodeCommand.self,
             EvalCommand.self,
             GenerateCommand.self,
             GrammarCommand.self,
