@@ -162,4 +162,41 @@ struct SearchBookkeepingTests {
         let forced = try rows.teacherForcedLogProbs(out.continuations, limits: limits)
         for (a, b) in zip(forced, out.logProbs) { #expect(abs(a - b) < 1e-9) }
     }
+
+    @Test("max_new_tokens 0 gives an empty completion; bad configs are typed errors")
+    func edges() throws {
+        let reward = contains("e")
+        let none = searchParameters(0)
+        let a = try TokenwiseGuidance.run(model: model, prompt: [0], promptText: "", parameters: none,
+                                          decoder: letterVocabulary, reward: reward)
+        let d = try DeAL.run(model: model, prompt: [0], promptText: "", parameters: none, decoder: letterVocabulary,
+                             heuristic: reward)
+        let c = try BlockwiseControlledDecoding.run(model: model, prompt: [0], promptText: "", parameters: none,
+                                                    decoder: letterVocabulary, value: reward)
+        let t = try TransferQStar.run(model: model, baseline: model, prompt: [0], promptText: "", parameters: none,
+                                      decoder: letterVocabulary, reward: reward)
+        for r in [a, d, c, t] { #expect(r.tokens.isEmpty && r.text == "" && r.finishReason == .length) }
+        let p = searchParameters(2)
+        #expect(throws: AlignDecodingError.self) {
+            try TokenwiseGuidance.run(model: model, prompt: [0], promptText: "", parameters: p, decoder: letterVocabulary,
+                                      reward: reward, config: TokenwiseGuidanceConfig(topK: 0))
+        }
+        #expect(throws: AlignDecodingError.self) {
+            try DeAL.run(model: model, prompt: [0], promptText: "", parameters: p, decoder: letterVocabulary,
+                         heuristic: reward, config: DeALConfig(beamWidth: 0))
+        }
+        #expect(throws: AlignDecodingError.self) {
+            try BlockwiseControlledDecoding.run(model: model, prompt: [0], promptText: "", parameters: p,
+                                                decoder: letterVocabulary, value: reward,
+                                                config: BlockwiseCDConfig(temperature: 0))
+        }
+        #expect(throws: AlignDecodingError.self) {
+            try TransferQStar.run(model: model, baseline: TableLM(table: [[0, 1], [1, 0]]), prompt: [0], promptText: "",
+                                  parameters: p, decoder: letterVocabulary, reward: reward)
+        }
+        #expect(throws: AlignDecodingError.self) {
+            try SelfConsistency.run(model: model, prompt: [0], samples: 3, parameters: p, decoder: letterVocabulary,
+                                    extractor: .lastNumber)  // greedy with 3 samples
+        }
+    }
 }

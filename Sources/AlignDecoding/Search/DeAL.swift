@@ -73,7 +73,11 @@ public enum DeAL {
         var beamLogProbs = [0.0]
         var done: [DeALHypothesis] = []
         var stats = SearchStats()
-        while beams.count > 0 && limits.maxNewTokens > 0 {
+        if limits.maxNewTokens == 0 {
+            return try SearchResult.finish(tokens: [], logProb: 0, stats: stats, promptText: promptText, decoder: decoder,
+                                           reward: heuristic, limits: limits)
+        }
+        while beams.count > 0 {
             var (candidates, batch) = try expand(beams, logProbs: beamLogProbs, config: config, limits: limits)
             let rollout = try batch.rollout(length: config.lookahead, policy: .greedy, limits: limits)
             let texts = candidates.indices.map {

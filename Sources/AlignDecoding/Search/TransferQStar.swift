@@ -68,6 +68,9 @@ public struct TransferQStarConfig: Equatable, Sendable {
 
 /// Transfer Q* decoding with a baseline aligned model.
 public enum TransferQStar {
+    /// The Philox stream of sampled token selection (rollouts use streams 0, 1, … upward).
+    static let selectionStream = UInt64.max
+
     /// Decodes `prompt` with π_sft = `model`, estimating Q* by rollouts of `baseline`.
     ///
     /// - Parameters:
@@ -94,7 +97,8 @@ public enum TransferQStar {
                                        config: config, seed: parameters.seed, limits: limits, stats: &stats)
             let chosen = config.selection == .greedy ? SearchMath.argmax(candidates.map(\.score))
                 : SearchMath.sample(candidates.map(\.score),
-                                    u: PhiloxRandom(seed: parameters.seed).uniform(position: UInt64(stats.steps)))
+                                    u: PhiloxRandom(seed: parameters.seed, stream: selectionStream)
+                                        .uniform(position: UInt64(stats.steps)))
             logProb += candidates[chosen].logProb
             stats.steps += 1
             try sft.append([candidates[chosen].token], limits: limits)
