@@ -79,7 +79,8 @@ extension DecodeCommand {
         let r: SearchResult
         switch strategy {
         case .args:
-            let config = TokenwiseGuidanceConfig(topK: candidates ?? 10, weight: weight ?? 1, selection: selection)
+            let config = TokenwiseGuidanceConfig(topK: candidates ?? 10, weight: weight ?? 1, selection: selection,
+                                                 temperature: Double(temperature ?? 1))
             r = try TokenwiseGuidance.run(model: c.model, prompt: ids, promptText: text, parameters: p,
                                           decoder: c.tokenizer, reward: reward, config: config)
         case .cd:

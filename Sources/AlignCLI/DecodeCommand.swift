@@ -40,7 +40,7 @@ public struct DecodeCommand: ParsableCommand {
     var maxNewTokens: Int?
     @Option(help: "Seed of the random streams (cd, stochastic args/tq, self-consistency sampling).")
     var seed: UInt64?
-    @Option(help: "Sampling temperature of cd blocks and self-consistency paths (default 1 / generation_config.json).")
+    @Option(help: "Sampling temperature: cd blocks, stochastic args selection, self-consistency paths (default 1).")
     var temperature: Float?
     @Option(help: "Candidate tokens per step, k (args 10, deal 5, tq 10).")
     var candidates: Int?

@@ -48,6 +48,22 @@ struct SearchBookkeepingTests {
         #expect(light.tokens == [1] && light.reward == 0)
     }
 
+    @Test("ARGS-stochastic draws from softmax(score / T): T → 0 is ARGS-greedy; 400 seeds follow the softmax")
+    func argsStochastic() throws {
+        func first(_ seed: UInt64, _ t: Double) throws -> Int32 {
+            let config = TokenwiseGuidanceConfig(topK: 3, weight: 1.6, selection: .sample, temperature: t)
+            return try TokenwiseGuidance.run(model: model, prompt: [0], promptText: "", parameters: searchParameters(1, seed: seed),
+                                             decoder: letterVocabulary, reward: contains("e"), config: config).tokens[0]
+        }
+        #expect(try (0..<20).allSatisfy { try first(UInt64($0), 1e-6) == 5 })
+        // Scores [−0.7471, −1.7471, −0.6471] → softmax [0.4044, 0.1488, 0.4469] for tokens [1, 2, 5].
+        var counts: [Int32: Int] = [:]
+        for seed in 0..<400 { counts[try first(UInt64(seed), 1), default: 0] += 1 }
+        #expect(abs(Double(counts[1] ?? 0) / 400 - 0.4044) < 0.07)
+        #expect(abs(Double(counts[2] ?? 0) / 400 - 0.1488) < 0.07)
+        #expect(abs(Double(counts[5] ?? 0) / 400 - 0.4469) < 0.07)
+    }
+
     @Test("ARGS spends k reward calls per token; w = 0 is greedy decoding")
     func argsBudget() throws {
         let config = TokenwiseGuidanceConfig(topK: 3, weight: 0)

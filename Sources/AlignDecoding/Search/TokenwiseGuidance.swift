@@ -4,7 +4,10 @@
 //   1. candidates V_k = the top-k tokens of π_ref(· | x, y<t) (the model's own distribution, T = 1);
 //   2. score(v) = log π_ref(v | x, y<t) + w · r(x, [y<t, v])   (ARGS Eq. 2; the reward model scores
 //      the partial text, one call per candidate — k reward calls per token);
-//   3. ARGS-greedy takes the argmax; ARGS-stochastic samples from softmax(score) over V_k.
+//   3. ARGS-greedy takes the argmax; ARGS-stochastic samples from softmax(score / T) over V_k.
+// The reference implementation (deeplearning-wisc/args argsearch.py, commit 021ab5f, `generate_step`) adds
+// the raw logit instead of log π_ref; the two differ by the step's logsumexp, the same for every
+// candidate, so the choice and the sampling distribution are identical (the parity fixture checks it).
 // Sampling from softmax(score) is also CD's tokenwise policy π(z|s) ∝ π_ref(z|s)·exp(λ·V([s,z])) over
 // the top-k, with the prefix scorer V played by a `Reward` on the partial text (CD trains V_θ; any
 // learned prefix scorer conforms to `Reward`). w = 0 with greedy selection is plain greedy decoding.
@@ -29,12 +32,15 @@ public struct TokenwiseGuidanceConfig: Equatable, Sendable {
     public var weight = 1.0
     /// Greedy or sampled selection.
     public var selection = Selection.greedy
+    /// `.sample` draws from softmax(score / temperature) (argsearch.py's "topk" method defaults to 0.7).
+    public var temperature = 1.0
 
-    /// Defaults: k = 10, w = 1, greedy.
-    public init(topK: Int = 10, weight: Double = 1.0, selection: Selection = .greedy) {
+    /// Defaults: k = 10, w = 1, greedy, temperature 1.
+    public init(topK: Int = 10, weight: Double = 1.0, selection: Selection = .greedy, temperature: Double = 1) {
         self.topK = topK
         self.weight = weight
         self.selection = selection
+        self.temperature = temperature
     }
 
     /// - Throws: `invalidParameter` for k < 1 or a non-finite weight.
@@ -44,6 +50,10 @@ public struct TokenwiseGuidanceConfig: Equatable, Sendable {
         }
         guard weight.isFinite else {
             throw AlignDecodingError.invalidParameter(parameter: "weight", value: "\(weight)", expected: "a finite value")
+        }
+        guard temperature > 0, temperature.isFinite else {
+            throw AlignDecodingError.invalidParameter(parameter: "temperature", value: "\(temperature)",
+                                                      expected: "a finite value > 0")
         }
     }
 }
@@ -87,7 +97,7 @@ public enum TokenwiseGuidance {
             case .greedy: chosen = SearchMath.argmax(scores)
             case .sample:
                 let u = PhiloxRandom(seed: parameters.seed).uniform(position: UInt64(stats.steps))
-                chosen = SearchMath.sample(scores, u: u)
+                chosen = SearchMath.sample(scores.map { $0 / config.temperature }, u: u)
             }
             logProb += candidates[chosen].logProb
             stats.steps += 1
