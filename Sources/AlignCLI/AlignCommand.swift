@@ -9,6 +9,7 @@ public struct AlignCommand: ParsableCommand {
         subcommands: [
             ACTCommand.self,
             BenchCommand.self,
+            DecodeCommand.self,
             DemoCommand.self,
             EvalCommand.self,
             GenerateCommand.self,
