@@ -173,8 +173,8 @@ enum AttentionKernels {
     /// Inference with one query per row (decoding on a KV cache): per (b, kv head), the `group` query
     /// heads that share it form one [group, D] block — their rows are `qs.head` apart when T = 1 in
     /// either layout — so each key and value row is read once per group, by two sgemm calls
-    /// (scores [group, S], then P V), instead of once per head. The query sees every key (its
-    /// causal limit is S), so only `mask` can hide keys.
+    /// (scores [group, S], then P V), instead of once per head. The query's causal limit is S, so
+    /// only `mask` and the sliding window hide keys.
     static func decodeForward(out: UnsafeMutablePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
                               v: UnsafePointer<Float>, dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides,
                               mask: MaskView) {
