@@ -1,4 +1,5 @@
-// `align bench generate`: generation throughput of the tiny Llama (../shared/data/models/tiny-llama) —
+// `align bench generate`: generation throughput of the tiny Llama (../shared/data/models/tiny-llama) and,
+// with `--models tiny 135m`, of a random SmolLM-135M-shaped Llama (the one `align bench model` builds) —
 // prefill tokens/s and decode tokens/s at batch 1 and 8 — beside transformers' `model.generate`
 // (scripts/peers/bench_generate.py, torch threads = our threads) in the same run.
 //
@@ -33,40 +34,59 @@ struct BenchGenerateCommand: ParsableCommand {
     var batches: [Int] = [1, 8]
     @Option(help: "Timed runs per case (after one warm-up); the median is reported.")
     var runs = 3
+    @Option(parsing: .upToNextOption, help: "Models: tiny (the tiny Llama folder), 135m (random SmolLM-135M shape).")
+    var models: [String] = ["tiny"]
 
     func validate() throws {
         guard promptLength > 0, newTokens > 1, runs > 0, !batches.isEmpty, batches.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--prompt-length, --runs and --batches must be ≥ 1 and --new-tokens ≥ 2")
         }
+        if let bad = models.first(where: { $0 != "tiny" && $0 != "135m" }) {
+            throw ValidationError("--models: unknown model '\(bad)' (tiny, 135m)")
+        }
     }
 
     func run() throws {
         let env = options.prepare()
-        let model = try DecoderModel.load(directory: URL(fileURLWithPath: tinyLlama))
-        let weightBytes = Double(model.namedParameters().reduce(0) { $0 + $1.1.count } * 4)
         let bandwidth = MemoryBandwidth.measure().best  // GB/s
         var records: [BenchRecord] = []
-        for b in batches {
-            let ours = try GenerateBench.measure(model, batch: b, promptLength: promptLength, newTokens: newTokens, runs: runs)
-            let peer = GenerateBench.peer(python: python, script: peerScript, tinyDir: tinyLlama, threads: Parallel.threads,
-                                          batch: b, promptLength: promptLength, newTokens: newTokens, runs: runs)
-            let prefillTokens = Double(b * promptLength), decodeTokens = Double(b * (newTokens - 1))
-            let name = peer.map { "transformers \($0.version)" }
-            records.append(BenchRecord(bench: "generate", case: "tiny-llama prefill B=\(b) P=\(promptLength)", unit: "tokens/s",
-                                       alignkit: prefillTokens / ours.prefill, peer: name,
-                                       peerValue: peer.map { prefillTokens / $0.prefill }))
-            records.append(BenchRecord(bench: "generate", case: "tiny-llama decode B=\(b) N=\(newTokens)", unit: "tokens/s",
-                                       alignkit: decodeTokens / (ours.full - ours.prefill), peer: name,
-                                       peerValue: peer.map { decodeTokens / ($0.full - $0.prefill) },
-                                       limit: b == 1 ? bandwidth * 1e9 / weightBytes : nil))
+        var notes: [String] = []
+        for name in models {
+            let model = name == "tiny" ? try DecoderModel.load(directory: URL(fileURLWithPath: tinyLlama))
+                : ModelBench.randomModel(ModelBench.smolLM135M)
+            let weightBytes = Double(model.namedParameters().reduce(0) { $0 + $1.1.count } * 4)
+            notes.append("\(label(name)) weights \(String(format: "%.1f", weightBytes / 1e6)) MB")
+            for b in batches {
+                records += try measure(name, model, batch: b, limit: b == 1 ? bandwidth * 1e9 / weightBytes : nil)
+            }
         }
         if options.json {
             records.forEach { print($0.jsonLine()) }
         } else {
             print("align bench generate — \(env); memory bandwidth \(String(format: "%.1f", bandwidth)) GB/s, "
-                + "weights \(String(format: "%.1f", weightBytes / 1e6)) MB; limit = bandwidth / weight bytes")
+                + notes.joined(separator: ", ") + "; limit = bandwidth / weight bytes")
             print(benchTable(records))
         }
+    }
+
+    func label(_ name: String) -> String { name == "tiny" ? "tiny-llama" : "llama-135M random" }
+
+    /// Prefill and decode records of one model at one batch size, ours beside the peer's.
+    func measure(_ name: String, _ model: DecoderModel, batch b: Int, limit: Double?) throws -> [BenchRecord] {
+        let ours = try GenerateBench.measure(model, batch: b, promptLength: promptLength, newTokens: newTokens, runs: runs)
+        let peer = GenerateBench.peer(python: python, script: peerScript, model: name, tinyDir: tinyLlama,
+                                      threads: Parallel.threads, batch: b, promptLength: promptLength,
+                                      newTokens: newTokens, runs: runs)
+        let prefillTokens = Double(b * promptLength), decodeTokens = Double(b * (newTokens - 1))
+        let peerName = peer.map { "transformers \($0.version)" }
+        return [
+            BenchRecord(bench: "generate", case: "\(label(name)) prefill B=\(b) P=\(promptLength)", unit: "tokens/s",
+                        alignkit: prefillTokens / ours.prefill, peer: peerName,
+                        peerValue: peer.map { prefillTokens / $0.prefill }),
+            BenchRecord(bench: "generate", case: "\(label(name)) decode B=\(b) N=\(newTokens)", unit: "tokens/s",
+                        alignkit: decodeTokens / (ours.full - ours.prefill), peer: peerName,
+                        peerValue: peer.map { decodeTokens / ($0.full - $0.prefill) }, limit: limit),
+        ]
     }
 }
 
@@ -96,10 +116,10 @@ enum GenerateBench {
     }
 
     /// Runs the transformers peer; nil (with a note on stderr) when it cannot run.
-    static func peer(python: String, script: String, tinyDir: String, threads: Int, batch: Int, promptLength: Int,
-                     newTokens: Int, runs: Int) -> (prefill: Double, full: Double, version: String)? {
-        let args = ["--tiny-dir", tinyDir, "--threads", "\(threads)", "--batch", "\(batch)", "--prompt-len", "\(promptLength)",
-                    "--new-tokens", "\(newTokens)", "--runs", "\(runs)"]
+    static func peer(python: String, script: String, model: String, tinyDir: String, threads: Int, batch: Int,
+                     promptLength: Int, newTokens: Int, runs: Int) -> (prefill: Double, full: Double, version: String)? {
+        let args = ["--model", model, "--tiny-dir", tinyDir, "--threads", "\(threads)", "--batch", "\(batch)",
+                    "--prompt-len", "\(promptLength)", "--new-tokens", "\(newTokens)", "--runs", "\(runs)"]
         guard let obj = PythonPeer.run(python: python, script: script, arguments: args, threads: threads),
               let prefill = obj["prefill_s"] as? Double, let full = obj["full_s"] as? Double else { return nil }
         return (prefill, full, obj["transformers"] as? String ?? "?")

@@ -1,10 +1,12 @@
 // `align eval ifeval`: scores a responses file with AlignEval's IFEval scorer (google-research semantics) and
-// prints the four accuracies and a per-instruction table, or lm-eval-named JSON with --json.
+// prints the four accuracies and a per-instruction table, or lm-eval-named JSON with --json. With --model it
+// first generates the responses (EvalIFEvalCommand+Generate.swift) and writes them to --responses.
 import AlignEval
 import ArgumentParser
 import Foundation
 
-/// `align eval ifeval --responses F.jsonl [--prompts F] [--json] [--per-prompt F]`.
+/// `align eval ifeval --responses F.jsonl [--prompts F] [--json] [--per-prompt F]`, or with
+/// `--model DIR --prompts F` to generate the responses into F.jsonl first.
 public struct EvalIFEvalCommand: ParsableCommand {
     /// Command name, help and discussion.
     public static let configuration = CommandConfiguration(
@@ -13,10 +15,12 @@ public struct EvalIFEvalCommand: ParsableCommand {
         discussion: """
         --responses holds one {"prompt", "response"} object per line (as input_response_data_*.jsonl); responses are \
         matched to --prompts (input_data.jsonl) by prompt text. Without --prompts, each response line must carry its \
-        own key, instruction_id_list and kwargs.
+        own key, instruction_id_list and kwargs. With --model DIR, responses to --prompts are generated first \
+        (each prompt as a user message through the model's chat template, greedy, batched) and written to \
+        --responses (replacing it), then scored.
         """)
 
-    @Option(name: .long, help: "JSONL file of responses.")
+    @Option(name: .long, help: "JSONL file of responses (with --model: where the generated responses are written).")
     var responses: String
 
     @Option(name: .long, help: "IFEval prompts (input_data.jsonl).")
@@ -31,6 +35,11 @@ public struct EvalIFEvalCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: all active processors).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "Score (and generate for) only the first N prompts of --prompts.")
+    var limit: Int?
+
+    @OptionGroup var generation: IFEvalGenerationOptions
+
     @Option(name: .customLong("bench-repeat"), help: ArgumentHelp(
         "Score the file this many times and print the best scoring throughput as a benchmark JSON line.",
         visibility: .hidden))
@@ -39,30 +48,44 @@ public struct EvalIFEvalCommand: ParsableCommand {
     /// Creates the command (argument-parser fills the options).
     public init() {}
 
-    /// Rejects a non-positive `--bench-repeat`.
+    /// Rejects non-positive counts and --model without --prompts.
     public func validate() throws {
         if let benchRepeat, benchRepeat < 1 { throw ValidationError("--bench-repeat must be at least 1") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if limit != nil && prompts == nil { throw ValidationError("--limit needs --prompts") }
+        try generation.validate(hasPrompts: prompts != nil)
     }
 
-    /// Reads the files, scores them and prints (and writes `--per-prompt`).
+    /// Generates (with --model), reads the files, scores them and prints (and writes `--per-prompt`).
     public func run() throws {
+        try execute(
+            write: { print($0) },
+            progress: { FileHandle.standardError.write(Data("generated \($0) / \($1) responses\n".utf8)) })
+    }
+
+    /// Runs the command, sending the summary to `write` and generation progress to `progress`.
+    func execute(write: (String) -> Void, progress: (Int, Int) -> Void = { _, _ in }) throws {
         let responsesURL = URL(fileURLWithPath: responses)
         let items: [IFEvalItem]
         if let prompts {
-            items = try IFEvalData.readItems(
-                responses: responsesURL, prompts: try IFEvalData.readPrompts(URL(fileURLWithPath: prompts)))
+            var list = try IFEvalData.readPrompts(URL(fileURLWithPath: prompts))
+            if let limit { list = Array(list.prefix(limit)) }
+            if let model = generation.model {
+                try generation.generate(model: model, prompts: list.map(\.prompt), to: responsesURL, progress: progress)
+            }
+            items = try IFEvalData.readItems(responses: responsesURL, prompts: list)
         } else {
             items = try IFEvalData.readSelfContainedItems(responsesURL)
         }
         let scorer = try IFEvalScorer()
         if let benchRepeat {
-            print(try EvalIFEvalCommand.benchmark(scorer, items, repeats: benchRepeat, threads: threads))
+            write(try EvalIFEvalCommand.benchmark(scorer, items, repeats: benchRepeat, threads: threads))
             return
         }
         let report = try scorer.score(items, threads: threads)
         if let perPrompt { try writeFileAtomically(report.perPromptJSONLines(), to: URL(fileURLWithPath: perPrompt)) }
-        print(json ? report.summaryJSON() : EvalIFEvalCommand.table(report))
+        write(json ? report.summaryJSON() : EvalIFEvalCommand.table(report))
     }
 
     /// Scoring throughput (strict + loose, all instructions) in responses per second of process CPU time, best

@@ -1,5 +1,6 @@
 """PyTorch peer for `align bench generate`: transformers' `model.generate` (greedy, KV cache) on the tiny
-Llama (../shared/data/models/tiny-llama), fp32, torch.set_num_threads(--threads).
+Llama (../shared/data/models/tiny-llama) or (--model 135m) the random SmolLM-135M-shaped Llama that
+bench_model.py builds, fp32, torch.set_num_threads(--threads).
 
 For a batch of B random prompts of P tokens (all real, no padding), it times
   prefill  = generate(max_new_tokens=1)           (one forward over B·P tokens plus generate's overhead)
@@ -16,6 +17,8 @@ import time
 import torch
 import transformers
 
+from bench_model import build  # same directory: the tiny Llama or the random 135M-shaped Llama
+
 
 def median_seconds(fn, runs):
     fn()  # warm-up
@@ -30,6 +33,7 @@ def median_seconds(fn, runs):
 
 def main():
     p = argparse.ArgumentParser()
+    p.add_argument("--model", choices=["tiny", "135m"], default="tiny")
     p.add_argument("--tiny-dir", default="../shared/data/models/tiny-llama")
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--batch", type=int, default=1)
@@ -38,7 +42,7 @@ def main():
     p.add_argument("--runs", type=int, default=3)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    model = transformers.LlamaForCausalLM.from_pretrained(a.tiny_dir, dtype=torch.float32).eval()
+    model = build(a.model, a.tiny_dir).float().eval()
     g = torch.Generator().manual_seed(1)
     ids = torch.randint(3, model.config.vocab_size, (a.batch, a.prompt_len), generator=g)
     mask = torch.ones_like(ids)

@@ -78,18 +78,24 @@ extension DecoderModel: CausalLM {
     }
 
     /// Runs `ids` [B][T] on top of the cache (which must already hold the new mask columns) and returns
-    /// the logits of each row's last position, [B, V] — the LM head only on those B rows.
+    /// the logits of each row's last position, [B, V] — the LM head only on those B rows (a matrix–vector
+    /// product at B = 1; a decoding step's T = 1 hidden states are used in place, without a copy).
     private func lastLogits(_ ids: [[Int32]], cache: DecoderCache, positions: [[Int]]) throws -> Tensor {
         try Autograd.withoutGrad {
             let mask = cache.hasPadding ? cache.attentionMask : nil
             let h = try hiddenStates(ids, attentionMask: mask, positions: positions, cache: cache.kv)  // [B, T, C]
             let (b, t, c) = (h.shape[0], h.shape[1], h.shape[2])
-            var last = [Float](repeating: 0, count: b * c)
-            h.withUnsafeBuffer { ph in
-                for r in 0 ..< b { for j in 0 ..< c { last[r * c + j] = ph[(r * t + t - 1) * c + j] } }
+            let hl: Tensor  // [B, C]
+            if t == 1 {
+                hl = h.reshaped([b, c])
+            } else {
+                var last = [Float](repeating: 0, count: b * c)
+                h.withUnsafeBuffer { ph in
+                    for r in 0 ..< b { for j in 0 ..< c { last[r * c + j] = ph[(r * t + t - 1) * c + j] } }
+                }
+                hl = try Tensor(last, shape: [b, c])
             }
-            let hl = try Tensor(last, shape: [b, c])  // [B, C]
-            return Tensor.matmul(hl, outputWeight, transposeB: true)  // [B, V]
+            return Tensor.rowAwareMatmul(hl, outputWeight, transposeB: true)  // [B, V]
         }
     }
 }

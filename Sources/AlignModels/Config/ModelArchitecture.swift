@@ -105,8 +105,8 @@ public struct ModelArchitecture: Equatable, Sendable {
     public let positional: Positional
     /// The longest context the config declares.
     public let maxPositionEmbeddings: Int
-    /// Mistral's sliding window: sequences no longer than this see the same causal mask as full
-    /// attention; the forward pass must refuse longer ones (nil = no window).
+    /// Mistral's sliding window: each query attends only the last this-many positions, itself
+    /// included (nil = no window).
     public let slidingWindow: Int?
     /// GPT-2 layout facts: q, k, v fused in one `c_attn` and Linear weights stored [in, out] (Conv1D).
     public let fusedQKVConv1D: Bool

@@ -7,8 +7,8 @@
 //   qwen2   q/k/v bias always, o without
 //   qwen3   q/k/v/o bias = attention_bias, RMSNorm on q and k per head, head_dim defaults to 128
 //   gpt2    LayerNorm, learned positions, plain GELU MLP, all biases, fused Conv1D c_attn
-// Sliding windows: Mistral's is recorded (sequences up to the window are plain causal attention, so
-// the math is identical there and the forward pass refuses longer ones); Qwen2/Qwen3's
+// Sliding windows: Mistral's is applied by the attention (each query sees its last W positions, as
+// transformers' sliding_window_overlay); Qwen2/Qwen3's
 // `sliding_window` is ignored unless `use_sliding_window` is true — transformers ignores it too —
 // and true is rejected, since only the layers from max_window_layers on would be windowed.
 // `pretraining_tp` is ignored: transformers ≥ 4.40 no longer slices by it (it was a numerical no-op).

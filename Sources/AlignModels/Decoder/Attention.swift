@@ -1,6 +1,8 @@
 // Attention: a decoder block's self-attention — q/k/v projections, optional per-head q/k RMSNorm
-// (Qwen3), rotary embeddings, grouped-query causal attention with padding masks, o_proj.
-// Tensors stay in [B, T, H, D] (".bthd") from projection to o_proj, so no transpose is copied.
+// (Qwen3), rotary embeddings, grouped-query causal attention with padding masks and an optional
+// sliding window (Mistral), o_proj.
+// Tensors stay in [B, T, H, D] (".bthd") from projection to o_proj, so no transpose is copied;
+// with a KV cache, attention reads the cache's preallocated buffers in place (no concatenation).
 import AlignTensor
 
 /// Per-forward inputs shared by every layer.
@@ -17,11 +19,14 @@ public final class Attention: Module {
     /// [D] per-head RMSNorm weights on queries and keys (Qwen3), else nil.
     public let qNorm: Norm?, kNorm: Norm?
     public let heads: Int, kvHeads: Int, headDim: Int
+    /// Mistral's sliding window (keys more than W − 1 positions back are hidden), else nil.
+    public let slidingWindow: Int?
 
     public init(spec: DecoderSpec) {
         heads = spec.heads
         kvHeads = spec.kvHeads
         headDim = spec.headDim
+        slidingWindow = spec.slidingWindow
         let layout: WeightLayout = spec.names == .gpt2 ? .inOut : .outIn
         let c = spec.hiddenSize
         q = Linear(inFeatures: c, outFeatures: heads * headDim, bias: spec.qkvBias, layout: layout)
@@ -39,16 +44,23 @@ public final class Attention: Module {
         let (b, t) = (x.shape[0], x.shape[1])
         var qh = q(x).reshaped([b, t, heads, headDim])    // [B, T, H, D]
         var kh = k(x).reshaped([b, t, kvHeads, headDim])  // [B, T, Hkv, D]
-        var vh = v(x).reshaped([b, t, kvHeads, headDim])
+        let vh = v(x).reshaped([b, t, kvHeads, headDim])
         if let qNorm, let kNorm { qh = qNorm(qh); kh = kNorm(kh) }
         if let cos = ctx.cos, let sin = ctx.sin {
             qh = qh.applyingRotary(cos: cos, sin: sin, layout: .bthd)
             kh = kh.applyingRotary(cos: cos, sin: sin, layout: .bthd)
         }
-        if let cache { (kh, vh) = cache.append(keys: kh, values: vh) }  // [B, S, Hkv, D]
         let mask = ctx.keyPadding.map { AttentionMask.keyPadding($0) }
-        let out = Tensor.scaledDotProductAttention(query: qh, key: kh, value: vh, mask: mask, causal: true,
-                                                   layout: .bthd)  // [B, T, H, D]
+        let out: Tensor  // [B, T, H, D]
+        cache?.append(keys: kh, values: vh)
+        if let cache, let keys = cache.keyBuffer, let values = cache.valueBuffer {
+            // The cache's [B, capacity, Hkv, D] buffers, read in place over their S valid positions.
+            out = Tensor.scaledDotProductAttention(query: qh, key: keys, value: values, mask: mask, causal: true,
+                                                   layout: .bthd, keyLength: cache.length, slidingWindow: slidingWindow)
+        } else {
+            out = Tensor.scaledDotProductAttention(query: qh, key: kh, value: vh, mask: mask, causal: true, layout: .bthd,
+                                                   slidingWindow: slidingWindow)
+        }
         return o(out.reshaped([b, t, heads * headDim]))
     }
 

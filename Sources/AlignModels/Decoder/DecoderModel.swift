@@ -43,9 +43,8 @@ public final class DecoderModel: Module {
             throw TensorError.shapeMismatch(op: "DecoderModel.forward", shapes: [ids.map(\.count)], expected: "rows of equal length")
         }
         let past = cache?.length ?? 0
-        if let w = spec.slidingWindow, past + t > w {
-            throw TensorError.shapeMismatch(op: "DecoderModel.forward", shapes: [[past + t]],
-                                            expected: "at most sliding_window = \(w) positions (windowed attention is not implemented)")
+        if let w = spec.slidingWindow, w <= 0 {
+            throw TensorError.shapeMismatch(op: "DecoderModel.forward", shapes: [[w]], expected: "sliding_window > 0")
         }
         let pos = positions ?? Array(repeating: Array(past ..< past + t), count: b)
         var h = try Tensor.embedding(embedTokens, ids: ids.flatMap { $0 }, shape: [b, t])  // [B, T, C]

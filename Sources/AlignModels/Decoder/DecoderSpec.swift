@@ -46,8 +46,8 @@ public struct DecoderSpec: Sendable, Equatable {
     /// lm_head shares the token embedding (SmolLM, GPT-2, Llama 3.2 1B, the tiny fixture).
     public var tiedEmbeddings: Bool
     public var names: CheckpointNames
-    /// Mistral's sliding window: sequences up to it attend exactly as plain causal attention; longer
-    /// ones are refused (windowed attention is not implemented).
+    /// Mistral's sliding window W: the query at position p attends keys p − W < j ≤ p (transformers'
+    /// `sliding_window_overlay`); nil = plain causal attention.
     public var slidingWindow: Int?
 
     public init(vocabSize: Int, hiddenSize: Int, layers: Int, heads: Int, kvHeads: Int, headDim: Int,

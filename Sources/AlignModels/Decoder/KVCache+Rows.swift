@@ -1,23 +1,25 @@
 // KVCache+Rows: copies of a cache — whole (fork a decoding state for search) or a selection of its
 // batch rows, possibly repeated (beam reordering; one prompt expanded into N samples), in the
 // spirit of transformers' `Cache.reorder_cache` / `batch_select_indices` (cache_utils.py).
+// A copy holds the valid positions only (its buffers start at that length and grow on append).
 import AlignTensor
 
 extension KVCache.Layer {
-    /// Fills this empty layer with rows `rows` of `source` (nothing if `source` is empty).
+    /// Fills this empty layer with rows `rows` of `source`'s valid positions (nothing if `source` is empty).
     func fill(rows: [Int], of source: KVCache.Layer) {
-        if let k = source.keys, let v = source.values {
-            _ = append(keys: Self.gather(k, rows), values: Self.gather(v, rows))
-        }
+        guard let k = source.keyBuffer, let v = source.valueBuffer, source.length > 0 else { return }
+        append(keys: Self.gather(k, rows, length: source.length), values: Self.gather(v, rows, length: source.length))
     }
 
-    /// Rows `rows` of a [B, S, ...] tensor, as a new [rows.count, S, ...] tensor.
-    static func gather(_ a: Tensor, _ rows: [Int]) -> Tensor {
-        let per = a.count / max(a.shape[0], 1)  // S · Hkv · D
-        let out = Tensor(zeros: [rows.count] + Array(a.shape.dropFirst()))
+    /// Positions 0..<length of rows `rows` of a [B, cap, ...] buffer, as a new [rows.count, length, ...] tensor.
+    static func gather(_ a: Tensor, _ rows: [Int], length: Int) -> Tensor {
+        let cap = a.shape[1]
+        let inner = a.count / Swift.max(a.shape[0] * cap, 1)  // Hkv · D
+        let out = Tensor(zeros: [rows.count, length] + Array(a.shape.dropFirst(2)))
         a.withUnsafeBuffer { pa in out.withUnsafeMutableBuffer { po in
+            guard let s = pa.baseAddress, let d = po.baseAddress else { return }
             for (i, r) in rows.enumerated() {
-                for j in 0 ..< per { po[i * per + j] = pa[r * per + j] }
+                (d + i * length * inner).update(from: s + r * cap * inner, count: length * inner)
             }
         } }
         return out
@@ -26,7 +28,7 @@ extension KVCache.Layer {
 
 extension KVCache {
     /// Batch size B of the cached keys (0 when empty).
-    public var batchSize: Int { layers.first?.keys?.shape[0] ?? 0 }
+    public var batchSize: Int { layers.first?.keyBuffer?.shape[0] ?? 0 }
 
     /// An independent copy: later appends or trims of either cache leave the other unchanged.
     public func copy() -> KVCache {

@@ -1,53 +1,91 @@
 // KVCache: keys and values of past positions, per layer, for incremental decoding (prefill, then
-// one token at a time). Stored [B, S, Hkv, D] like the attention inputs; each append copies into a
-// new buffer — O(S) per step, simple and exact; a preallocated ring is a later optimization.
+// one token at a time). Each layer owns preallocated [B, capacity, Hkv, D] key and value buffers
+// (the attention inputs' `.bthd` layout with a longer time axis); positions 0..<length are valid.
+// An append writes only the new positions — O(new tokens) — and the buffers grow geometrically
+// (doubling) when full, so n appends cost O(n) amortized copies (the growth policy of Swift's
+// Array and of mlx-swift-lm's KVCacheSimple, which grows in fixed steps). Attention reads the
+// buffers in place (`Tensor.scaledDotProductAttention(keyLength:)`), so nothing is concatenated.
+// Trimming (rollback) only lowers `length`. Left out: quantized and rotating (windowed) caches.
 import AlignTensor
 
 /// Past keys/values for every layer of one batch of sequences.
 public final class KVCache {
     /// One layer's cache.
     public final class Layer {
-        /// [B, S, Hkv, D], or nil before the first append.
-        public private(set) var keys: Tensor?
-        public private(set) var values: Tensor?
+        /// [B, capacity, Hkv, D] buffers, or nil before the first append. Positions ≥ `length` are stale.
+        public private(set) var keyBuffer: Tensor?
+        public private(set) var valueBuffer: Tensor?
+        /// Valid positions S.
+        public private(set) var length = 0
 
-        /// Appends [B, T, Hkv, D] and returns the full [B, S + T, Hkv, D] keys and values.
-        func append(keys k: Tensor, values v: Tensor) -> (Tensor, Tensor) {
-            let nk = keys.map { Self.concatTime($0, k) } ?? k.detached()
-            let nv = values.map { Self.concatTime($0, v) } ?? v.detached()
-            keys = nk
-            values = nv
-            return (nk, nv)
+        /// Positions the buffers hold before they must grow.
+        public var capacity: Int { keyBuffer?.shape[1] ?? 0 }
+
+        /// The smallest capacity allocated: short prompts then decode many steps before the first growth.
+        static let minimumCapacity = 64
+
+        /// The valid keys as a new [B, S, Hkv, D] tensor (a copy, for inspection; attention reads the buffer).
+        public var keys: Tensor? { keyBuffer.map { Self.prefix($0, length) } }
+        /// The valid values as a new [B, S, Hkv, D] tensor (a copy).
+        public var values: Tensor? { valueBuffer.map { Self.prefix($0, length) } }
+
+        /// Appends [B, T, Hkv, D] keys and values after the `length` cached positions, growing the buffers
+        /// (to at least twice their capacity) when they are full. Not recorded: the cache is inference state.
+        /// - Precondition: `k` and `v` have the cached batch size and Hkv, D (the model guarantees it).
+        public func append(keys k: Tensor, values v: Tensor) {
+            precondition(k.rank == 4 && k.shape == v.shape, "KVCache.append: keys \(k.shape), values \(v.shape)")
+            let t = k.shape[1]
+            reserve(length + t, like: k.shape)
+            guard let kb = keyBuffer, let vb = valueBuffer else { return }
+            Self.write(k, into: kb, at: length)
+            Self.write(v, into: vb, at: length)
+            length += t
         }
 
-        /// Drops positions ≥ `length` (rollback for search and speculative decoding).
-        func trim(to length: Int) {
-            guard let k = keys, let v = values, length < k.shape[1] else { return }
-            keys = Self.prefix(k, length)
-            values = Self.prefix(v, length)
+        /// Makes room for `needed` positions of rows shaped like `shape` ([B, *, Hkv, D]).
+        private func reserve(_ needed: Int, like shape: [Int]) {
+            if let kb = keyBuffer {
+                precondition(kb.shape[0] == shape[0] && kb.shape[2...] == shape[2...],
+                             "KVCache.append: \(shape) does not match the cached \(kb.shape)")
+                if needed <= kb.shape[1] { return }
+            }
+            let cap = Swift.max(needed, 2 * capacity, Self.minimumCapacity)
+            keyBuffer = Self.resized(keyBuffer, length: length, capacity: cap, like: shape)
+            valueBuffer = Self.resized(valueBuffer, length: length, capacity: cap, like: shape)
         }
 
-        /// Concatenates along the time axis (dim 1) without recording: the cache is inference state.
-        static func concatTime(_ a: Tensor, _ b: Tensor) -> Tensor {
-            let (bs, s, t) = (a.shape[0], a.shape[1], b.shape[1])
-            let inner = a.count / (bs * s)  // Hkv · D
-            let out = Tensor(zeros: [bs, s + t] + Array(a.shape.dropFirst(2)))
-            a.withUnsafeBuffer { pa in b.withUnsafeBuffer { pb in out.withUnsafeMutableBuffer { po in
-                for i in 0 ..< bs {
-                    let o = i * (s + t) * inner
-                    for j in 0 ..< s * inner { po[o + j] = pa[i * s * inner + j] }
-                    for j in 0 ..< t * inner { po[o + s * inner + j] = pb[i * t * inner + j] }
-                }
-            } } }
+        /// Drops positions ≥ `newLength` (rollback for search and speculative decoding). O(1).
+        public func trim(to newLength: Int) {
+            length = Swift.max(0, Swift.min(length, newLength))
+        }
+
+        /// A new [B, capacity, Hkv, D] buffer holding the first `length` positions of `old` (if any).
+        static func resized(_ old: Tensor?, length: Int, capacity: Int, like shape: [Int]) -> Tensor {
+            let out = Tensor(zeros: [shape[0], capacity, shape[2], shape[3]])
+            if let old, length > 0 { write(prefix(old, length), into: out, at: 0) }
             return out
         }
 
+        /// Copies src [B, T, ...] into positions at..<at+T of buffer [B, cap, ...], row by row.
+        static func write(_ src: Tensor, into buffer: Tensor, at start: Int) {
+            let (b, t, cap) = (src.shape[0], src.shape[1], buffer.shape[1])
+            let inner = src.count / Swift.max(b * t, 1)  // Hkv · D
+            src.withUnsafeBuffer { ps in buffer.withUnsafeMutableBuffer { pb in
+                guard let s = ps.baseAddress, let d = pb.baseAddress else { return }
+                for i in 0 ..< b {
+                    (d + (i * cap + start) * inner).update(from: s + i * t * inner, count: t * inner)
+                }
+            } }
+        }
+
+        /// The first `length` positions of a [B, cap, ...] buffer as a new [B, length, ...] tensor.
         static func prefix(_ a: Tensor, _ length: Int) -> Tensor {
-            let (bs, s) = (a.shape[0], a.shape[1])
-            let inner = a.count / (bs * s)
+            let (bs, cap) = (a.shape[0], a.shape[1])
+            let inner = a.count / Swift.max(bs * cap, 1)
             let out = Tensor(zeros: [bs, length] + Array(a.shape.dropFirst(2)))
             a.withUnsafeBuffer { pa in out.withUnsafeMutableBuffer { po in
-                for i in 0 ..< bs { for j in 0 ..< length * inner { po[i * length * inner + j] = pa[i * s * inner + j] } }
+                guard let s = pa.baseAddress, let d = po.baseAddress else { return }
+                for i in 0 ..< bs { (d + i * length * inner).update(from: s + i * cap * inner, count: length * inner) }
             } }
             return out
         }
@@ -60,7 +98,7 @@ public final class KVCache {
     }
 
     /// Cached positions S (0 when empty).
-    public var length: Int { layers.first?.keys?.shape[1] ?? 0 }
+    public var length: Int { layers.first?.length ?? 0 }
 
     /// Rolls every layer back to `length` positions.
     public func trim(to length: Int) {

@@ -32,7 +32,7 @@ public final class Linear: Module {
 
     /// x [..., in] → [..., out].
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        var y = Tensor.matmul(x, weight, transposeB: layout == .outIn)
+        var y = Tensor.rowAwareMatmul(x, weight, transposeB: layout == .outIn)  // one row (decoding): sgemv
         if let b = bias { y = y + b }
         if let lora { y = y + lora(x) }
         return y

@@ -11,6 +11,8 @@
 //   dK = scale · Σ_{h in group} dZ_hᵀ Q_h,  dV = Σ_{h in group} P_hᵀ dO_h
 // Queries sit at the end of the keys (KV-cache decoding): query i has absolute position
 // offset + i with offset = S − T, and with `causal` attends keys j ≤ offset + i.
+// With a sliding window W (Mistral; transformers' sliding_window_overlay: kv_idx > q_idx − W), query i
+// also ignores keys j ≤ offset + i − W, masked like padding.
 // Masked scores are −inf before the max subtraction, so they get exactly zero probability. A row
 // with no key left (a left-padding query row) gets all-zero probabilities, hence a zero output
 // and zero gradients, instead of the NaN that 0/0 would give (torch's eager path with −inf).
@@ -60,10 +62,19 @@ struct MaskView {
 struct AttentionDims {
     let batch: Int, heads: Int, kvHeads: Int, queryLength: Int, keyLength: Int, headDim: Int
     let causal: Bool, scale: Float
+    /// Sliding window W (Mistral): query i also ignores keys j ≤ offset + i − W; nil = none.
+    var window: Int? = nil
     var group: Int { heads / kvHeads }
     var offset: Int { keyLength - queryLength }
     /// Keys row i may see: 0..<limit(i).
     @inline(__always) func limit(_ i: Int) -> Int { causal ? min(keyLength, offset + i + 1) : keyLength }
+    /// Keys before this one are outside row i's sliding window (0 without a window).
+    @inline(__always) func windowStart(_ i: Int) -> Int { window.map { max(0, offset + i - $0 + 1) } ?? 0 }
+
+    /// Masks row i's keys outside the sliding window with −inf (zero probability, so zero gradient too).
+    @inline(__always) func applyWindow(_ z: UnsafeMutablePointer<Float>, row i: Int) {
+        for j in 0 ..< min(windowStart(i), keyLength) { z[j] = -.infinity }
+    }
 }
 
 enum AttentionKernels {
@@ -132,6 +143,9 @@ enum AttentionKernels {
                         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                         dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides, mask: MaskView) {
         let (t, s, d) = (a.queryLength, a.keyLength, a.headDim)
+        if t == 1 && probs == nil {
+            return decodeForward(out: out, q: q, k: k, v: v, dims: a, qs: qs, kvs: kvs, mask: mask)
+        }
         parallelWithSerialBLAS(a.batch * a.heads, costPerItem: 2 * t * s * d) { range in
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: probs == nil ? Swift.max(1, t * s) : 1)
             defer { scratch.deallocate() }
@@ -146,11 +160,40 @@ enum AttentionKernels {
                     for i in i0 ..< i1 {
                         let z = p + i * s
                         mask.apply(z, b: b, h: h, i: i, limit: a.limit(i))
+                        a.applyWindow(z, row: i)
                         softmaxRow(z, count: s, limit: a.limit(i))
                     }
                     BLAS.sgemm(transA: false, transB: false, m: i1 - i0, n: d, k: n,
                                a: p + i0 * s, lda: s, b: vp, ldb: kvs.row, c: op + i0 * qs.row, ldc: qs.row)
                 }
+            }
+        }
+    }
+
+    /// Inference with one query per row (decoding on a KV cache): per (b, kv head), the `group` query
+    /// heads that share it form one [group, D] block — their rows are `qs.head` apart when T = 1 in
+    /// either layout — so each key and value row is read once per group, by two sgemm calls
+    /// (scores [group, S], then P V), instead of once per head. The query's causal limit is S, so
+    /// only `mask` and the sliding window hide keys.
+    static func decodeForward(out: UnsafeMutablePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
+                              v: UnsafePointer<Float>, dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides,
+                              mask: MaskView) {
+        let (s, d, group) = (a.keyLength, a.headDim, a.group)
+        parallelWithSerialBLAS(a.batch * a.kvHeads, costPerItem: 4 * group * s * d) { range in
+            let scores = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, group * s))  // [group, S]
+            defer { scores.deallocate() }
+            for pair in range {
+                let b = pair / a.kvHeads, kvh = pair % a.kvHeads, h0 = kvh * group
+                let qp = q + qs.offset(b, h0), op = out + qs.offset(b, h0)
+                BLAS.sgemm(transA: false, transB: true, m: group, n: s, k: d, alpha: a.scale, a: qp, lda: qs.head,
+                           b: k + kvs.offset(b, kvh), ldb: kvs.row, c: scores, ldc: s)
+                for r in 0 ..< group {
+                    mask.apply(scores + r * s, b: b, h: h0 + r, i: 0, limit: s)
+                    a.applyWindow(scores + r * s, row: 0)
+                    softmaxRow(scores + r * s, count: s, limit: s)
+                }
+                BLAS.sgemm(transA: false, transB: false, m: group, n: d, k: s, a: scores, lda: s,
+                           b: v + kvs.offset(b, kvh), ldb: kvs.row, c: op, ldc: qs.head)
             }
         }
     }

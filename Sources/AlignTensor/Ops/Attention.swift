@@ -4,7 +4,8 @@
 // Mirrors torch.nn.functional.scaled_dot_product_attention as transformers' sdpa/eager attention
 // calls it (repeat_kv for GQA, the 4-D mask built from a [B, S] attention_mask, scale 1/√D),
 // except that a query row with no visible key returns zeros (see AttentionKernels.swift).
-// Left out: dropout on the probabilities, soft-capping, sliding windows, sinks.
+// Also: a sliding window (Mistral) and a key length shorter than the stored keys (a KV cache's buffers).
+// Left out: dropout on the probabilities, soft-capping, sinks.
 
 /// How the head axis is laid out in attention and rotary operands.
 public enum HeadLayout: Sendable {
@@ -42,16 +43,20 @@ extension Tensor {
     /// Validates attention operands: query [B, H, T, D], key and value [B, Hkv, S, D] (or the
     /// `.bthd` orders) with Hkv dividing H, S ≥ T when causal, and the mask's shape for its kind.
     /// - Throws: `TensorError.shapeMismatch` naming every shape involved.
+    /// With `keyLength`, only the first `keyLength` of the key/value positions are attended (a
+    /// preallocated KV cache whose buffers are longer than its valid part); S is then `keyLength`.
     public static func checkAttention(query: [Int], key: [Int], value: [Int], mask: AttentionMask?,
-                                      causal: Bool, layout: HeadLayout) throws -> AttentionGeometry {
+                                      causal: Bool, layout: HeadLayout, keyLength: Int? = nil) throws -> AttentionGeometry {
         let order = layout == .bhtd ? "[B, H, T, D] and key/value [B, Hkv, S, D]" : "[B, T, H, D] and key/value [B, S, Hkv, D]"
         let fail = TensorError.shapeMismatch(
             op: "scaledDotProductAttention", shapes: [query, key, value],
-            expected: "query \(order) with Hkv dividing H\(causal ? " and S ≥ T (causal)" : "")")
+            expected: "query \(order) with Hkv dividing H\(causal ? " and S ≥ T (causal)" : "")"
+                + (keyLength.map { " and key length \($0) ≤ the keys' time axis" } ?? ""))
         guard query.count == 4, key.count == 4, key == value else { throw fail }
         let (b, h, t, d) = layout == .bhtd ? (query[0], query[1], query[2], query[3]) : (query[0], query[2], query[1], query[3])
-        let (kb, hkv, s, kd) = layout == .bhtd ? (key[0], key[1], key[2], key[3]) : (key[0], key[2], key[1], key[3])
-        guard kb == b, kd == d, hkv > 0, h % hkv == 0, !causal || s >= t else { throw fail }
+        let (kb, hkv, stored, kd) = layout == .bhtd ? (key[0], key[1], key[2], key[3]) : (key[0], key[2], key[1], key[3])
+        let s = keyLength ?? stored
+        guard kb == b, kd == d, hkv > 0, h % hkv == 0, s >= 0, s <= stored, !causal || s >= t else { throw fail }
         if let mask { try checkAttentionMask(mask, batch: b, heads: h, queryLength: t, keyLength: s) }
         return AttentionGeometry(batch: b, heads: h, kvHeads: hkv, queryLength: t, keyLength: s, headDim: d)
     }
@@ -86,18 +91,25 @@ extension Tensor {
     ///     the queries are the last T positions, as when decoding with a KV cache.
     ///   - scale: multiplies QKᵀ; nil means 1/√D.
     ///   - layout: the head layout of all four tensors.
+    ///   - keyLength: attend only key/value positions 0..<keyLength (a preallocated KV cache read in
+    ///     place); nil = all of them. The mask then covers these S = keyLength positions.
+    ///   - slidingWindow: W > 0 hides keys j ≤ p − W from the query at key position p = S − T + i
+    ///     (transformers' `sliding_window_overlay`, Mistral); nil = none.
     /// - Returns: [B, H, T, D] (or [B, T, H, D]). Rows whose keys are all masked are zero.
     ///   Differentiable with respect to query, key and value.
     public static func scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, mask: AttentionMask? = nil,
                                                  causal: Bool = true, scale: Float? = nil,
-                                                 layout: HeadLayout = .bhtd) -> Tensor {
+                                                 layout: HeadLayout = .bhtd, keyLength: Int? = nil,
+                                                 slidingWindow: Int? = nil) -> Tensor {
+        precondition(slidingWindow.map { $0 > 0 } ?? true, "scaledDotProductAttention: sliding window must be > 0")
         let g = checked { try checkAttention(query: query.shape, key: key.shape, value: value.shape, mask: mask,
-                                             causal: causal, layout: layout) }
+                                             causal: causal, layout: layout, keyLength: keyLength) }
         let dims = AttentionDims(batch: g.batch, heads: g.heads, kvHeads: g.kvHeads, queryLength: g.queryLength,
                                  keyLength: g.keyLength, headDim: g.headDim, causal: causal,
-                                 scale: scale ?? 1 / Float(g.headDim).squareRoot())
+                                 scale: scale ?? 1 / Float(g.headDim).squareRoot(), window: slidingWindow)
         let qs = HeadStrides(heads: g.heads, seq: g.queryLength, dim: g.headDim, layout: layout)
-        let kvs = HeadStrides(heads: g.kvHeads, seq: g.keyLength, dim: g.headDim, layout: layout)
+        // Strides follow the stored time axis, which may be longer than S (a cache's capacity).
+        let kvs = HeadStrides(heads: g.kvHeads, seq: key.shape[layout == .bhtd ? 2 : 1], dim: g.headDim, layout: layout)
         let out = Tensor(zeros: query.shape)
         // P [B, H, T, S] is kept only when the tape will need it; inference uses per-thread scratch.
         let recording = Autograd.isEnabled && (query.needsGrad || key.needsGrad || value.needsGrad)
