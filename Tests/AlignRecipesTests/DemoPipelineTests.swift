@@ -10,9 +10,10 @@ import Testing
         var s = DemoSettings()
         s.heldoutPairLimit = 48
         s.heldoutPromptLimit = 24
-        s.trainPairLimit = 160
-        s.training.training.maxSteps = 20
-        s.training.training.warmupSteps = 2
+        s.trainPairLimit = 320
+        s.training.training.maxSteps = 40
+        s.training.training.learningRate = 1e-3
+        s.training.training.warmupSteps = 4
         s.maxNewTokens = 32
         return s
     }
@@ -24,7 +25,7 @@ import Testing
         #expect(report.aligned.rankingAccuracy > report.base.rankingAccuracy)
         #expect(report.aligned.csr > report.base.csr)
         #expect((report.aligned.rewardAccuracyVsBase ?? 0) > 0.5)
-        #expect(report.steps.count == 20)
+        #expect(report.steps.count == 40)
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("adapter/adapter_model.safetensors").path))
         // Same seed, same figures.
         let again = try DemoPipeline(assets: assets, settings: Self.shortSettings()).run(output: out) { _ in }
