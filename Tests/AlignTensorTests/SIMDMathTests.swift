@@ -71,3 +71,29 @@ struct SIMDMathTests {
         #expect(SIMDMath.min(a, b) == SIMDMath.Vector(1, 4, -4, 0, 2, 1, -.infinity, 7))
     }
 }
+
+@Suite("sum-only SIMD exp")
+struct SIMDExpForSumTests {
+    @Test("expForSum is within 3e-7 relative of Float64 exp on [−87, 0]; below −87 it is e^−87; NaN stays NaN")
+    func relativeError() {
+        var worst = 0.0
+        let count = 400_000, lo = -87.0
+        var i = 0
+        while i < count {
+            var x = SIMDMath.Vector(repeating: 0)
+            for k in 0 ..< 8 { x[k] = Float(lo * Double(i + k) / Double(count - 1)) }
+            let y = SIMDMath.expForSum(x)
+            for k in 0 ..< 8 {
+                let exact = Foundation.exp(Double(x[k]))
+                worst = Swift.max(worst, abs(Double(y[k]) - exact) / exact)
+            }
+            i += 8
+        }
+        #expect(worst <= 3e-7, "worst relative error \(worst)")
+        #expect(SIMDMath.expForSum(SIMDMath.Vector(repeating: 0))[0] == 1)
+        let clamped = SIMDMath.expForSum(SIMDMath.Vector(repeating: -.infinity))[0]
+        #expect(clamped > 0 && abs(Double(clamped) / Foundation.exp(-87.0) - 1) < 3e-7)
+        #expect(SIMDMath.expForSum(SIMDMath.Vector(repeating: -1000))[0] == clamped)
+        #expect(SIMDMath.expForSum(SIMDMath.Vector(repeating: .nan))[0].isNaN)
+    }
+}
