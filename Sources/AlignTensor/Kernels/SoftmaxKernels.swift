@@ -6,7 +6,9 @@
 // sum s of exp(x − m), rescaling s by exp(m_old − m_new) when the max grows. We do it per block of
 // `block` floats (2 KiB, L1-resident): block max first, then the block's exps against the updated
 // max, so the rescale costs one scalar exp per block rather than one per element, and every
-// vector exp has a non-positive argument (SIMDMath.expNonPositive). Block sums go into a Double.
+// vector exp has a non-positive argument. Row sums use the cheaper sum-only SIMDMath.exp2ForSum
+// (≤ 3e-7 relative, see blockExpSum); rows written out as exps use SIMDMath.expNonPositive
+// (≤ 2 ulp). Block sums go into a Double.
 // Formulas mirror torch.softmax / torch.log_softmax (aten/src/ATen/native/cpu/SoftMaxKernel.cpp):
 // softmax = exp(x − max) / Σ, log_softmax = (x − max) − log Σ.
 import Foundation
