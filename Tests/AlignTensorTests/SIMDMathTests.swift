@@ -71,3 +71,30 @@ struct SIMDMathTests {
         #expect(SIMDMath.min(a, b) == SIMDMath.Vector(1, 4, -4, 0, 2, 1, -.infinity, 7))
     }
 }
+
+@Suite("sum-only SIMD exp")
+struct SIMDExp2ForSumTests {
+    @Test("exp2ForSum is within 3e-7 relative of Float64 2^y on [−125, 0]; below −125 it is 2^−125; NaN stays NaN")
+    func relativeError() {
+        var worst = 0.0
+        for (lo, count) in [(-125.0, 400_000), (-1.0, 100_000)] {
+            var i = 0
+            while i < count {
+                var y = SIMDMath.Vector(repeating: 0)
+                for k in 0 ..< 8 { y[k] = Float(lo * Double(i + k) / Double(count - 1)) }
+                let e = SIMDMath.exp2ForSum(y)
+                for k in 0 ..< 8 {
+                    let exact = Foundation.exp2(Double(y[k]))
+                    worst = Swift.max(worst, abs(Double(e[k]) - exact) / exact)
+                }
+                i += 8
+            }
+        }
+        #expect(worst <= 3e-7, "worst relative error \(worst)")
+        #expect(SIMDMath.exp2ForSum(SIMDMath.Vector(repeating: 0))[0] == 1)
+        let clamped = SIMDMath.exp2ForSum(SIMDMath.Vector(repeating: -.infinity))[0]
+        #expect(clamped > 0 && abs(Double(clamped) / Foundation.exp2(-125.0) - 1) < 3e-7)
+        #expect(SIMDMath.exp2ForSum(SIMDMath.Vector(repeating: -1000))[0] == clamped)
+        #expect(SIMDMath.exp2ForSum(SIMDMath.Vector(repeating: .nan))[0].isNaN)
+    }
+}

@@ -20,7 +20,16 @@ public final class TensorStorage: @unchecked Sendable {
     /// Allocates storage without zeroing; callers must write every element before reading.
     public init(uninitializedCount count: Int) {
         buffer = StoragePool.allocate(count)
+        if TensorStorage.poisonsUninitialized { buffer.update(repeating: .nan) }
     }
+
+    /// Testing hook: fills every uninitialized allocation with NaN, so a kernel that reads part of its
+    /// result before writing it shows up as NaN instead of silently reading zero pages or a recycled
+    /// buffer's stale values. On when the environment sets `ALIGNKIT_POISON_UNINITIALIZED=1`; tests
+    /// may switch it on, never off (correct kernels cannot tell, so suites running in parallel are
+    /// unaffected). Off, it costs one load of a flag per allocation.
+    nonisolated(unsafe) static var poisonsUninitialized =
+        ProcessInfo.processInfo.environment["ALIGNKIT_POISON_UNINITIALIZED"] == "1"
 
     deinit {
         StoragePool.release(buffer)
@@ -51,10 +60,8 @@ enum StoragePool {
             if raw != nil { heldBytes -= size }
             lock.unlock()
         }
-        // A recycled buffer is zeroed, matching the fresh (zero) pages glibc hands out at these sizes:
-        // a kernel that reads part of an "uninitialized" result before writing it was seen to depend on
-        // that (a KL-of-identical-models test drifted from 0 without this) — to be found and fixed.
-        raw?.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+        // Not zeroed here: `init(count:)` zeroes what it hands out, and uninitialized results are
+        // written in full by their kernels (checked with `poisonsUninitialized` on).
         let p = (raw ?? UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64))
             .bindMemory(to: Float.self, capacity: max(count, 1))
         return UnsafeMutableBufferPointer(start: p, count: count)

@@ -16,7 +16,13 @@ public enum BLAS {
                              beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
         if m == 0 || n == 0 { return }
         if k == 0 {  // BLAS may skip beta scaling when k == 0; do it ourselves
-            for i in 0 ..< m { for j in 0 ..< n { c[i * ldc + j] *= beta } }
+            // With beta == 0, C is output only (reference BLAS: "when BETA is supplied as zero then C
+            // need not be set on input"): assign zeros, never 0·C, which is NaN for a NaN or ±inf left
+            // in an uninitialized or recycled result buffer.
+            for i in 0 ..< m {
+                let row = c + i * ldc
+                if beta == 0 { row.update(repeating: 0, count: n) } else { for j in 0 ..< n { row[j] *= beta } }
+            }
             return
         }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,

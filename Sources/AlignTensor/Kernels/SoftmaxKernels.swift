@@ -6,7 +6,9 @@
 // sum s of exp(x − m), rescaling s by exp(m_old − m_new) when the max grows. We do it per block of
 // `block` floats (2 KiB, L1-resident): block max first, then the block's exps against the updated
 // max, so the rescale costs one scalar exp per block rather than one per element, and every
-// vector exp has a non-positive argument (SIMDMath.expNonPositive). Block sums go into a Double.
+// vector exp has a non-positive argument. Row sums use the cheaper sum-only SIMDMath.exp2ForSum
+// (≤ 3e-7 relative, see blockExpSum); rows written out as exps use SIMDMath.expNonPositive
+// (≤ 2 ulp). Block sums go into a Double.
 // Formulas mirror torch.softmax / torch.log_softmax (aten/src/ATen/native/cpu/SoftMaxKernel.cpp):
 // softmax = exp(x − max) / Σ, log_softmax = (x − max) − log Σ.
 import Foundation
@@ -32,7 +34,7 @@ enum SoftmaxKernels {
                 s *= Double(Foundation.exp(m - bm))  // exp(−inf) = 0 on the first block
                 m = bm
             }
-            if m > -Float.infinity { s += Double(blockExpSum(p, len, scale: scale, shift: m)) }
+            if m > -Float.infinity { s += blockExpSum(p, len, scale: scale, shift: m) }
             start += len
         }
         return (m, s)
@@ -60,18 +62,41 @@ enum SoftmaxKernels {
     }
 
     /// Σ exp(scale·x − shift) over `len` floats, where shift ≥ every scale·x.
+    /// Each term is 2^y with y = x·L + C formed by one multiply-add, L = scale·log2 e and
+    /// C = −shift·log2 e rounded to Float (SIMDMath.exp2ForSum, ≤ 3e-7 relative). Rounding L and C
+    /// shifts every significant term (x ≈ shift/scale) by the same ε = (C − C_exact) +
+    /// (shift/scale)·(L − L_exact) in y; the block sum is multiplied by 2^−ε (in Double) to undo it,
+    /// leaving an error ≲ 3e-7 relative on the sum, i.e. absolute on its log. Four independent
+    /// accumulators keep the vector adds from serializing the loop: the exp, not memory, bounds it.
     @inline(__always)
-    static func blockExpSum(_ p: UnsafePointer<Float>, _ len: Int, scale: Float, shift: Float) -> Float {
-        var a0 = SIMDMath.Vector(repeating: 0), a1 = a0
+    static func blockExpSum(_ p: UnsafePointer<Float>, _ len: Int, scale: Float, shift: Float) -> Double {
+        let log2e = 1.442_695_040_888_963_4  // log2(e) in Double
+        let lExact = Double(scale) * log2e, cExact = -Double(shift) * log2e
+        let l = Float(lExact), c = Float(cExact)
+        let eps = (Double(c) - cExact) + Double(shift) / Double(scale) * (Double(l) - lExact)
+        let lv = SIMDMath.Vector(repeating: l), cv = SIMDMath.Vector(repeating: c)
+        var a0 = SIMDMath.Vector(repeating: 0), a1 = a0, a2 = a0, a3 = a0
+        @inline(__always) func term(_ k: Int) -> SIMDMath.Vector {
+            SIMDMath.exp2ForSum(SIMDMath.fma(SIMDMath.load(p + k), lv, cv))
+        }
         var k = 0
+        while k + 32 <= len {
+            a0 += term(k)
+            a1 += term(k + 8)
+            a2 += term(k + 16)
+            a3 += term(k + 24)
+            k += 32
+        }
         while k + 8 <= len {
-            a0 += SIMDMath.expNonPositive(SIMDMath.load(p + k) * scale - shift)
+            a0 += term(k)
             k += 8
         }
-        if k < len {  // tail lanes padded with −inf contribute exp(−inf) = 0
-            a1 += SIMDMath.expNonPositive(SIMDMath.loadPartial(p + k, len - k, fill: -.infinity) * scale - shift)
+        var tail = 0.0  // exact-enough scalar tail; keeps −inf at exactly 0
+        while k < len {
+            tail += Double(SIMDMath.exp(p[k] * scale - shift))
+            k += 1
         }
-        return (a0 + a1).sum()
+        return Double(((a0 + a1) + (a2 + a3)).sum()) * Foundation.exp2(-eps) + tail
     }
 
     /// y = exp(x − max) / Σ over one row, with one exp per element: the online pass writes
