@@ -23,7 +23,7 @@ public struct ACTCommand: ParsableCommand {
     @Option(help: "Held-out preference pairs JSONL for ranking accuracy (default: bundled with the bundled model).") var heldoutPairs: String?
     @Option(help: "Rounds (R).") var rounds = 2
     @Option(help: "Responses per prompt (K).") var samples = 4
-    @Option(help: "Training prompts per round (default: all).") var promptsPerRound: Int?
+    @Option(help: "Training prompts per round (default: all; 256 with the bundled prompts).") var promptsPerRound: Int?
     @Option(help: "Held-out prompts used (default: all).") var heldoutLimit: Int?
     @Option(help: "DPO steps per round.") var steps = 60
     @Option(help: "Peak learning rate.") var learningRate = 5e-4
@@ -67,7 +67,7 @@ public struct ACTCommand: ParsableCommand {
                                         maxLength: training.maxLength, promptLimit: heldoutLimit)
         var settings = ACTSettings(sampling: sampling, training: training)
         settings.rounds = rounds
-        settings.promptsPerRound = promptsPerRound
+        settings.promptsPerRound = promptsPerRound ?? (prompts == nil && bundled != nil ? 256 : nil)
         let trainPrompts = try PromptSet.read(try pick(prompts, bundled?.trainPrompts, "prompts"))
         let loop = try ACTLoop(context: context, trainPrompts: trainPrompts, constraints: constraintsURL, settings: settings)
         let out = URL(fileURLWithPath: output)
