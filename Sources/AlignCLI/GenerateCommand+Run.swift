@@ -53,7 +53,8 @@ extension GenerateCommand {
             return GenerationResult(prompt: request.text, completion: r.best.row.text, tokenIDs: r.best.row.tokens,
                                     finishReason: r.best.row.finishReason ?? .length, reward: r.best.reward)
         }
-        let gen = try TokenGenerator(model: lm, prompts: [request.ids], parameters: p, decoder: tokenizer)
+        let extra = try grammarProcessor(tokenizer: tokenizer, logitDimension: lm.vocabularySize, parameters: p).map { [$0] } ?? []
+        let gen = try TokenGenerator(model: lm, prompts: [request.ids], parameters: p, decoder: tokenizer, processors: extra)
         let stream = !json && !noStream
         let row = try gen.run { event in if stream { write(event.textDelta) } }[0]
         return GenerationResult(prompt: request.text, completion: row.text, tokenIDs: row.tokens,

@@ -53,7 +53,19 @@ public struct GenerateCommand: ParsableCommand {
 
     public init() {}
 
+    @Option(help: "Constrain the completion to a JSON Schema (file), through the grammar engine's token masks.")
+    var schema: String?
+    @Option(help: "Constrain the completion to a GBNF grammar (file, llama.cpp format).")
+    var gbnf: String?
+    @Option(help: "Constrain the whole completion to a regular expression.")
+    var regex: String?
+
     public func validate() throws {
+        let grammars = [schema, gbnf, regex].compactMap { $0 }.count
+        if grammars > 1 { throw ValidationError("give at most one of --schema, --gbnf, --regex") }
+        if grammars == 1 && (bestOf != nil || numBeams ?? 1 > 1) {
+            throw ValidationError("--schema/--gbnf/--regex work with greedy or sampled decoding, not --best-of or --num-beams")
+        }
         if (prompt == nil) == (file == nil) { throw ValidationError("give exactly one of --prompt or --file") }
         if bestOf != nil && reward.isEmpty { throw ValidationError("--best-of needs at least one --reward") }
         if !reward.isEmpty && bestOf == nil { throw ValidationError("--reward is used with --best-of N") }
