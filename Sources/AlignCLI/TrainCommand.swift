@@ -8,7 +8,8 @@ public struct TrainCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Align a model with preference data (TRL-compatible configuration).",
-        subcommands: [TrainDPOCommand.self])
+        subcommands: [TrainDPOCommand.self,
+                      TrainRewardCommand.self])
 
     /// Creates the command.
     public init() {}
