@@ -23,6 +23,15 @@ public struct RewardExample: Equatable, Sendable {
     /// The `margin` column (nil when the dataset has none).
     public var margin: Double?
 
+    /// Creates a row (`prompt` nil: the dataset has no prompt column).
+    public init(location: RowLocation, prompt: TurnContent?, chosen: TurnContent, rejected: TurnContent, margin: Double? = nil) {
+        self.location = location
+        self.prompt = prompt
+        self.chosen = chosen
+        self.rejected = rejected
+        self.margin = margin
+    }
+
     /// Loads a preference file for reward modelling (JSON array or JSONL).
     public static func load(_ url: URL) throws -> [RewardExample] {
         let rows = try DatasetFile.rows(of: url).map(RowColumns.init)
