@@ -2,7 +2,9 @@
 // its decoder — the label count and the pad token the scalar head pools by — read as transformers 5.23
 // reads them (configuration_utils.py PreTrainedConfig): `num_labels` is `len(id2label)` when the file
 // has `id2label` (save_pretrained writes id2label/label2id, not num_labels), else a `num_labels` key,
-// else transformers' default of 2. A file holding both, disagreeing, is an error naming the key.
+// else transformers' default of 2 (PreTrainedConfig.__init__ and its num_labels property). A file holding
+// both, disagreeing, is an error naming the key — deliberately stricter than transformers, which logs a
+// warning and lets id2label win: the file contradicts itself about the head's shape.
 // Also rewrites a config.json for saving: the original keys are kept verbatim, `architectures`,
 // `id2label`, `label2id` and `pad_token_id` are set so transformers reloads the head unchanged.
 import Foundation
@@ -62,7 +64,11 @@ public struct SequenceClassificationConfig: Equatable, Sendable {
         do { data = try Data(contentsOf: url) } catch {
             throw AlignModelsError.unreadableFile(file: url.path, reason: error.localizedDescription)
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: data) } catch {
+            throw AlignModelsError.invalidConfig(file: url.path, key: "(root)", reason: "invalid JSON: \(error.localizedDescription)")
+        }
+        guard let object = parsed as? [String: Any] else {
             throw AlignModelsError.invalidConfig(file: url.path, key: "(root)", reason: "expected a JSON object")
         }
         return object
