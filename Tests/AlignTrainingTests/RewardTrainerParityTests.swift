@@ -5,6 +5,7 @@
 // (batch 2 × accumulation 2). The tokenized pairs equal TRL's exactly, and every logged number
 // (loss, grad_norm, learning_rate, accuracy, margin, min/mean/max_reward, num_tokens) of each step
 // matches: loss and accuracy within 1e-4 relative; the reward statistics within 2e-4 of max(|value|, 1).
+// Conversational files (explicit and implicit prompt, chat_template.jinja) tokenize to TRL's ids.
 import Foundation
 import Testing
 import AlignData
@@ -24,6 +25,8 @@ struct RewardTrainerReference: Decodable {
     }
     struct Run: Decodable { let file: String; let config: Config; let tokenized: [Pair]; let logs: [[String: Double]] }
     let runs: [String: Run]
+    /// TRL's tokenization of conversational files rendered with chat_template.jinja.
+    let conversational: [String: [Pair]]
 }
 
 @Suite("RewardTrainer matches TRL")
@@ -47,6 +50,17 @@ struct RewardTrainerParityTests {
         let ours = try Self.tokenized(run)
         #expect(ours.map(\.chosen) == run.tokenized.map(\.chosen_ids))
         #expect(ours.map(\.rejected) == run.tokenized.map(\.rejected_ids))
+    }
+
+    @Test("conversational rows (explicit and implicit prompt) tokenize as TRL's through the chat template",
+          arguments: ["conversational.jsonl", "implicit_conversational.jsonl"])
+    func conversationalTokenization(file: String) throws {
+        let expected = try #require(try Self.reference().conversational[file])
+        let template = try String(contentsOf: Self.folder.appendingPathComponent("chat_template.jinja"), encoding: .utf8)
+        let tok = try PreferenceTokenizer(directory: Self.modelDir, chatTemplateSource: template)
+        let ours = try tok.tokenizeForReward(try RewardExample.load(Self.folder.appendingPathComponent(file)), maxLength: 1024).examples
+        #expect(ours.map(\.chosen) == expected.map(\.chosen_ids))
+        #expect(ours.map(\.rejected) == expected.map(\.rejected_ids))
     }
 
     @Test("3 steps: loss and every logged metric within 1e-4 relative", arguments: ["explicit_margin", "implicit"])
