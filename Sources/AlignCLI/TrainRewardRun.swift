@@ -68,6 +68,7 @@ struct TrainRewardRun {
         model.config.padTokenID = Int(padID)  // TRL: model.config.pad_token_id = tokenizer.pad_token_id
         if let lora = settings.lora {
             try model.attachLoRA(lora, seed: settings.training.seed)
+            if settings.disableDropout { model.base.setLoRATraining(false) }  // TRL's disable_dropout_in_model
         } else {
             model.setTrainable(true)  // full fine-tuning: loaded weights start frozen
         }

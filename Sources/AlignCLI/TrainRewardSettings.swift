@@ -1,7 +1,9 @@
 // TrainRewardSettings: the configuration of `align train reward`, in TRL 1.16's RewardConfig names —
 // TrainingArguments' keys (shared with `train dpo`), `max_length` (default 1024: longer pairs are dropped,
 // not truncated), `center_rewards_coefficient` (default null) — plus TRL's ModelConfig LoRA keys
-// `use_peft`, `lora_r` (16), `lora_alpha` (32), `lora_dropout` (0.05), `lora_target_modules`. Defaults are
+// `use_peft`, `lora_r` (16), `lora_alpha` (32), `lora_dropout` (0.05), `lora_target_modules`, and
+// `disable_dropout` (default true: TRL sets every nn.Dropout's p to 0 after wrapping the model with PEFT,
+// so LoRA dropout is off in training although adapter_config.json keeps lora_dropout). Defaults are
 // RewardConfig's where it overrides TrainingArguments: learning_rate 1e-4 and logging_steps 10.
 // An unknown key is an error, so a typo cannot change a run unnoticed.
 import AlignModels
@@ -17,6 +19,8 @@ struct RewardRunSettings {
     var maxLength: Int? = 1024
     /// LoRA on the decoder (+ the head trained whole), when `use_peft` is true.
     var lora: LoRAConfig?
+    /// RewardConfig's `disable_dropout` (default true): LoRA dropout off while training.
+    var disableDropout = true
 
     init() {
         training = TrainingConfig()
@@ -24,7 +28,7 @@ struct RewardRunSettings {
         training.loggingSteps = 10    // RewardConfig's default (TrainingArguments: 500)
     }
 
-    static let rewardKeys: Set<String> = ["center_rewards_coefficient", "max_length"]
+    static let rewardKeys: Set<String> = ["center_rewards_coefficient", "max_length", "disable_dropout"]
     static let loraKeys: Set<String> = ["use_peft", "lora_r", "lora_alpha", "lora_dropout", "lora_target_modules"]
     static var knownKeys: Set<String> { TrainConfigFile.trainingKeys.union(rewardKeys).union(loraKeys) }
 
@@ -57,6 +61,7 @@ struct RewardRunSettings {
             switch key {
             case "center_rewards_coefficient":
                 s.reward.centerRewardsCoefficient = v == .null ? nil : try TrainConfigFile.double(key, v)
+            case "disable_dropout": s.disableDropout = try TrainConfigFile.bool(key, v)
             case "use_peft": lora.use = try TrainConfigFile.bool(key, v)
             case "lora_r": lora.r = try TrainConfigFile.int(key, v)
             case "lora_alpha": lora.alpha = try TrainConfigFile.double(key, v)

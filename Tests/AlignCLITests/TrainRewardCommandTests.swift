@@ -95,7 +95,7 @@ struct TrainRewardCommandTests {
         #expect(s.lora == LoRAConfig(rank: 16, alpha: 32, dropout: 0.05, targetModules: ["q_proj", "k_proj"]))
         let defaults = try RewardRunSettings.settings([])
         #expect(defaults.training.learningRate == 1e-4 && defaults.training.loggingSteps == 10 && defaults.maxLength == 1024)
-        #expect(defaults.reward.centerRewardsCoefficient == nil && defaults.lora == nil)
+        #expect(defaults.reward.centerRewardsCoefficient == nil && defaults.lora == nil && defaults.disableDropout)
         let json = dir.appendingPathComponent("r.json")
         try Data(#"{"beta": 0.1}"#.utf8).write(to: json)
         #expect(throws: AlignCLIError.unknownConfigKey(file: json.path, key: "beta")) { try RewardRunSettings.read(json.path) }

@@ -7,7 +7,8 @@
 // Logged metrics use TRL's names: accuracy, margin, min_reward, mean_reward, max_reward, num_tokens.
 // Full fine-tuning or LoRA (adapters + the head, PEFT's modules_to_save). Data order, schedule and
 // checkpoints follow DPOTrainer's (same seeded order, `DPOTrainer.schedule`, the same checkpoint
-// layout), so the shared loop can absorb this trainer when it is factored out.
+// layout), so the shared loop can absorb this trainer when it is factored out. TrainingConfig's defaults
+// are DPO's; TRL's RewardConfig uses learning_rate 1e-4 (`align train reward` applies it).
 import AlignData
 import AlignModels
 import AlignTensor
