@@ -35,10 +35,12 @@ let package = Package(
         .target(name: "AlignEval", dependencies: ["AlignTraining", "AlignDecoding"],
                 resources: [.copy("Resources/punkt_tab_english"), .copy("Resources/langdetect")]),
         .target(name: "AlignServer", dependencies: ["AlignEval"]),
+        // End-to-end pipelines (the embedded demo, the verify → pair → train loop) and their bundled files.
+        .target(name: "AlignRecipes", dependencies: ["AlignEval"], resources: [.copy("Resources/Demo")]),
         // The CLI's commands live in a library so tests can run them in-process;
         // the executable is only their entry point.
         .target(name: "AlignCLI", dependencies: [
-            "AlignEval", "AlignServer",
+            "AlignEval", "AlignRecipes", "AlignServer",
             // Direct cblas_sgemm calls: the peer `align bench gemm` reports against.
             .target(name: "CBLAS", condition: .when(platforms: [.linux])),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "AlignTrainingTests", dependencies: ["AlignTraining", "AlignTestSupport"]),
         .testTarget(name: "AlignDecodingTests", dependencies: ["AlignDecoding", "AlignTestSupport"]),
         .testTarget(name: "AlignEvalTests", dependencies: ["AlignEval", "AlignTestSupport"]),
+        .testTarget(name: "AlignRecipesTests", dependencies: ["AlignRecipes", "AlignTestSupport"]),
         .testTarget(name: "AlignServerTests", dependencies: ["AlignServer", "AlignTestSupport"]),
         .testTarget(name: "AlignCLITests", dependencies: ["AlignCLI", "AlignTestSupport"]),
     ],

@@ -7,13 +7,17 @@ public struct AlignCommand: ParsableCommand {
         commandName: "align",
         abstract: "Align language models with human preferences and constraints, on the CPU.",
         subcommands: [
+            ACTCommand.self,
             BenchCommand.self,
+            DecodeCommand.self,
+            DemoCommand.self,
             EvalCommand.self,
             GenerateCommand.self,
             GrammarCommand.self,
             TokenizeCommand.self,
             TrainCommand.self,
-        ])
+        ],
+        defaultSubcommand: DemoCommand.self)
 
     public init() {}
 }

@@ -92,14 +92,9 @@ enum ModelBench {
                            positions: .rotary(inverseFrequencies: inv, attentionScaling: 1), tiedEmbeddings: true)
     }
 
-    /// Weights ~ N(0, 0.02) (transformers' initializer_range), norms 1.
+    /// Weights ~ N(0, 0.02) (transformers' initializer_range), norms 1 (DecoderModel+Init.swift), seed 0.
     static func randomModel(_ spec: DecoderSpec) -> DecoderModel {
-        let model = DecoderModel(spec: spec)
-        var g = RandomGenerator(seed: 0)
-        for (name, p) in model.namedParameters() where !name.hasSuffix("norm.weight") {
-            p.assign(Tensor.normal(p.shape, std: 0.02, generator: &g))
-        }
-        return model
+        DecoderModel.randomlyInitialized(spec: spec, initializerRange: 0.02, seed: 0)
     }
 
     /// Median seconds of the loss forward (no tape) and of forward+backward.

@@ -44,7 +44,7 @@ public struct GenerateCommand: ParsableCommand {
     var chat = false
     @Option(help: "Sample N completions and keep the one with the highest --reward.")
     var bestOf: Int?
-    @Option(help: "Reward for --best-of: keyword:a,b | exclude:a,b | length:MIN-MAX[:words|characters] | regex:PATTERN (repeat to sum).")
+    @Option(help: "Reward for --best-of: keyword:a,b | exclude:a,b | length:MIN-MAX[:words|characters] | regex:PATTERN | json-schema:FILE (repeat to sum).")
     var reward: [String] = []
     @Flag(help: "Print one JSON object per prompt instead of text.")
     var json = false

@@ -1,6 +1,6 @@
 // GenerateInputs: what `align generate` reads besides the model — the JSONL prompt file (one
 // {"prompt": "..."} object per line, blank lines skipped) and the --reward specifications
-// (keyword:a,b | exclude:a,b | length:MIN-MAX[:words|characters] | regex:PATTERN; several are summed
+// (keyword:a,b | exclude:a,b | length:MIN-MAX[:words|characters] | regex:PATTERN | json-schema:FILE; several are summed
 // with weight 1 through WeightedSumReward). Errors name the file and line or the spec.
 import ArgumentParser
 import Foundation
@@ -41,7 +41,7 @@ enum RewardSpec {
     /// `KIND:ARGUMENT`.
     static func parseOne(_ spec: String) throws -> any Reward {
         guard let colon = spec.firstIndex(of: ":") else {
-            throw ValidationError("--reward \(spec): expected KIND:ARGUMENT (keyword, exclude, length, regex)")
+            throw ValidationError("--reward \(spec): expected KIND:ARGUMENT (keyword, exclude, length, regex, json-schema)")
         }
         let kind = spec[..<colon], arg = String(spec[spec.index(after: colon)...])
         switch kind {
@@ -49,13 +49,23 @@ enum RewardSpec {
         case "exclude": return try KeywordReward(keywords: list(arg), mode: .exclude)
         case "regex": return try RegexReward(pattern: arg)
         case "length": return try length(arg, spec: spec)
+        case "json-schema": return try jsonSchema(path: arg, spec: spec)
         default:
-            throw ValidationError("--reward \(spec): unknown kind '\(kind)' (keyword, exclude, length, regex)")
+            throw ValidationError("--reward \(spec): unknown kind '\(kind)' (keyword, exclude, length, regex, json-schema)")
         }
     }
 
     static func list(_ arg: String) -> [String] {
         arg.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// `json-schema:FILE`: 1 if the completion is JSON valid under the schema in FILE.
+    static func jsonSchema(path: String, spec: String) throws -> JSONSchemaReward {
+        let text: String
+        do { text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) } catch {
+            throw ValidationError("--reward \(spec): cannot read schema file \(path): \(error.localizedDescription)")
+        }
+        return try JSONSchemaReward(schema: text)
     }
 
     /// `MIN-MAX[:words|characters]`.

@@ -1,5 +1,5 @@
 // `align train`: the training command group. Each objective family is a subcommand configured by flags or
-// a JSON/YAML file with TRL's snake_case keys (TrainConfigFile.swift); only `dpo` exists so far.
+// a JSON/YAML file with TRL's snake_case keys (TrainConfigFile.swift); `dpo`, `sft` and `reward` exist so far.
 import ArgumentParser
 
 /// `align train <objective> …`.
@@ -8,8 +8,11 @@ public struct TrainCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Align a model with preference data (TRL-compatible configuration).",
-        subcommands: [TrainDPOCommand.self,
-                      TrainRewardCommand.self])
+        subcommands: [
+            TrainDPOCommand.self,
+            TrainSFTCommand.self,
+            TrainRewardCommand.self,
+        ])
 
     /// Creates the command.
     public init() {}

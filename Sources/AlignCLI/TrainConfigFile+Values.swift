@@ -8,36 +8,53 @@ import Foundation
 
 extension TrainConfigFile {
     static func apply(_ key: String, _ v: ChatJSON, to s: inout DPORunSettings) throws {
+        if try applyTraining(key, v, to: &s.training) { return }
         switch key {
-        case "learning_rate": s.training.learningRate = try double(key, v)
-        case "max_steps": s.training.maxSteps = try int(key, v)
-        case "per_device_train_batch_size": s.training.perDeviceTrainBatchSize = try int(key, v)
-        case "gradient_accumulation_steps": s.training.gradientAccumulationSteps = try int(key, v)
-        case "max_grad_norm": s.training.maxGradNorm = try double(key, v)
-        case "weight_decay": s.training.weightDecay = try double(key, v)
-        case "lr_scheduler_type": s.training.lrSchedulerType = try string(key, v)
-        case "warmup_steps": s.training.warmupSteps = try int(key, v)
-        case "logging_steps": s.training.loggingSteps = try int(key, v)
-        case "save_steps": s.training.saveSteps = try int(key, v)
+        case "max_length": s.maxLength = try maxLength(key, v)
+        case "truncation_mode": s.truncationMode = try truncationMode(key, v)
+        default: throw AlignCLIError.unknownConfigKey(file: "flags", key: key)
+        }
+    }
+
+    /// Assigns a TrainingConfig key; false when `key` is not one.
+    static func applyTraining(_ key: String, _ v: ChatJSON, to t: inout TrainingConfig) throws -> Bool {
+        switch key {
+        case "learning_rate": t.learningRate = try double(key, v)
+        case "max_steps": t.maxSteps = try int(key, v)
+        case "per_device_train_batch_size": t.perDeviceTrainBatchSize = try int(key, v)
+        case "gradient_accumulation_steps": t.gradientAccumulationSteps = try int(key, v)
+        case "max_grad_norm": t.maxGradNorm = try double(key, v)
+        case "weight_decay": t.weightDecay = try double(key, v)
+        case "lr_scheduler_type": t.lrSchedulerType = try string(key, v)
+        case "warmup_steps": t.warmupSteps = try int(key, v)
+        case "logging_steps": t.loggingSteps = try int(key, v)
+        case "save_steps": t.saveSteps = try int(key, v)
         case "seed":
             let n = try int(key, v)
             guard n >= 0 else { throw AlignCLIError.badConfigValue(key: key, value: "\(n)", expected: "≥ 0") }
-            s.training.seed = UInt64(n)
-        case "shuffle": s.training.shuffle = try bool(key, v)
-        case "output_dir": s.training.outputDir = try string(key, v)
-        case "max_length":
-            if v == .null { s.maxLength = nil; return }
-            let n = try int(key, v)
-            guard n >= 1 else { throw AlignCLIError.badConfigValue(key: key, value: "\(n)", expected: "≥ 1 or null") }
-            s.maxLength = n
-        case "truncation_mode":
-            let m = try string(key, v)
-            guard let mode = TruncationMode(rawValue: m) else {
-                throw AlignCLIError.badConfigValue(key: key, value: m, expected: "keep_start or keep_end")
-            }
-            s.truncationMode = mode
-        default: throw AlignCLIError.unknownConfigKey(file: "flags", key: key)
+            t.seed = UInt64(n)
+        case "shuffle": t.shuffle = try bool(key, v)
+        case "output_dir": t.outputDir = try string(key, v)
+        default: return false
         }
+        return true
+    }
+
+    /// `max_length`: an integer ≥ 1, or null for no truncation.
+    static func maxLength(_ key: String, _ v: ChatJSON) throws -> Int? {
+        if v == .null { return nil }
+        let n = try int(key, v)
+        guard n >= 1 else { throw AlignCLIError.badConfigValue(key: key, value: "\(n)", expected: "≥ 1 or null") }
+        return n
+    }
+
+    /// `truncation_mode`: keep_start or keep_end.
+    static func truncationMode(_ key: String, _ v: ChatJSON) throws -> TruncationMode {
+        let m = try string(key, v)
+        guard let mode = TruncationMode(rawValue: m) else {
+            throw AlignCLIError.badConfigValue(key: key, value: m, expected: "keep_start or keep_end")
+        }
+        return mode
     }
 
     static func int(_ key: String, _ v: ChatJSON) throws -> Int {

@@ -29,8 +29,11 @@ enum TrainConfigFile {
     ]
     static let dataKeys: Set<String> = ["max_length", "truncation_mode"]
 
-    /// Reads a `.json` file as JSON and anything else as YAML.
-    static func read(_ path: String) throws -> [(String, ChatJSON)] {
+    /// Reads a DPO config file (see `read(_:known:)`).
+    static func read(_ path: String) throws -> [(String, ChatJSON)] { try read(path, known: nil) }
+
+    /// Reads a `.json` file as JSON and anything else as YAML; a key outside `known` (DPO's keys when nil) is an error.
+    static func read(_ path: String, known: Set<String>?) throws -> [(String, ChatJSON)] {
         let text: String
         do { text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) } catch {
             throw AlignCLIError.unreadableConfig(file: path, reason: error.localizedDescription)
@@ -44,7 +47,7 @@ enum TrainConfigFile {
         } else {
             pairs = try FlatYAML.parse(text, file: path)
         }
-        let known = trainingKeys.union(dpoKeys).union(dataKeys)
+        let known = known ?? trainingKeys.union(dpoKeys).union(dataKeys)
         if let bad = pairs.first(where: { !known.contains($0.0) }) { throw AlignCLIError.unknownConfigKey(file: path, key: bad.0) }
         return pairs
     }

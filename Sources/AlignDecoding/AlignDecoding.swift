@@ -8,10 +8,13 @@
 //   Sampling/    PhiloxRandom (seeded counter-based streams), TokenSampler (greedy, multinomial),
 //                BeamSearch (transformers' beam search).
 //   Text/        TokenBytes (token id → bytes) and RowText (stop strings, stream-safe deltas).
-//   Rewards/     Reward, programmatic rewards, combinations, InfAlign calibration.
-//   Search/      BestOfN.
-// Left out so far (issue 6 item 3): DeAL, controlled decoding/ARGS, Transfer Q*, self-consistency,
-// steering — they build on fork/rollback, the processors and the rewards here.
+//   Rewards/     Reward, programmatic rewards (keyword, length, regex, JSON Schema), combinations,
+//                InfAlign calibration, the implicit DPO reward.
+//   Search/      BestOfN; SearchRows (batched expand / rollout with cache rollback) under
+//                TokenwiseGuidance (ARGS, tokenwise CD), BlockwiseControlledDecoding, DeAL and
+//                TransferQStar; SelfConsistency (+ AnswerExtractor) and SelfAgreement.
+//                Docs/decoding-time-alignment.md describes them.
+// Left out so far (issue 6 item 3): activation steering.
 
 /// Namespace for module-level facts of AlignDecoding.
 public enum AlignDecodingModule {

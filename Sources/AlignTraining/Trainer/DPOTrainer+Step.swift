@@ -26,13 +26,6 @@ extension DPOTrainer {
             loss += Double(out.loss.item()) / Double(accum)
             for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(accum) }
         }
-        let lr = optimizer.groups.first?.lr ?? 0
-        let norm = clipGradNorm(optimizer.parameters, maxNorm: config.maxGradNorm)
-        optimizer.step()
-        optimizer.zeroGrad()
-        scheduler.step()
-        state.step += 1
-        let epoch = Double(state.epoch) + Double(state.position) / Double(data.count)
-        return StepLog(step: state.step, epoch: epoch, loss: loss, learningRate: lr, gradNorm: Double(norm), metrics: metrics)
+        return loop.finishStep(loss: loss, metrics: metrics)
     }
 }

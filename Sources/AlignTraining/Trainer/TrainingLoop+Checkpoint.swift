@@ -2,6 +2,7 @@
 // transformers' names), the AdamW buffers (optimizer.safetensors, "<param>.<buffer>") and
 // trainer_state.json (loop position, per-parameter optimizer steps, scheduler step). The folder is
 // written under a temporary name and renamed, so a kill never leaves a half-written checkpoint.
+// Shared by every trainer through TrainingLoop.
 import AlignModels
 import AlignTensor
 import Foundation
@@ -14,7 +15,7 @@ struct CheckpointState: Codable {
     var baseLearningRates: [Double]
 }
 
-extension DPOTrainer {
+extension TrainingLoop {
     /// Writes `checkpoint-<step>` in `directory` atomically and returns its URL.
     @discardableResult
     public func saveCheckpoint(in directory: URL) throws -> URL {
