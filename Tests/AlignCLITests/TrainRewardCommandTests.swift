@@ -39,7 +39,7 @@ struct TrainRewardCommandTests {
         for key in ["loss", "grad_norm", "accuracy", "margin", "min_reward", "mean_reward", "max_reward", "num_tokens"] {
             #expect(lines.allSatisfy { $0[key] is Double }, "\(key)")
         }
-        #expect(FileManager.default.fileExists(atPath: a.appendingPathComponent("checkpoint-2/reward_state.json").path))
+        #expect(FileManager.default.fileExists(atPath: a.appendingPathComponent("checkpoint-2/trainer_state.json").path))
         let trained = try SequenceClassifier.load(directory: a)
         #expect(trained.config == SequenceClassificationConfig(numLabels: 1, padTokenID: 0, architecture: "LlamaForSequenceClassification"))
         let fresh = try SequenceClassifier.fromCausalLM(directory: FixturePaths.shared("models/tiny-llama"), seed: 7)

@@ -38,29 +38,23 @@ extension RewardTrainer {
         return (out, batch.attentionMask.reduce(0) { $0 + $1.reduce(0) { $0 + Int($1) } })
     }
 
-    /// Runs `gradient_accumulation_steps` micro-batches and one AdamW update; returns the step's log.
+    /// Runs the step's micro-batches (`gradient_accumulation_steps`, fewer at an epoch's end, as
+    /// transformers' Trainer) and one AdamW update; returns the step's log.
     func optimizerStep() throws -> StepLog {
-        let accum = config.gradientAccumulationSteps
+        let batches = loop.nextStepIndices()
         var loss = 0.0
         var metrics: [String: Double] = [:]
-        for _ in 0 ..< accum {
-            let (out, tokens) = try microBatch(nextIndices())
-            // Each micro-batch loss is a batch mean; 1/accum makes the accumulated gradient the mean
-            // over the effective batch (transformers' Trainer scales the same way for this loss).
-            (out.loss * (1 / Float(accum))).backward()
-            loss += Double(out.loss.item()) / Double(accum)
-            for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(accum) }
-            numTokens += tokens
+        for indices in batches {
+            let (out, tokens) = try microBatch(indices)
+            // Each micro-batch loss is a batch mean; dividing by the step's micro-batch count makes the
+            // accumulated gradient their mean (transformers' Trainer: loss / current_gradient_accumulation_steps).
+            (out.loss * (1 / Float(batches.count))).backward()
+            loss += Double(out.loss.item()) / Double(batches.count)
+            for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(batches.count) }
+            loop.countTokens(tokens)
         }
         model.applyPaddingIdxGradient()  // torch's nn.Embedding(padding_idx=pad) leaves the pad row's gradient 0
         metrics["num_tokens"] = Double(numTokens)
-        let lr = optimizer.groups.first?.lr ?? 0
-        let norm = clipGradNorm(optimizer.parameters, maxNorm: config.maxGradNorm)
-        optimizer.step()
-        optimizer.zeroGrad()
-        scheduler.step()
-        state.step += 1
-        let epoch = Double(state.epoch) + Double(state.position) / Double(data.count)
-        return StepLog(step: state.step, epoch: epoch, loss: loss, learningRate: lr, gradNorm: Double(norm), metrics: metrics)
+        return loop.finishStep(loss: loss, metrics: metrics)
     }
 }
