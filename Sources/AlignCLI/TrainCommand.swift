@@ -1,5 +1,5 @@
 // `align train`: the training command group. Each objective family is a subcommand configured by flags or
-// a JSON/YAML file with TRL's snake_case keys (TrainConfigFile.swift); `dpo` and `sft` exist so far.
+// a JSON/YAML file with TRL's snake_case keys (TrainConfigFile.swift); `dpo`, `sft` and `reward` exist so far.
 import ArgumentParser
 
 /// `align train <objective> …`.
@@ -11,6 +11,7 @@ public struct TrainCommand: ParsableCommand {
         subcommands: [
             TrainDPOCommand.self,
             TrainSFTCommand.self,
+            TrainRewardCommand.self,
         ])
 
     /// Creates the command.

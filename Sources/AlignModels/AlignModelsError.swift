@@ -32,6 +32,8 @@ public enum AlignModelsError: Error, CustomStringConvertible, Equatable {
     case unexpectedTensors(names: [String], file: String)
     /// A tensor's shape differs from the shape the model expects.
     case shapeMismatch(tensor: String, file: String, expected: [Int], actual: [Int])
+    /// A sequence-classification checkpoint lacks its head (`score.weight` of `expectedShape`); `hint` says what to do.
+    case missingHead(name: String, file: String, expectedShape: [Int], hint: String)
     /// A model folder holds neither model.safetensors nor model.safetensors.index.json.
     case noCheckpoint(directory: String, found: [String])
     /// model.safetensors.index.json is malformed or points at a shard that is not there.
@@ -79,6 +81,8 @@ public enum AlignModelsError: Error, CustomStringConvertible, Equatable {
             return "\(file): unexpected tensors: \(names.joined(separator: ", "))"
         case let .shapeMismatch(tensor, file, expected, actual):
             return "\(file): tensor '\(tensor)' has shape \(actual), expected \(expected)"
+        case let .missingHead(name, file, expectedShape, hint):
+            return "\(file): head tensor '\(name)' of shape \(expectedShape) is missing; \(hint)"
         case let .noCheckpoint(directory, found):
             let list = found.isEmpty ? "nothing" : found.joined(separator: ", ")
             return "\(directory): no model.safetensors or model.safetensors.index.json; found \(list)"

@@ -37,15 +37,17 @@ public struct LoRAConfig: Equatable, Sendable {
     }
 
     /// adapter_config.json text: the keys PEFT needs, sorted, as `json.dumps(indent=2, sort_keys=True)` lays them out.
-    public func jsonText() -> String {
+    /// `modulesToSave` and `taskType` default to a causal LM's (none, "CAUSAL_LM"); a sequence classifier
+    /// passes `["classifier", "score"]` and "SEQ_CLS", as PEFT writes them.
+    public func jsonText(modulesToSave: [String]? = nil, taskType: String = "CAUSAL_LM") -> String {
         let alphaText = alpha == alpha.rounded() && abs(alpha) < 1e9 ? String(Int(alpha)) : "\(alpha)"
-        let targets = targetModules.map { "    " + JSONText.quoted($0) }.joined(separator: ",\n")
+        func list(_ items: [String]) -> String { "[\n" + items.map { "    " + JSONText.quoted($0) }.joined(separator: ",\n") + "\n  ]" }
         let fields: [(String, String)] = [
             ("alpha_pattern", "{}"), ("base_model_name_or_path", "null"), ("bias", "\"none\""),
             ("fan_in_fan_out", "\(fanInFanOut)"), ("inference_mode", "true"), ("init_lora_weights", "true"),
             ("layers_to_transform", "null"), ("lora_alpha", alphaText), ("lora_dropout", "\(Double(dropout))"),
-            ("modules_to_save", "null"), ("peft_type", "\"LORA\""), ("r", "\(rank)"), ("rank_pattern", "{}"),
-            ("target_modules", "[\n\(targets)\n  ]"), ("task_type", "\"CAUSAL_LM\""), ("use_dora", "false"),
+            ("modules_to_save", modulesToSave.map(list) ?? "null"), ("peft_type", "\"LORA\""), ("r", "\(rank)"),
+            ("rank_pattern", "{}"), ("target_modules", list(targetModules)), ("task_type", JSONText.quoted(taskType)), ("use_dora", "false"),
             ("use_rslora", "\(useRSLoRA)"),
         ]
         return "{\n" + fields.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
@@ -62,6 +64,11 @@ public struct LoRAConfig: Equatable, Sendable {
         guard let json = object as? [String: Any] else {
             throw AlignModelsError.invalidConfig(file: file, key: "(root)", reason: "expected a JSON object")
         }
+        try self.init(json: json, file: file)
+    }
+
+    /// Reads a decoded adapter_config.json object; `file` names it in errors.
+    init(json: [String: Any], file: String) throws {
         try Self.rejectUnsupported(json, file: file)
         guard let r = json["r"] as? Int, r > 0 else {
             throw json["r"] == nil ? AlignModelsError.missingConfigKey(file: file, key: "r")

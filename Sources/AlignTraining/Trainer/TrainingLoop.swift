@@ -49,17 +49,25 @@ public final class TrainingLoop {
     /// Step, epoch, position in the epoch's order, tokens seen.
     public internal(set) var state = TrainerState()
 
+    /// The loop over `model`'s trainable parameters: base parameters with `requiresGrad` (full fine-tuning)
+    /// plus attached LoRA adapters (PEFT names).
     /// - Throws: `TrainingError.invalidConfig` for a bad config, no examples, or a model with nothing trainable.
-    public init(model: DecoderModel, config: TrainingConfig, exampleCount: Int) throws {
+    public convenience init(model: DecoderModel, config: TrainingConfig, exampleCount: Int) throws {
+        let params = (model.namedParameters() + model.loraParameters()).filter { $0.1.requiresGrad }
+            .map { NamedParameter($0.0, $0.1) }
+        try self.init(parameters: params, config: config, exampleCount: exampleCount)
+    }
+
+    /// The loop over `parameters` (the trainable ones, under the names checkpoints store them by), for
+    /// trainers whose model is not a bare DecoderModel (e.g. RewardTrainer's SequenceClassifier).
+    /// - Throws: `TrainingError.invalidConfig` for a bad config, no examples, or no parameters.
+    public init(parameters params: [NamedParameter], config: TrainingConfig, exampleCount: Int) throws {
         try config.validate()
         guard exampleCount > 0 else {
             throw TrainingError.invalidConfig(field: "train_dataset", value: "0 rows", expected: "at least one example")
         }
         self.config = config
         self.exampleCount = exampleCount
-        // Base parameters that are trainable (full fine-tuning) plus attached LoRA adapters (PEFT names).
-        let params = (model.namedParameters() + model.loraParameters()).filter { $0.1.requiresGrad }
-            .map { NamedParameter($0.0, $0.1) }
         guard !params.isEmpty else {  // a loaded model starts frozen: training it would silently do nothing
             throw TrainingError.invalidConfig(field: "model", value: "no trainable parameters",
                                               expected: "setTrainable(true) for full fine-tuning, or attached LoRA adapters")
