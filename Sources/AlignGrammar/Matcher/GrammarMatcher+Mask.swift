@@ -11,15 +11,22 @@
 struct WalkScratch {
     var path: [UInt8] = []
     var lex: [Int32] = []
+    var raw: [Int32] = []
     var chart: [UInt8] = []
     var pairs: [UInt64] = []
     /// Per mask: (lexer state << 8 | byte) of a root boundary → lexer state after it.
     var memo: [UInt64: Int32] = [:]
+    /// Per mask: origin lists → pair tags (see `LexAutomaton.intern(items:)`), and a buffer for them.
+    var origins: [[Int32]: UInt64] = [:]
+    var originBuf: [Int32] = []
+    /// The chart length when the mask walk started.
+    var rootPos = 0
 
     mutating func reserve(depth: Int) {
         if path.count <= depth {
             path = [UInt8](repeating: 0, count: depth + 1)
             lex = [Int32](repeating: 0, count: depth + 1)
+            raw = [Int32](repeating: 0, count: depth + 1)
         }
     }
 }
@@ -27,8 +34,8 @@ struct WalkScratch {
 extension EarleyParser {
     /// The lexer state of the current set.
     mutating func lexState(_ lex: inout LexAutomaton, _ sc: inout WalkScratch) -> Int32 {
-        terminalPairs(into: &sc.pairs)
-        return lex.intern(&sc.pairs)
+        terminalItems(into: &sc.pairs)
+        return lex.intern(items: &sc.pairs, rootPos: sc.rootPos, origins: &sc.origins, &sc.originBuf)
     }
 
     /// Makes the chart hold exactly `sc.path[0 ..< depth]` beyond `base` (popping to the common prefix
@@ -53,40 +60,50 @@ extension EarleyParser {
                            _ sc: inout WalkScratch) -> Int {
         sc.reserve(depth: trie.maxDepth)
         sc.chart.removeAll(keepingCapacity: true)
-        terminalPairs(into: &sc.pairs)
-        let root = lex.internRoot(&sc.pairs)
+        sc.memo.removeAll(keepingCapacity: true)
+        sc.origins.removeAll(keepingCapacity: true)
+        sc.rootPos = length
+        let root = lexState(&lex, &sc)
         let entry: RootMask
         if let e = roots[root] { entry = e } else {
-            entry = lex.rootMask(root, trie, words: words, &sc.lex)
+            entry = lex.rootMask(root, trie, words: words, &sc.lex, &sc.raw)
             if roots.count < maxRoots { roots[root] = entry }
         }
         entry.words.withUnsafeBufferPointer { w in for i in 0..<words { mask[i] |= w[i] } }
         var limitHits = 0
-        sc.memo.removeAll(keepingCapacity: true)
         for (n, from) in entry.boundaries {
             let node = Int(n), d = Int(trie.depth[node])
             var k = node
             for i in stride(from: d - 1, through: 0, by: -1) { sc.path[i] = trie.byte[k]; k = Int(trie.parent[k]) }
-            // Root boundaries reached by the same transition lead to the same lexer state: one
-            // parser step serves them all (e.g. every `…"` closing a string value).
-            let key = UInt64(UInt32(bitPattern: from)) << 8 | UInt64(trie.byte[node])
-            let memoOK = lex.step(from, trie.byte[node]) == LexAutomaton.rootBoundary
-            if memoOK, let l = sc.memo[key] {
-                sc.lex[d] = l
+            if boundary(d, from, &lex, &sc, &limitHits) {
+                limitHits += walkSubtree(node, &lex, trie, mask, &sc)
             } else {
-                if !materialize(d, &sc) {
-                    if limitHit { limitHits += 1 }
-                    trie.setTokens(node, in: mask, allowed: false)
-                    continue
-                }
-                sc.lex[d] = lexState(&lex, &sc)
-                if memoOK { sc.memo[key] = sc.lex[d] }
+                trie.setTokens(node, in: mask, allowed: false)
             }
-            limitHits += walkSubtree(node, &lex, trie, mask, &sc)
         }
         pop(sc.chart.count)
         sc.chart.removeAll(keepingCapacity: true)
         return limitHits
+    }
+
+    /// Sets `sc.lex[d]` to the lexer state after a boundary node at depth `d` (path in `sc.path`,
+    /// parent lexer state `from`). Boundaries where only pre-walk items completed ("root boundaries")
+    /// reached by the same transition lead to the same state — the completions look only at the chart
+    /// before the walk — so one parser step serves them all (e.g. every `…"` closing a string, or each
+    /// further digit of a number). Returns false if the parser refused the path (item limit).
+    mutating func boundary(_ d: Int, _ from: Int32, _ lex: inout LexAutomaton, _ sc: inout WalkScratch,
+                           _ limitHits: inout Int) -> Bool {
+        let b = sc.path[d - 1]
+        let key = UInt64(UInt32(bitPattern: from)) << 8 | UInt64(b)
+        let memoOK = lex.step(from, b) == LexAutomaton.rootBoundary
+        if memoOK, let l = sc.memo[key] { sc.lex[d] = l; return true }
+        if !materialize(d, &sc) {
+            if limitHit { limitHits += 1 }
+            return false
+        }
+        sc.lex[d] = lexState(&lex, &sc)
+        if memoOK { sc.memo[key] = sc.lex[d] }
+        return true
     }
 
     /// Walks the subtree below node `top`, whose path is scanned into the chart: trie bytes step the
@@ -99,16 +116,13 @@ extension EarleyParser {
         while n < end {
             let d = Int(trie.depth[n]), b = trie.byte[n]
             sc.path[d - 1] = b
-            var t = lex.step(sc.lex[d - 1], b)
+            let t = lex.step(sc.lex[d - 1], b)
             if t == LexAutomaton.dead { n = Int(trie.next[n]); continue }
             if t < LexAutomaton.dead {
-                if !materialize(d, &sc) {
-                    if limitHit { limitHits += 1 }
-                    n = Int(trie.next[n]); continue
-                }
-                t = lexState(&lex, &sc)
+                if !boundary(d, sc.lex[d - 1], &lex, &sc, &limitHits) { n = Int(trie.next[n]); continue }
+            } else {
+                sc.lex[d] = t
             }
-            sc.lex[d] = t
             trie.setTokens(n, in: mask, allowed: true)
             n += 1
         }

@@ -64,14 +64,35 @@ struct LexAutomaton {
         return t != LexAutomaton.unknown ? t : computeStep(s, b)
     }
 
-    /// The state of an Earley set's untagged pairs, each distinct pair tagged with 1 + its index.
-    mutating func internRoot(_ pairs: inout [UInt64]) -> Int32 {
-        pairs.sort()
-        var w = 0
-        for i in pairs.indices where i == 0 || pairs[i] != pairs[w - 1] { pairs[w] = pairs[i]; w += 1 }
-        pairs.removeLast(pairs.count - w)
-        if w < 0x3F_FFFF { for i in 0..<w { pairs[i] |= UInt64(i + 1) } }
-        return intern(&pairs)
+    /// The state of an Earley set's terminal items (`EarleyParser.terminalItems`, origin in the tag
+    /// field). Items sharing (dot, DFA state) become one pair whose tag names their list of origins
+    /// in `origins` (a per-mask table) when all of them are at most `rootPos` — items of the chart
+    /// before the mask walk, whose completions depend on that chart alone — and 0 otherwise.
+    mutating func intern(items: inout [UInt64], rootPos: Int, origins: inout [[Int32]: UInt64],
+                         _ buf: inout [Int32]) -> Int32 {
+        items.sort()
+        var w = 0, i = 0
+        while i < items.count {
+            let head = items[i] >> 22
+            buf.removeAll(keepingCapacity: true)
+            var old = true
+            while i < items.count && items[i] >> 22 == head {
+                let o = Int32(truncatingIfNeeded: LexAutomaton.tag(items[i]))
+                if buf.last != o { buf.append(o) }
+                if Int(o) > rootPos { old = false }
+                i += 1
+            }
+            var tag: UInt64 = 0
+            if old {
+                if let t = origins[buf] { tag = t } else if origins.count < 0x3F_FFFE {
+                    tag = UInt64(origins.count + 1); origins[buf] = tag
+                }
+            }
+            items[w] = head << 22 | tag
+            w += 1
+        }
+        items.removeLast(items.count - w)
+        return intern(&items)
     }
 
     /// The state of a set of pairs (sorted and deduplicated here).

@@ -46,29 +46,45 @@ final class MaskCache: @unchecked Sendable {
 
 extension LexAutomaton {
     /// Walks the whole trie from lexer state `root` without the parser: the root mask of `root`.
-    mutating func rootMask(_ root: Int32, _ trie: TokenTrie, words: Int, _ lexAt: inout [Int32]) -> RootMask {
+    ///
+    /// While a root with a single pair has not reached an accepting DFA state, its lexer states are
+    /// that pair with another DFA state, so the walk steps the terminal's DFA directly ("raw" depths,
+    /// `rawAt[d]` > 0) and builds lexer states only where the DFA accepts. Such roots (positions inside
+    /// a long bounded string, say) rarely repeat, and interning a lexer state per trie node for them
+    /// would cost more than the walk itself.
+    mutating func rootMask(_ root: Int32, _ trie: TokenTrie, words: Int, _ lexAt: inout [Int32],
+                           _ rawAt: inout [Int32]) -> RootMask {
         var out = RootMask(words: [UInt32](repeating: 0, count: words), boundaries: [])
+        let single = components[Int(root)].count == 1 ? components[Int(root)][0] : nil
         lexAt[0] = root
+        rawAt[0] = single.map { LexAutomaton.state($0) } ?? 0
         var n = 1
         let count = trie.nodeCount
-        while n < count {
-            let d = Int(trie.depth[n])
-            let t = step(lexAt[d - 1], trie.byte[n])
-            if t == LexAutomaton.dead { n = Int(trie.next[n]); continue }
-            let c = Int(trie.tokCount[n])
-            if c > 0 {
-                let f = Int(trie.tokFirst[n])
-                for k in f..<(f + c) {
-                    let id = Int(trie.tokenIds[k])
-                    out.words[id >> 5] |= 1 << UInt32(id & 31)
+        out.words.withUnsafeMutableBufferPointer { w in
+            while n < count {
+                let d = Int(trie.depth[n]), b = trie.byte[n]
+                var t: Int32
+                rawAt[d] = 0
+                if single != nil, rawAt[d - 1] > 0, case let r = g.trans[Int(rawAt[d - 1]) &* 256 &+ Int(b)], !g.accepting[Int(r)] {
+                    if r == 0 { n = Int(trie.next[n]); continue }
+                    rawAt[d] = r
+                    t = 1   // any live state: the lexer state is built only if a child needs it
+                } else {
+                    if rawAt[d - 1] > 0, let c = single {
+                        var p = [LexAutomaton.pack(LexAutomaton.dot(c), rawAt[d - 1], LexAutomaton.tag(c))]
+                        lexAt[d - 1] = intern(&p)
+                    }
+                    t = step(lexAt[d - 1], b)
                 }
-            }
-            if t < LexAutomaton.dead {
-                out.boundaries.append((Int32(n), lexAt[d - 1]))
-                n = Int(trie.next[n])
-            } else {
-                lexAt[d] = t
-                n += 1
+                if t == LexAutomaton.dead { n = Int(trie.next[n]); continue }
+                trie.setTokens(n, in: w, allowed: true)
+                if t < LexAutomaton.dead {
+                    out.boundaries.append((Int32(n), lexAt[d - 1]))
+                    n = Int(trie.next[n])
+                } else {
+                    if rawAt[d] == 0 { lexAt[d] = t }
+                    n += 1
+                }
             }
         }
         return out

@@ -187,12 +187,12 @@ public struct EarleyParser {
         return set
     }
 
-    /// The (dot, DFA state) pairs of the current set's items that sit on a terminal, packed as in
-    /// `LexAutomaton.pack` with tag 0 (unsorted, possibly repeated).
-    public func terminalPairs(into out: inout [UInt64]) {
+    /// The current set's items that sit on a terminal, packed as `LexAutomaton.pack(dot, state,
+    /// origin)` (the origin in the tag field; unsorted, possibly repeated).
+    public func terminalItems(into out: inout [UInt64]) {
         out.removeAll(keepingCapacity: true)
         for i in setStart[setStart.count - 1]..<dots.count where g.kind[Int(dots[i])] == .terminal {
-            out.append(LexAutomaton.pack(dots[i], states[i]))
+            out.append(LexAutomaton.pack(dots[i], states[i], UInt64(UInt32(bitPattern: origins[i]))))
         }
     }
 
