@@ -27,6 +27,12 @@ struct JSONSchemaGrammarTests {
          [#"{"v":1}"#, #"{"v":1,"next":{"v":2,"next":{"v":3}}}"#], [#"{"v":1,"next":{}}"#, #"{"next":{"v":1}}"#]),
         (#"{"anyOf":[{"type":"string","maxLength":1},{"type":"integer","minimum":10}]}"#, [#""a""#, "10"], [#""ab""#, "9"]),
         (#"{"oneOf":[{"type":"string"},{"type":"null"}]}"#, [#""s""#, "null"], ["1"]),
+        // Disjoint by a discriminator once the sibling `type` is taken into account (MaskBench o42156).
+        (#"{"type":"object","oneOf":[{"properties":{"s":{"enum":["ok"]}},"required":["s"]},{"properties":{"s":{"enum":["no"]}},"required":["s"]}]}"#,
+         [#"{"s":"ok"}"#, #"{"s":"no"}"#], [#"{"s":"x"}"#, "{}", #""ok""#]),
+        // Disjoint because one branch requires a key the closed empty object forbids (MaskBench o58843).
+        (#"{"oneOf":[{"type":"object","properties":{"id":{"type":"string"}},"required":["id"]},{"type":"object","additionalProperties":false}]}"#,
+         [#"{"id":"a"}"#, "{}", #"{"id":"a","x":1}"#], [#"{"x":1}"#, #"{"id":1}"#]),
         (#"{"allOf":[{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]},{"properties":{"a":{"minimum":5}}}]}"#,
          [#"{"a":5}"#, #"{"a":9,"b":null}"#], [#"{"a":4}"#, "{}"]),
         (#"{"type":"object","patternProperties":{"^x-":{"type":"integer"}},"additionalProperties":false}"#,
@@ -71,6 +77,10 @@ struct JSONSchemaGrammarTests {
     @Test("overlapping oneOf branches are refused")
     func oneOfOverlap() {
         #expect(throws: AlignGrammarError.self) { try JSONSchemaGrammar.compile(#"{"oneOf":[{"type":"integer"},{"minimum":2}]}"#) }
+        // A required key the other branch declares is no proof: {"id": 1} satisfies both.
+        #expect(throws: AlignGrammarError.self) {
+            try JSONSchemaGrammar.compile(#"{"oneOf":[{"type":"object","required":["id"]},{"type":"object","properties":{"id":{}},"additionalProperties":false}]}"#)
+        }
     }
 
     @Test("unresolvable references are errors")

@@ -11,7 +11,9 @@
 struct WalkScratch {
     var path: [UInt8] = []
     var lex: [Int32] = []
+    /// Raw DFA states per depth (`LexAutomaton.rawWidth` per depth) and whether a depth is raw.
     var raw: [Int32] = []
+    var rawLive: [Bool] = []
     var chart: [UInt8] = []
     var pairs: [UInt64] = []
     /// Per mask: (lexer state << 8 | byte) of a root boundary → lexer state after it.
@@ -26,7 +28,8 @@ struct WalkScratch {
         if path.count <= depth {
             path = [UInt8](repeating: 0, count: depth + 1)
             lex = [Int32](repeating: 0, count: depth + 1)
-            raw = [Int32](repeating: 0, count: depth + 1)
+            raw = [Int32](repeating: 0, count: (depth + 1) * LexAutomaton.rawWidth)
+            rawLive = [Bool](repeating: false, count: depth + 1)
         }
     }
 }
@@ -66,7 +69,7 @@ extension EarleyParser {
         let root = lexState(&lex, &sc)
         let entry: RootMask
         if let e = roots[root] { entry = e } else {
-            entry = lex.rootMask(root, trie, words: words, &sc.lex, &sc.raw)
+            entry = lex.rootMask(root, trie, words: words, &sc)
             if roots.count < maxRoots { roots[root] = entry }
         }
         entry.words.withUnsafeBufferPointer { w in for i in 0..<words { mask[i] |= w[i] } }

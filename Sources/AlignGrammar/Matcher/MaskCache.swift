@@ -45,48 +45,63 @@ final class MaskCache: @unchecked Sendable {
 }
 
 extension LexAutomaton {
+    /// Pairs a root may have for the raw walk of `rootMask`.
+    static let rawWidth = 8
+
     /// Walks the whole trie from lexer state `root` without the parser: the root mask of `root`.
     ///
-    /// While a root with a single pair has not reached an accepting DFA state, its lexer states are
-    /// that pair with another DFA state, so the walk steps the terminal's DFA directly ("raw" depths,
-    /// `rawAt[d]` > 0) and builds lexer states only where the DFA accepts. Such roots (positions inside
-    /// a long bounded string, say) rarely repeat, and interning a lexer state per trie node for them
-    /// would cost more than the walk itself.
-    mutating func rootMask(_ root: Int32, _ trie: TokenTrie, words: Int, _ lexAt: inout [Int32],
-                           _ rawAt: inout [Int32]) -> RootMask {
+    /// While no DFA of the root's pairs (at most `rawWidth`) has reached an accepting state, the lexer
+    /// state is just those pairs with other DFA states, so the walk steps the DFAs directly ("raw"
+    /// depths, `raw[d * rawWidth + i]`) and interns a lexer state only where a DFA accepts. Roots with
+    /// counting states (positions inside a bounded string or number) rarely repeat, and interning a
+    /// lexer state per trie node for them would cost more than the walk itself.
+    mutating func rootMask(_ root: Int32, _ trie: TokenTrie, words: Int, _ sc: inout WalkScratch) -> RootMask {
         var out = RootMask(words: [UInt32](repeating: 0, count: words), boundaries: [])
-        let single = components[Int(root)].count == 1 ? components[Int(root)][0] : nil
-        lexAt[0] = root
-        rawAt[0] = single.map { LexAutomaton.state($0) } ?? 0
+        let comps = components[Int(root)]
+        let k = comps.count, w = LexAutomaton.rawWidth
+        sc.lex[0] = root
+        sc.rawLive[0] = k <= w
+        if k <= w { for i in 0..<k { sc.raw[i] = LexAutomaton.state(comps[i]) } }
         var n = 1
         let count = trie.nodeCount
-        out.words.withUnsafeMutableBufferPointer { w in
+        out.words.withUnsafeMutableBufferPointer { words in
             while n < count {
                 let d = Int(trie.depth[n]), b = trie.byte[n]
-                var t: Int32
-                rawAt[d] = 0
-                if single != nil, rawAt[d - 1] > 0, case let r = g.trans[Int(rawAt[d - 1]) &* 256 &+ Int(b)], !g.accepting[Int(r)] {
-                    if r == 0 { n = Int(trie.next[n]); continue }
-                    rawAt[d] = r
-                    t = 1   // any live state: the lexer state is built only if a child needs it
-                } else {
-                    if rawAt[d - 1] > 0, let c = single {
-                        var p = [LexAutomaton.pack(LexAutomaton.dot(c), rawAt[d - 1], LexAutomaton.tag(c))]
-                        lexAt[d - 1] = intern(&p)
+                sc.rawLive[d] = false
+                var t: Int32 = 1
+                var accepted = !sc.rawLive[d - 1]
+                if sc.rawLive[d - 1] {
+                    var alive = false
+                    for i in 0..<k {
+                        let s = sc.raw[(d - 1) * w + i]
+                        let r = s == 0 ? 0 : g.trans[Int(s) &* 256 &+ Int(b)]
+                        sc.raw[d * w + i] = r
+                        if r != 0 { alive = true; if g.accepting[Int(r)] { accepted = true } }
                     }
-                    t = step(lexAt[d - 1], b)
+                    if !alive { n = Int(trie.next[n]); continue }
+                    if accepted { sc.lex[d - 1] = internRaw(comps, d - 1, &sc) } else { sc.rawLive[d] = true }
                 }
+                if accepted { t = step(sc.lex[d - 1], b) }
                 if t == LexAutomaton.dead { n = Int(trie.next[n]); continue }
-                trie.setTokens(n, in: w, allowed: true)
+                trie.setTokens(n, in: words, allowed: true)
                 if t < LexAutomaton.dead {
-                    out.boundaries.append((Int32(n), lexAt[d - 1]))
+                    out.boundaries.append((Int32(n), sc.lex[d - 1]))
                     n = Int(trie.next[n])
                 } else {
-                    if rawAt[d] == 0 { lexAt[d] = t }
+                    if !sc.rawLive[d] { sc.lex[d] = t }
                     n += 1
                 }
             }
         }
         return out
+    }
+
+    /// The lexer state of the raw DFA states at depth `d` (the root's pairs with those states).
+    private mutating func internRaw(_ comps: [UInt64], _ d: Int, _ sc: inout WalkScratch) -> Int32 {
+        sc.pairs.removeAll(keepingCapacity: true)
+        for (i, c) in comps.enumerated() where sc.raw[d * LexAutomaton.rawWidth + i] != 0 {
+            sc.pairs.append(LexAutomaton.pack(LexAutomaton.dot(c), sc.raw[d * LexAutomaton.rawWidth + i], LexAutomaton.tag(c)))
+        }
+        return intern(&sc.pairs)
     }
 }
