@@ -9,6 +9,9 @@ struct JSONSchemaGrammarTests {
 
     static let table: [(String, [String], [String])] = [
         (#"{"type":"integer","minimum":-12,"maximum":305}"#, ["-12", "0", "305", "99"], ["-13", "306", "1000", "01", "3.5", "7.0"]),
+        // A 64-bit bound is clamped inward to 10^18 (MaskBench sp_18): sound, numbers above are refused.
+        (#"{"type":"integer","minimum":0,"maximum":9223372036854775807}"#, ["0", "123456789012345678", "1000000000000000000"],
+         ["-1", "1.5", "1000000000000000001"]),
         (#"{"type":"integer","exclusiveMinimum":0,"multipleOf":7}"#, ["7", "14", "700"], ["0", "-7", "8"]),
         (#"{"type":"number","minimum":-1.5,"maximum":2}"#, ["-1", "-1.0", "0.25", "2", "2.000"], ["-2", "2.5", "3", "-1.75"]),
         (#"{"type":"string","minLength":2,"maxLength":3}"#, [#""ab""#, #""日本語""#, #""\"x""#], [#""a""#, #""abcd""#]),

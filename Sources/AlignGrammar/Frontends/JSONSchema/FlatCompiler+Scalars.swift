@@ -50,16 +50,25 @@ extension FlatCompiler {
     }
 
     /// Integer bounds (inclusive) derived from minimum/maximum/exclusive*; non-integer bounds round inward.
+    /// An upper bound above 10^18 (or a lower bound below −10^18) is clamped to ±10^18: inward, so
+    /// sound (numbers beyond are rejected although valid — reported as a warning), e.g. the
+    /// `"maximum": 9223372036854775807` of 64-bit ids. Bounds beyond ±10^18 on the other side would
+    /// empty or nearly empty the range and stay errors.
     func integerBounds() throws -> (Int64?, Int64?) {
         var lo: Int64?, hi: Int64?
-        func bound(_ x: JSONNumber, _ p: String, _ f: (JSONNumber) -> Int64?) throws -> Int64 {
-            guard let v = f(x) else { throw AlignGrammarError.unsupportedKeyword(keyword: String(p.split(separator: "/").last ?? ""), pointer: p, reason: "bounds beyond ±10^18 are not supported") }
-            return v
+        let limit: Int64 = 1_000_000_000_000_000_000
+        func bound(_ x: JSONNumber, _ p: String, upper: Bool, _ f: (JSONNumber) -> Int64?) throws -> Int64 {
+            if let v = f(x) { return v }
+            if upper != x.negative {
+                c.warnings.append("\(p): bound beyond ±10^18 clamped to \(upper ? "" : "-")10^18")
+                return upper ? limit : -limit
+            }
+            throw AlignGrammarError.unsupportedKeyword(keyword: String(p.split(separator: "/").last ?? ""), pointer: p, reason: "bounds beyond ±10^18 are not supported")
         }
-        for (x, p) in try numbers("minimum") { let v = try bound(x, p) { $0.ceil }; lo = max(lo ?? v, v) }
-        for (x, p) in try numbers("exclusiveMinimum") { let v = try bound(x, p) { $0.floor.map { $0 + 1 } }; lo = max(lo ?? v, v) }
-        for (x, p) in try numbers("maximum") { let v = try bound(x, p) { $0.floor }; hi = min(hi ?? v, v) }
-        for (x, p) in try numbers("exclusiveMaximum") { let v = try bound(x, p) { $0.ceil.map { $0 - 1 } }; hi = min(hi ?? v, v) }
+        for (x, p) in try numbers("minimum") { let v = try bound(x, p, upper: false) { $0.ceil }; lo = max(lo ?? v, v) }
+        for (x, p) in try numbers("exclusiveMinimum") { let v = try bound(x, p, upper: false) { $0.floor.map { $0 + 1 } }; lo = max(lo ?? v, v) }
+        for (x, p) in try numbers("maximum") { let v = try bound(x, p, upper: true) { $0.floor }; hi = min(hi ?? v, v) }
+        for (x, p) in try numbers("exclusiveMaximum") { let v = try bound(x, p, upper: true) { $0.ceil.map { $0 - 1 } }; hi = min(hi ?? v, v) }
         return (lo, hi)
     }
 
