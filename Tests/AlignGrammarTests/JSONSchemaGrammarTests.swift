@@ -17,6 +17,12 @@ struct JSONSchemaGrammarTests {
         (#"{"type":"string","minLength":2,"maxLength":3}"#, [#""ab""#, #""日本語""#, #""\"x""#], [#""a""#, #""abcd""#]),
         (#"{"type":"string","minLength":70,"maxLength":100}"#, ["\"" + String(repeating: "é", count: 70) + "\"", "\"" + String(repeating: "a", count: 100) + "\""],
          ["\"" + String(repeating: "a", count: 69) + "\"", "\"" + String(repeating: "a", count: 101) + "\""]),
+        // Past 1024 characters the content is split into 256-character chunk terminals: exact at every edge.
+        (#"{"type":"string","minLength":1030,"maxLength":2000}"#,
+         [1030, 1791, 1792, 1793, 2000].map { "\"" + String(repeating: "a", count: $0) + "\"" } + ["\"" + String(repeating: "é", count: 1500) + "\""],
+         [1029, 2001, 2300].map { "\"" + String(repeating: "a", count: $0) + "\"" }),
+        (#"{"type":"string","minLength":1100}"#, [1100, 3000].map { "\"" + String(repeating: "b", count: $0) + "\"" },
+         ["\"" + String(repeating: "b", count: 1099) + "\""]),
         (#"{"type":"string","pattern":"^[a-z]+\\d$"}"#, [#""ab1""#], [#""ab""#, #""AB1""#, #""1""#]),
         (#"{"type":"string","format":"date"}"#, [#""2024-02-29""#, #""2023-12-31""#], [#""2023-02-29""#, #""2023-04-31""#]),
         (#"{"enum":["a",1,null,{"k":[true]}]}"#, [#""a""#, "1", "1.0", "null", #"{"k":[true]}"#], [#""b""#, "2", #"{"k":[]}"#]),

@@ -2,8 +2,8 @@
 // boundaries; Matcher/GrammarMatcher+Mask.swift) against the plain walk that builds one Earley set per
 // trie edge (`computeMaskReference`), at every step of valid documents on the shared 32k tokenizer.
 // The cases pick the grammar shapes each shortcut depends on: rule completions inside a token
-// (string and number values followed by `,` `}` `]`), right-recursive member lists, counted repeats
-// lowered to rule chains (maxLength past the single-automaton limit), nullable whitespace, and a GBNF
+// (string and number values followed by `,` `}` `]`), right-recursive member lists, chunked long
+// strings (maxLength past the single-automaton limit), nullable whitespace, and a GBNF
 // grammar with repeats; a second matcher on the same compiled grammar walks with a warm cache.
 import Testing
 import AlignGrammar
