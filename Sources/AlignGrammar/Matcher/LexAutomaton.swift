@@ -9,6 +9,10 @@
 // context-independent tokens (stay inside the rule) and context-dependent ones (run past its end),
 // arXiv 2411.15100 §3.1.
 //
+// Each pair also carries a tag: which origin list its items have when they all predate the mask walk
+// (0 otherwise). A completion of tagged items only looks at the chart before the walk, so such a
+// "root boundary" leads to the same parser state wherever it happens in one mask (GrammarMatcher+Mask).
+//
 // States are built lazily and cached in a plain transition table (256 entries per state, −1 = not yet
 // computed), as llguidance's derivre caches regex derivatives. Past `maxStates` new steps answer
 // "boundary", which is always correct (the parser decides), only slower.
@@ -25,7 +29,7 @@ struct LexAutomaton {
     static let rootBoundary: Int32 = -2
     static let unknown: Int32 = -1
 
-    /// Per state: sorted packed (dot << 32 | DFA state) pairs. State 0 is the empty set (dead).
+    /// Per state: sorted packed (dot, DFA state, tag) pairs (see `pack`). State 0 is the empty set (dead).
     private(set) var components: [[UInt64]] = [[]]
     private var ids: [[UInt64]: Int32] = [[]: 0]
     /// `trans[state * 256 + byte]`: next state, `dead`, `boundary` or `unknown`.
