@@ -15,6 +15,7 @@ struct BenchGrammarCommand: ParsableCommand {
     @Flag(help: "No whitespace between JSON tokens.") var compact = false
     @Option(help: "Seconds per file (compile + walks) before the file counts as a timeout.") var fileTimeout: Double = 10
     @Flag(help: "One JSON object per line (DESIGN.md benchmark format).") var json = false
+    @Flag(help: "Print each file whose schema does not compile, with the error, to stderr.") var showErrors = false
 
     struct Tally { var files = 0, compileErrors = 0, timeouts = 0, validOK = 0, validRejected = 0, invalidBlocked = 0, invalidAccepted = 0
         var ttfm: [Double] = [], tbm: [Double] = [] }
@@ -30,7 +31,12 @@ struct BenchGrammarCommand: ParsableCommand {
             guard let schema = file["schema"], case .array(let tests)? = file["tests"] else { continue }
             t.files += 1
             let t0 = DispatchTime.now()
-            guard let g = try? CompiledGrammar(JSONSchemaGrammar.compile(schema, options: options).grammar) else { t.compileErrors += 1; continue }
+            let g: CompiledGrammar
+            do { g = try CompiledGrammar(JSONSchemaGrammar.compile(schema, options: options).grammar) } catch {
+                t.compileErrors += 1
+                if showErrors { FileHandle.standardError.write(Data("compile error \(name): \(error)\n".utf8)) }
+                continue
+            }
             _ = GrammarMatcher(grammar: g, vocabulary: v.vocab).computeMask()
             t.ttfm.append(milliseconds(since: t0) * 1000)
             for test in tests {

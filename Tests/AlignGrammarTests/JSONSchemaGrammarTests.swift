@@ -9,11 +9,20 @@ struct JSONSchemaGrammarTests {
 
     static let table: [(String, [String], [String])] = [
         (#"{"type":"integer","minimum":-12,"maximum":305}"#, ["-12", "0", "305", "99"], ["-13", "306", "1000", "01", "3.5", "7.0"]),
+        // A 64-bit bound is clamped inward to 10^18 (MaskBench sp_18): sound, numbers above are refused.
+        (#"{"type":"integer","minimum":0,"maximum":9223372036854775807}"#, ["0", "123456789012345678", "1000000000000000000"],
+         ["-1", "1.5", "1000000000000000001"]),
         (#"{"type":"integer","exclusiveMinimum":0,"multipleOf":7}"#, ["7", "14", "700"], ["0", "-7", "8"]),
         (#"{"type":"number","minimum":-1.5,"maximum":2}"#, ["-1", "-1.0", "0.25", "2", "2.000"], ["-2", "2.5", "3", "-1.75"]),
         (#"{"type":"string","minLength":2,"maxLength":3}"#, [#""ab""#, #""日本語""#, #""\"x""#], [#""a""#, #""abcd""#]),
         (#"{"type":"string","minLength":70,"maxLength":100}"#, ["\"" + String(repeating: "é", count: 70) + "\"", "\"" + String(repeating: "a", count: 100) + "\""],
          ["\"" + String(repeating: "a", count: 69) + "\"", "\"" + String(repeating: "a", count: 101) + "\""]),
+        // Past 1024 characters the content is split into 256-character chunk terminals: exact at every edge.
+        (#"{"type":"string","minLength":1030,"maxLength":2000}"#,
+         [1030, 1791, 1792, 1793, 2000].map { "\"" + String(repeating: "a", count: $0) + "\"" } + ["\"" + String(repeating: "é", count: 1500) + "\""],
+         [1029, 2001, 2300].map { "\"" + String(repeating: "a", count: $0) + "\"" }),
+        (#"{"type":"string","minLength":1100}"#, [1100, 3000].map { "\"" + String(repeating: "b", count: $0) + "\"" },
+         ["\"" + String(repeating: "b", count: 1099) + "\""]),
         (#"{"type":"string","pattern":"^[a-z]+\\d$"}"#, [#""ab1""#], [#""ab""#, #""AB1""#, #""1""#]),
         (#"{"type":"string","format":"date"}"#, [#""2024-02-29""#, #""2023-12-31""#], [#""2023-02-29""#, #""2023-04-31""#]),
         (#"{"enum":["a",1,null,{"k":[true]}]}"#, [#""a""#, "1", "1.0", "null", #"{"k":[true]}"#], [#""b""#, "2", #"{"k":[]}"#]),
@@ -27,6 +36,12 @@ struct JSONSchemaGrammarTests {
          [#"{"v":1}"#, #"{"v":1,"next":{"v":2,"next":{"v":3}}}"#], [#"{"v":1,"next":{}}"#, #"{"next":{"v":1}}"#]),
         (#"{"anyOf":[{"type":"string","maxLength":1},{"type":"integer","minimum":10}]}"#, [#""a""#, "10"], [#""ab""#, "9"]),
         (#"{"oneOf":[{"type":"string"},{"type":"null"}]}"#, [#""s""#, "null"], ["1"]),
+        // Disjoint by a discriminator once the sibling `type` is taken into account (MaskBench o42156).
+        (#"{"type":"object","oneOf":[{"properties":{"s":{"enum":["ok"]}},"required":["s"]},{"properties":{"s":{"enum":["no"]}},"required":["s"]}]}"#,
+         [#"{"s":"ok"}"#, #"{"s":"no"}"#], [#"{"s":"x"}"#, "{}", #""ok""#]),
+        // Disjoint because one branch requires a key the closed empty object forbids (MaskBench o58843).
+        (#"{"oneOf":[{"type":"object","properties":{"id":{"type":"string"}},"required":["id"]},{"type":"object","additionalProperties":false}]}"#,
+         [#"{"id":"a"}"#, "{}", #"{"id":"a","x":1}"#], [#"{"x":1}"#, #"{"id":1}"#]),
         (#"{"allOf":[{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]},{"properties":{"a":{"minimum":5}}}]}"#,
          [#"{"a":5}"#, #"{"a":9,"b":null}"#], [#"{"a":4}"#, "{}"]),
         (#"{"type":"object","patternProperties":{"^x-":{"type":"integer"}},"additionalProperties":false}"#,
@@ -71,6 +86,10 @@ struct JSONSchemaGrammarTests {
     @Test("overlapping oneOf branches are refused")
     func oneOfOverlap() {
         #expect(throws: AlignGrammarError.self) { try JSONSchemaGrammar.compile(#"{"oneOf":[{"type":"integer"},{"minimum":2}]}"#) }
+        // A required key the other branch declares is no proof: {"id": 1} satisfies both.
+        #expect(throws: AlignGrammarError.self) {
+            try JSONSchemaGrammar.compile(#"{"oneOf":[{"type":"object","required":["id"]},{"type":"object","properties":{"id":{}},"additionalProperties":false}]}"#)
+        }
     }
 
     @Test("unresolvable references are errors")

@@ -7,7 +7,7 @@
 extension DFA {
     /// Removes unreachable states, sends states that cannot reach acceptance to the dead state,
     /// and minimizes. State 1 stays the start state.
-    func trimmed() -> DFA {
+    func trimmed(minimize: Bool = true) -> DFA {
         let n = numStates
         var rev = [[Int32]](repeating: [], count: n)
         var reach = [Bool](repeating: false, count: n)
@@ -27,11 +27,11 @@ extension DFA {
         while let s = stack.popLast() {
             for p in rev[Int(s)] where !live[Int(p)] { live[Int(p)] = true; stack.append(p) }
         }
-        return minimized(live: live)
+        return minimized(live: live, minimize: minimize)
     }
 
     /// Moore minimization restricted to `live` states (others become dead).
-    private func minimized(live: [Bool]) -> DFA {
+    private func minimized(live: [Bool], minimize: Bool) -> DFA {
         let n = numStates
         let states = (1..<n).filter { live[$0] }
         if !live[1] {
@@ -39,7 +39,7 @@ extension DFA {
         }
         // Minimization only pays for modest automata (Moore is O(n · classes · rounds)); larger ones
         // are renumbered as they are (still trimmed: correctness never depends on minimality).
-        if states.count > 4_000 {
+        if states.count > 4_000 || !minimize {
             var block = [Int](repeating: 0, count: n)
             for (k, s) in states.enumerated() { block[s] = k + 1 }
             return renumbered(states: states, block: block, live: live)
@@ -182,6 +182,8 @@ extension DFA {
                 }
             }
         }
-        return DFA(numStates: n, trans: t, accepting: acc).trimmed()
+        // Already minimal up to trimming (states differ by count, and `sym` is minimal); Moore would
+        // need one round per count and dominated compile time for 256-character chunks.
+        return DFA(numStates: n, trans: t, accepting: acc).trimmed(minimize: false)
     }
 }

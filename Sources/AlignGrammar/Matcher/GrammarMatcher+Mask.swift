@@ -1,62 +1,148 @@
-// GrammarMatcher+Mask: the allowed-token bitmask, computed by walking the token trie with the parser
-// pushed one byte per trie edge and popped on the way back (llguidance toktrie walk). A rejected byte
-// skips the node's whole subtree. Layout as in xgrammar/llguidance: 32-bit words, bit (id % 32) of
-// word (id / 32), 1 = allowed, sized by the logit dimension. No allocation on this path once the
-// parser's chart has grown to the needed size.
+// GrammarMatcher+Mask: the allowed-token bitmask. Layout as in xgrammar/llguidance: 32-bit words,
+// bit (id % 32) of word (id / 32), 1 = allowed, sized by the logit dimension. The walk is llguidance's
+// toktrie walk (toktrie/README.md: a rejected byte skips the node's whole subtree) with the lexer/parser
+// split: trie bytes step the LexAutomaton (one table lookup per node), and the Earley chart is touched
+// only where a rule completes. The part of the mask that needs no parser is cached per lexer state
+// (MaskCache), so a step costs one copy of that mask plus the parser-decided subtrees. No allocation
+// on this path once the scratch buffers and the chart have grown.
 
-/// Per-depth scratch of the trie walk: path bytes and fast-path DFA states.
+/// Per-depth scratch of the mask walk: the path bytes, the lexer state after each depth, the bytes
+/// currently scanned into the parser's chart, and a buffer of item pairs.
 struct WalkScratch {
-    var path = [UInt8](repeating: 0, count: 256)
-    var lazy = [Int32](repeating: 0, count: 256)
+    var path: [UInt8] = []
+    var lex: [Int32] = []
+    /// Raw DFA states per depth (`LexAutomaton.rawWidth` per depth) and whether a depth is raw.
+    var raw: [Int32] = []
+    var rawLive: [Bool] = []
+    var chart: [UInt8] = []
+    var pairs: [UInt64] = []
+    /// Per mask: (lexer state << 8 | byte) of a root boundary → lexer state after it.
+    var memo: [UInt64: Int32] = [:]
+    /// Per mask: origin lists → pair tags (see `LexAutomaton.intern(items:)`), and a buffer for them.
+    var origins: [[Int32]: UInt64] = [:]
+    var originBuf: [Int32] = []
+    /// The chart length when the mask walk started.
+    var rootPos = 0
+
+    mutating func reserve(depth: Int) {
+        if path.count <= depth {
+            path = [UInt8](repeating: 0, count: depth + 1)
+            lex = [Int32](repeating: 0, count: depth + 1)
+            raw = [Int32](repeating: 0, count: (depth + 1) * LexAutomaton.rawWidth)
+            rawLive = [Bool](repeating: false, count: depth + 1)
+        }
+    }
 }
 
 extension EarleyParser {
-    /// Walks the token trie, setting mask bits of tokens whose bytes the grammar allows. Returns the
-    /// number of bytes refused by the item limit.
-    ///
-    /// Fast path: while the current set has a single item on a terminal, trie bytes step only that
-    /// terminal's DFA ("lazy" depths, no Earley set is built); the path is materialized in the chart
-    /// only when the DFA reaches an accepting state (the terminal may complete there).
-    mutating func walk(_ trie: TokenTrie, _ mask: UnsafeMutableBufferPointer<UInt32>, _ sc: inout WalkScratch) -> Int {
-        let base = length
-        let count = trie.nodeCount
+    /// The lexer state of the current set.
+    mutating func lexState(_ lex: inout LexAutomaton, _ sc: inout WalkScratch) -> Int32 {
+        terminalItems(into: &sc.pairs)
+        return lex.intern(items: &sc.pairs, rootPos: sc.rootPos, origins: &sc.origins, &sc.originBuf)
+    }
+
+    /// Makes the chart hold exactly `sc.path[0 ..< depth]` beyond `base` (popping to the common prefix
+    /// with what is scanned, then scanning the rest). Returns false if the parser refused a byte.
+    mutating func materialize(_ depth: Int, _ sc: inout WalkScratch) -> Bool {
+        var common = 0
+        let have = sc.chart.count
+        while common < have, common < depth, sc.chart[common] == sc.path[common] { common += 1 }
+        if have > common { pop(have - common); sc.chart.removeLast(have - common) }
+        for k in common..<depth {
+            if !scan(sc.path[k]) { return false }
+            sc.chart.append(sc.path[k])
+        }
+        return true
+    }
+
+    /// Fills `mask` with the tokens allowed after the current input: the cached root mask of the
+    /// current lexer state, then, for each boundary node, the parser-decided part of its subtree.
+    /// Returns the number of bytes refused by the item limit (their tokens are left out).
+    mutating func fillMask(_ lex: inout LexAutomaton, _ roots: inout [Int32: RootMask], maxRoots: Int,
+                           _ trie: TokenTrie, _ mask: UnsafeMutableBufferPointer<UInt32>, words: Int,
+                           _ sc: inout WalkScratch) -> Int {
+        sc.reserve(depth: trie.maxDepth)
+        sc.chart.removeAll(keepingCapacity: true)
+        sc.memo.removeAll(keepingCapacity: true)
+        sc.origins.removeAll(keepingCapacity: true)
+        sc.rootPos = length
+        let root = lexState(&lex, &sc)
+        let entry: RootMask
+        if let e = roots[root] { entry = e } else {
+            entry = lex.rootMask(root, trie, words: words, &sc)
+            if roots.count < maxRoots { roots[root] = entry }
+        }
+        entry.words.withUnsafeBufferPointer { w in for i in 0..<words { mask[i] |= w[i] } }
         var limitHits = 0
-        var earleyDepth = 0           // path bytes materialized in the chart
-        var n = 1
-        while n < count {
-            let d = Int(trie.depth[n])
-            if d >= sc.path.count { sc.path += [UInt8](repeating: 0, count: d); sc.lazy += [Int32](repeating: 0, count: d) }
-            if earleyDepth > d - 1 { pop(earleyDepth - (d - 1)); earleyDepth = d - 1 }
-            let b = trie.byte[n]
-            sc.path[d - 1] = b
-            let parentState: Int32? = earleyDepth == d - 1 ? singleScannableState : sc.lazy[d - 1]
-            var ok = false
-            if let s = parentState, case let t = g.trans[Int(s) &* 256 &+ Int(b)], t == 0 || !g.accepting[Int(t)] {
-                ok = t != 0
-                sc.lazy[d] = t
+        for (n, from) in entry.boundaries {
+            let node = Int(n), d = Int(trie.depth[node])
+            var k = node
+            for i in stride(from: d - 1, through: 0, by: -1) { sc.path[i] = trie.byte[k]; k = Int(trie.parent[k]) }
+            if boundary(d, from, &lex, &sc, &limitHits) {
+                limitHits += walkSubtree(node, &lex, trie, mask, &sc)
             } else {
-                ok = true
-                for k in earleyDepth..<d {
-                    if !scan(sc.path[k]) { ok = false; if limitHit { limitHits += 1 }; break }
-                    earleyDepth = k + 1
-                }
-            }
-            if ok {
-                let c = Int(trie.tokCount[n])
-                if c > 0 {
-                    let f = Int(trie.tokFirst[n])
-                    for k in f..<(f + c) {
-                        let id = Int(trie.tokenIds[k])
-                        mask[id >> 5] |= 1 << UInt32(id & 31)
-                    }
-                }
-                n += 1
-            } else {
-                n = Int(trie.next[n])
+                trie.setTokens(node, in: mask, allowed: false)
             }
         }
-        pop(length - base)
+        pop(sc.chart.count)
+        sc.chart.removeAll(keepingCapacity: true)
         return limitHits
+    }
+
+    /// Sets `sc.lex[d]` to the lexer state after a boundary node at depth `d` (path in `sc.path`,
+    /// parent lexer state `from`). Boundaries where only pre-walk items completed ("root boundaries")
+    /// reached by the same transition lead to the same state — the completions look only at the chart
+    /// before the walk — so one parser step serves them all (e.g. every `…"` closing a string, or each
+    /// further digit of a number). Returns false if the parser refused the path (item limit).
+    mutating func boundary(_ d: Int, _ from: Int32, _ lex: inout LexAutomaton, _ sc: inout WalkScratch,
+                           _ limitHits: inout Int) -> Bool {
+        let b = sc.path[d - 1]
+        let key = UInt64(UInt32(bitPattern: from)) << 8 | UInt64(b)
+        let memoOK = lex.step(from, b) == LexAutomaton.rootBoundary
+        if memoOK, let l = sc.memo[key] { sc.lex[d] = l; return true }
+        if !materialize(d, &sc) {
+            if limitHit { limitHits += 1 }
+            return false
+        }
+        sc.lex[d] = lexState(&lex, &sc)
+        if memoOK { sc.memo[key] = sc.lex[d] }
+        return true
+    }
+
+    /// Walks the subtree below node `top`, whose path is scanned into the chart: trie bytes step the
+    /// lexer automaton, and the parser is consulted only at boundaries (a rule completes).
+    mutating func walkSubtree(_ top: Int, _ lex: inout LexAutomaton, _ trie: TokenTrie,
+                              _ mask: UnsafeMutableBufferPointer<UInt32>, _ sc: inout WalkScratch) -> Int {
+        var limitHits = 0
+        var n = top + 1
+        let end = Int(trie.next[top])
+        while n < end {
+            let d = Int(trie.depth[n]), b = trie.byte[n]
+            sc.path[d - 1] = b
+            let t = lex.step(sc.lex[d - 1], b)
+            if t == LexAutomaton.dead { n = Int(trie.next[n]); continue }
+            if t < LexAutomaton.dead {
+                if !boundary(d, sc.lex[d - 1], &lex, &sc, &limitHits) { n = Int(trie.next[n]); continue }
+            } else {
+                sc.lex[d] = t
+            }
+            trie.setTokens(n, in: mask, allowed: true)
+            n += 1
+        }
+        return limitHits
+    }
+}
+
+extension TokenTrie {
+    /// Sets (or clears) the mask bits of the tokens ending at node `n`.
+    @inline(__always) func setTokens(_ n: Int, in mask: UnsafeMutableBufferPointer<UInt32>, allowed: Bool) {
+        let c = Int(tokCount[n])
+        if c == 0 { return }
+        let f = Int(tokFirst[n])
+        for k in f..<(f + c) {
+            let id = Int(tokenIds[k])
+            if allowed { mask[id >> 5] |= 1 << UInt32(id & 31) } else { mask[id >> 5] &= ~(1 << UInt32(id & 31)) }
+        }
     }
 }
 
@@ -66,12 +152,14 @@ extension GrammarMatcher {
         precondition(mask.count >= vocabulary.maskWords, "mask has \(mask.count) words, need \(vocabulary.maskWords)")
         for i in 0..<mask.count { mask[i] = 0 }
         if isError || isTerminated { return }
+        let words = (vocabulary.tokens.count + 31) / 32
+        let hits = cache.withEngine(vocabulary) { lex, roots in
+            parser.fillMask(&lex, &roots, maxRoots: cache.maxRootMasks, vocabulary.trie, mask, words: words, &scratch)
+        }
+        limitHits += hits
         if parser.isAccepting {
             for e in vocabulary.eosTokenIds { mask[e >> 5] |= 1 << UInt32(e & 31) }
         }
-        // One exclusive access to the parser and the scratch for the whole walk (class properties
-        // would otherwise be checked dynamically on every use).
-        limitHits += parser.walk(vocabulary.trie, mask, &scratch)
     }
 
     /// The mask computed the plain way — one Earley set per trie edge, no fast path. Kept as the
@@ -114,3 +202,4 @@ extension GrammarMatcher {
         return out
     }
 }
+

@@ -9,11 +9,14 @@ public struct CompiledGrammar: Sendable {
     public let flat: FlatGrammar
     /// Warnings collected while compiling (lenient mode).
     public let warnings: [String]
+    /// Lexer automaton and per-state masks, shared by every matcher of this grammar.
+    let cache: MaskCache
 
     /// Lowers `grammar`.
     public init(_ grammar: Grammar, warnings: [String] = []) throws {
         flat = try FlatGrammar(grammar)
         self.warnings = warnings
+        cache = MaskCache(flat)
     }
 }
 
@@ -22,6 +25,7 @@ public final class GrammarMatcher {
     /// The vocabulary masks are computed for.
     public let vocabulary: TokenVocabulary
     var parser: EarleyParser
+    let cache: MaskCache
     private var tokenBytes: [Int] = []      // bytes consumed per accepted token (0 for EOS)
     /// Whether an end-of-sequence token was accepted.
     public private(set) var isTerminated = false
@@ -37,6 +41,7 @@ public final class GrammarMatcher {
     public init(grammar: CompiledGrammar, vocabulary: TokenVocabulary) {
         self.vocabulary = vocabulary
         parser = EarleyParser(grammar.flat)
+        cache = grammar.cache
     }
 
     /// The bytes the grammar allows next (empty after an error or EOS).

@@ -187,16 +187,13 @@ public struct EarleyParser {
         return set
     }
 
-    /// The DFA state of the only item of the current set that sits on a terminal, or nil if there
-    /// are zero or several. While that state steps without reaching acceptance, the next sets are
-    /// determined by it alone (nothing completes, nothing is predicted) — the mask walk's fast path.
-    public var singleScannableState: Int32? {
-        var found: Int32?
+    /// The current set's items that sit on a terminal, packed as `LexAutomaton.pack(dot, state,
+    /// origin)` (the origin in the tag field; unsorted, possibly repeated).
+    public func terminalItems(into out: inout [UInt64]) {
+        out.removeAll(keepingCapacity: true)
         for i in setStart[setStart.count - 1]..<dots.count where g.kind[Int(dots[i])] == .terminal {
-            if found != nil { return nil }
-            found = states[i]
+            out.append(LexAutomaton.pack(dots[i], states[i], UInt64(UInt32(bitPattern: origins[i]))))
         }
-        return found
     }
 
     /// Items in the current set (for tests and statistics).

@@ -11,6 +11,10 @@ public struct TokenTrie: Sendable {
     var depth: [Int32] = [0]
     /// Index just past the node's subtree.
     var next: [Int32] = [0]
+    /// Parent node (the root is its own parent).
+    var parent: [Int32] = [0]
+    /// The deepest node's depth (the longest token's length).
+    public private(set) var maxDepth = 0
     /// Tokens ending at the node: `tokenIds[tokFirst[n] ..< tokFirst[n] + tokCount[n]]`.
     var tokFirst: [Int32] = [0]
     var tokCount: [Int32] = [0]
@@ -33,6 +37,7 @@ public struct TokenTrie: Sendable {
             while pathBytes.count > common { close(path.removeLast()); pathBytes.removeLast() }
             for b in t[common...] {
                 byte.append(b); depth.append(Int32(path.count)); next.append(0)
+                parent.append(Int32(path[path.count - 1])); maxDepth = max(maxDepth, path.count)
                 tokFirst.append(Int32(tokenIds.count)); tokCount.append(0)
                 path.append(byte.count - 1); pathBytes.append(b)
             }

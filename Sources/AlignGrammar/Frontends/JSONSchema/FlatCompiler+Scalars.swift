@@ -32,7 +32,7 @@ extension FlatCompiler {
         if let d = try stringContent() { return c.b.terminal(d.quoted()) }
         if lo == 0 && hi == nil { return try c.anyString() }
         // One quoted DFA keeps the mask walk on its fast path (nothing accepts before the closing
-        // quote); past 1024 characters the automaton gets too big and a counted rule chain is used.
+        // quote); past 1024 characters the automaton gets too big and `longString` splits it into chunks.
         if (hi ?? lo) <= 1024 {
             let key = "string \(lo)-\(hi ?? -1)"
             if let t = c.cache.lengthTerms[key] { return t }
@@ -45,21 +45,49 @@ extension FlatCompiler {
             c.cache.lengthTerms[key] = t
             return t
         }
-        let ch = try c.b.terminal(charRegex)
-        return .seq([c.b.literal("\""), .repeat(ch, min: lo, max: hi), c.b.literal("\"")])
+        return .seq([c.b.literal("\""), try longString(lo, hi), c.b.literal("\"")])
+    }
+
+    /// String content of `lo...hi` characters (hi nil = unbounded) past the single-automaton limit, in
+    /// chunks of K characters that are one terminal each, so the parser completes a rule once per chunk
+    /// rather than once per character: x{lo,hi} = x{lo} followed by at most d = hi − lo more, where
+    /// x{m} = X{m / K} x{m % K} and "at most d" = X{0,Q−1} x{0,K−1} | X{Q} x{0,R} with Q = d / K,
+    /// R = d % K (the two branches cover 0…QK−1 and QK…d exactly).
+    private func longString(_ lo: Int, _ hi: Int?) throws -> GrammarExpr {
+        let k = 256
+        let char = try DFA(charRegex)
+        func counted(_ a: Int, _ b: Int) -> GrammarExpr { b == 0 ? .empty : c.b.terminal(DFA.counted(char, min: a, max: b)) }
+        let chunk = counted(k, k)
+        let exact = GrammarExpr.seq([.repeat(chunk, min: lo / k, max: lo / k), counted(lo % k, lo % k)])
+        guard let hi else { return .seq([exact, try c.b.terminal(.star(charRegex))]) }
+        let d = hi - lo, q = d / k, r = d % k
+        let more: GrammarExpr = q == 0 ? counted(0, r) : .alt([
+            .seq([.repeat(chunk, min: 0, max: q - 1), counted(0, k - 1)]),
+            .seq([.repeat(chunk, min: q, max: q), counted(0, r)]),
+        ])
+        return .seq([exact, more])
     }
 
     /// Integer bounds (inclusive) derived from minimum/maximum/exclusive*; non-integer bounds round inward.
+    /// An upper bound above 10^18 (or a lower bound below −10^18) is clamped to ±10^18: inward, so
+    /// sound (numbers beyond are rejected although valid — reported as a warning), e.g. the
+    /// `"maximum": 9223372036854775807` of 64-bit ids. Bounds beyond ±10^18 on the other side would
+    /// empty or nearly empty the range and stay errors.
     func integerBounds() throws -> (Int64?, Int64?) {
         var lo: Int64?, hi: Int64?
-        func bound(_ x: JSONNumber, _ p: String, _ f: (JSONNumber) -> Int64?) throws -> Int64 {
-            guard let v = f(x) else { throw AlignGrammarError.unsupportedKeyword(keyword: String(p.split(separator: "/").last ?? ""), pointer: p, reason: "bounds beyond ±10^18 are not supported") }
-            return v
+        let limit: Int64 = 1_000_000_000_000_000_000
+        func bound(_ x: JSONNumber, _ p: String, upper: Bool, _ f: (JSONNumber) -> Int64?) throws -> Int64 {
+            if let v = f(x) { return v }
+            if upper != x.negative {
+                c.warnings.append("\(p): bound beyond ±10^18 clamped to \(upper ? "" : "-")10^18")
+                return upper ? limit : -limit
+            }
+            throw AlignGrammarError.unsupportedKeyword(keyword: String(p.split(separator: "/").last ?? ""), pointer: p, reason: "bounds beyond ±10^18 are not supported")
         }
-        for (x, p) in try numbers("minimum") { let v = try bound(x, p) { $0.ceil }; lo = max(lo ?? v, v) }
-        for (x, p) in try numbers("exclusiveMinimum") { let v = try bound(x, p) { $0.floor.map { $0 + 1 } }; lo = max(lo ?? v, v) }
-        for (x, p) in try numbers("maximum") { let v = try bound(x, p) { $0.floor }; hi = min(hi ?? v, v) }
-        for (x, p) in try numbers("exclusiveMaximum") { let v = try bound(x, p) { $0.ceil.map { $0 - 1 } }; hi = min(hi ?? v, v) }
+        for (x, p) in try numbers("minimum") { let v = try bound(x, p, upper: false) { $0.ceil }; lo = max(lo ?? v, v) }
+        for (x, p) in try numbers("exclusiveMinimum") { let v = try bound(x, p, upper: false) { $0.floor.map { $0 + 1 } }; lo = max(lo ?? v, v) }
+        for (x, p) in try numbers("maximum") { let v = try bound(x, p, upper: true) { $0.floor }; hi = min(hi ?? v, v) }
+        for (x, p) in try numbers("exclusiveMaximum") { let v = try bound(x, p, upper: true) { $0.ceil.map { $0 - 1 } }; hi = min(hi ?? v, v) }
         return (lo, hi)
     }
 

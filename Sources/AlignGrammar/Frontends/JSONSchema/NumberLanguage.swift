@@ -10,6 +10,9 @@ enum NumberLanguage {
     /// Digit strings of equal length between x and y (leading zeros allowed inside).
     private static func sameLength(_ x: [UInt8], _ y: [UInt8]) -> ByteRegex {
         if x.count == 1 { return digitRange(x[0], y[0]) }
+        // 0…0 to 9…9 is any n digits; without this shortcut both sides recurse at every digit and the
+        // expression doubles per digit (2^17 branches for an 18-digit bound).
+        if x.allSatisfy({ $0 == 0 }) && y.allSatisfy({ $0 == 9 }) { return .repeat(digit, min: x.count, max: x.count) }
         let xs = Array(x.dropFirst()), ys = Array(y.dropFirst())
         if x[0] == y[0] { return .seq([digitRange(x[0], x[0]), sameLength(xs, ys)]) }
         let nines = [UInt8](repeating: 9, count: xs.count), zeros = [UInt8](repeating: 0, count: xs.count)

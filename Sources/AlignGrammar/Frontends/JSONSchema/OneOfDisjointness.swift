@@ -1,6 +1,9 @@
 // OneOfDisjointness: a sound test that no value satisfies two `oneOf` branches, in which case oneOf
 // equals anyOf. Two conjunctions are disjoint when their type sets do not meet, their enum/const sets
-// do not meet, or a property required by both has disjoint enum/const values (a discriminator).
+// do not meet, or (for objects only) a property required by both has disjoint enum/const values (a
+// discriminator), or one requires a key the other forbids (additionalProperties false, no pattern
+// properties, key not declared). Branches are tested together with the oneOf's sibling keywords (the
+// caller passes them in), since oneOf only has to be exclusive among values that satisfy those.
 // Anything else is "not provably disjoint" (llguidance makes the same restriction).
 
 struct OneOfDisjointness {
@@ -11,6 +14,8 @@ struct OneOfDisjointness {
         var values: [JSONValue]?
         var required: Set<String> = []
         var discriminators: [String: [JSONValue]] = [:]
+        /// Keys an object may have at all (nil = any key).
+        var allowedKeys: Set<String>?
     }
 
     private func flatOf(_ p: SchemaCompiler.Part) -> Located {
@@ -31,6 +36,10 @@ struct OneOfDisjointness {
             if let c = constValues(v) { s.values = c }
             if case .array(let r)? = v["required"] { for case .string(let n) in r { s.required.insert(n) } }
             for m in v["properties"]?.members ?? [] { if let c = constValues(m.value) { s.discriminators[m.key] = c } }
+            if case .bool(false)? = v["additionalProperties"], v["patternProperties"] == nil {
+                let keys = Set((v["properties"]?.members ?? []).map(\.key))
+                s.allowedKeys = s.allowedKeys.map { $0.intersection(keys) } ?? keys
+            }
         }
         return s
     }
@@ -47,6 +56,8 @@ struct OneOfDisjointness {
         for (k, x) in a.discriminators where a.required.contains(k) && b.required.contains(k) {
             if let y = b.discriminators[k], Self.disjoint(x, y) { return true }
         }
+        if let keys = b.allowedKeys, !a.required.isSubset(of: keys) { return true }
+        if let keys = a.allowedKeys, !b.required.isSubset(of: keys) { return true }
         return false
     }
 

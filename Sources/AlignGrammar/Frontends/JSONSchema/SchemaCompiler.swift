@@ -69,7 +69,9 @@ final class SchemaCompiler {
         if let any = try subschemas(s, "anyOf") { result = try product(result, try any.flatMap { try dnf($0) }) }
         if let one = try subschemas(s, "oneOf") {
             let branches = try one.map { try dnf($0) }
-            if !(try OneOfDisjointness(compiler: self).disjoint(branches)) {
+            // Exclusivity only matters among values that satisfy the sibling keywords too.
+            let inContext = branches.map { br in result.flatMap { c in br.map { c + $0 } } }
+            if !(try OneOfDisjointness(compiler: self).disjoint(inContext)) {
                 try unsupported("oneOf", s.ptr, "branches are not provably disjoint (compiled as anyOf only when they are)")
             }
             result = try product(result, branches.flatMap { $0 })
