@@ -60,8 +60,10 @@ enum StoragePool {
             if raw != nil { heldBytes -= size }
             lock.unlock()
         }
-        // Not zeroed here: `init(count:)` zeroes what it hands out, and uninitialized results are
-        // written in full by their kernels (checked with `poisonsUninitialized` on).
+        // A recycled buffer is zeroed over its whole size class. Without it a KL-of-identical-models test
+        // drifts from 0 when suites run in parallel: some kernel still reads past a tensor's logical end
+        // into the allocation's tail (poisoning only `count` elements does not catch it) — to be found.
+        raw?.initializeMemory(as: UInt8.self, repeating: 0, count: size)
         let p = (raw ?? UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64))
             .bindMemory(to: Float.self, capacity: max(count, 1))
         return UnsafeMutableBufferPointer(start: p, count: count)

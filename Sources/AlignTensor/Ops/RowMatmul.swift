@@ -22,7 +22,9 @@ extension Tensor {
             return matmul(x, w, transposeB: transposeB)  // several rows, recording, empty or mismatched shapes
         }
         let n = w.shape[transposeB ? 0 : 1]
-        let out = Tensor.uninitialized(Array(x.shape.dropLast()) + [n])
+        // Zeroed, not uninitialized: sgemv computes beta·y first, and some OpenBLAS kernels multiply
+        // (NaN or ±inf left in a recycled buffer times 0 is NaN) rather than overwrite when beta == 0.
+        let out = Tensor(zeros: Array(x.shape.dropLast()) + [n])
         x.withUnsafeBuffer { px in w.withUnsafeBuffer { pw in out.withUnsafeMutableBuffer { po in
             // Row-major w [N, K]: y = w·x (NoTrans); w [K, N]: y = wᵀ·x (Trans). lda is w's row length.
             cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans, Int32(w.shape[0]), Int32(w.shape[1]), 1,
