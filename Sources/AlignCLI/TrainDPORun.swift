@@ -33,23 +33,7 @@ struct TrainDPORun {
         model.setTrainable(true)  // full fine-tuning: every parameter is updated (loaded weights start frozen)
         let trainer = try DPOTrainer(model: model, objective: try DPOLoss(config: settings.dpo), config: settings.training,
                                      data: data.examples, padID: try padID(tokenizer))
-        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
-        if let resumeFrom {
-            try trainer.resume(from: resumeFrom)
-            say("resumed from \(resumeFrom.path) at step \(trainer.state.step)")
-        }
-        var metrics = try MetricsFile(url: outputDirectory.appendingPathComponent("metrics.jsonl"), keepingStepsUpTo: trainer.state.step)
-        var progress = TrainProgress(totalSteps: settings.training.maxSteps, firstStep: trainer.state.step,
-                                     loggingSteps: settings.training.loggingSteps)
-        try trainer.train { log in
-            do { try metrics.append(log) } catch {
-                say("error: \(error)")
-                return false
-            }
-            if let line = progress.line(for: log) { say(line) }
-            return true
-        }
-        try metrics.flushError()
+        try TrainLoggedRun.run(trainer, training: settings.training, output: outputDirectory, resumeFrom: resumeFrom, say: say)
         try saveFinalModel(model)
         say("saved the final model in \(outputDirectory.path) (\(trainer.state.step) steps)")
     }

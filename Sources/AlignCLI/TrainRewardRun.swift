@@ -37,23 +37,7 @@ struct TrainRewardRun {
         let model = try loadModel(padID: try padID(tokenizer), say: say)
         let trainer = try RewardTrainer(model: model, objective: RewardLoss(config: settings.reward), config: settings.training,
                                         data: data.examples)
-        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
-        if let resumeFrom {
-            try trainer.resume(from: resumeFrom)
-            say("resumed from \(resumeFrom.path) at step \(trainer.state.step)")
-        }
-        var metrics = try MetricsFile(url: outputDirectory.appendingPathComponent("metrics.jsonl"), keepingStepsUpTo: trainer.state.step)
-        var progress = TrainProgress(totalSteps: settings.training.maxSteps, firstStep: trainer.state.step,
-                                     loggingSteps: settings.training.loggingSteps)
-        try trainer.train { log in
-            do { try metrics.append(log) } catch {
-                say("error: \(error)")
-                return false
-            }
-            if let line = progress.line(for: log) { say(line) }
-            return true
-        }
-        try metrics.flushError()
+        try TrainLoggedRun.run(trainer, training: settings.training, output: outputDirectory, resumeFrom: resumeFrom, say: say)
         try trainer.saveModel(to: outputDirectory, baseConfig: modelDirectory.appendingPathComponent("config.json"))
         try copyTokenizerFiles()
         say("saved the final \(settings.lora == nil ? "model" : "adapter") in \(outputDirectory.path) (\(trainer.state.step) steps)")
