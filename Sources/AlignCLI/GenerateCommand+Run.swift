@@ -38,7 +38,7 @@ extension GenerateCommand {
 
     /// Runs one prompt; streams text deltas through `write` unless --json, --no-stream, beams or best-of.
     func generate(_ request: GenerationRequest, lm: DecoderModel, tokenizer: Tokenizer, parameters p: GenerateParameters,
-                  reward: (any Reward)?, write: (String) -> Void) throws -> GenerationResult {
+                  reward: (any Reward)?, grammar: GrammarProcessor? = nil, write: (String) -> Void) throws -> GenerationResult {
         if p.numBeams > 1 {
             let hyps = try BeamSearch.run(model: lm, prompts: [request.ids], parameters: p)[0]
             guard let best = hyps.first else { throw ValidationError("beam search returned no hypothesis") }
@@ -53,7 +53,7 @@ extension GenerateCommand {
             return GenerationResult(prompt: request.text, completion: r.best.row.text, tokenIDs: r.best.row.tokens,
                                     finishReason: r.best.row.finishReason ?? .length, reward: r.best.reward)
         }
-        let extra = try grammarProcessor(tokenizer: tokenizer, logitDimension: lm.vocabularySize, parameters: p).map { [$0] } ?? []
+        let extra = grammar.map { [GrammarProcessor(grammar: $0.grammar, vocabulary: $0.vocabulary)] } ?? []
         let gen = try TokenGenerator(model: lm, prompts: [request.ids], parameters: p, decoder: tokenizer, processors: extra)
         let stream = !json && !noStream
         let row = try gen.run { event in if stream { write(event.textDelta) } }[0]

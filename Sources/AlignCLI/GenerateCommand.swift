@@ -86,10 +86,12 @@ public struct GenerateCommand: ParsableCommand {
         let params = try parameters(directory: dir)
         let rewardFn = try reward.isEmpty ? nil : RewardSpec.parse(reward)
         let template = chat ? try ChatTemplateConfig(directory: dir).template() : nil
+        // Compiled once: every prompt gets fresh matchers over the same grammar, vocabulary and mask cache.
+        let grammar = try grammarProcessor(tokenizer: tokenizer, logitDimension: lm.vocabularySize, parameters: params)
         for text in try prompts() {
             let ids = try encode(text, tokenizer: tokenizer, template: template)
             let result = try generate(GenerationRequest(text: text, ids: ids), lm: lm, tokenizer: tokenizer,
-                                      parameters: params, reward: rewardFn, write: write)
+                                      parameters: params, reward: rewardFn, grammar: grammar, write: write)
             if json {
                 write(result.jsonLine + "\n")
             } else if noStream || numBeams ?? 1 > 1 || bestOf != nil {

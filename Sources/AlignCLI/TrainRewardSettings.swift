@@ -32,24 +32,8 @@ struct RewardRunSettings {
     static let loraKeys: Set<String> = ["use_peft", "lora_r", "lora_alpha", "lora_dropout", "lora_target_modules"]
     static var knownKeys: Set<String> { TrainConfigFile.trainingKeys.union(rewardKeys).union(loraKeys) }
 
-    /// Reads a `.json` file as JSON and anything else as YAML (the same reader as `train dpo`'s).
-    static func read(_ path: String) throws -> [(String, ChatJSON)] {
-        let text: String
-        do { text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) } catch {
-            throw AlignCLIError.unreadableConfig(file: path, reason: error.localizedDescription)
-        }
-        let pairs: [(String, ChatJSON)]
-        if path.hasSuffix(".json") {
-            guard case let .object(obj)? = try? ChatJSON.parse(text) else {
-                throw AlignCLIError.configSyntax(file: path, line: 1, reason: "expected one JSON object")
-            }
-            pairs = obj
-        } else {
-            pairs = try FlatYAML.parse(text, file: path)
-        }
-        if let bad = pairs.first(where: { !knownKeys.contains($0.0) }) { throw AlignCLIError.unknownConfigKey(file: path, key: bad.0) }
-        return pairs
-    }
+    /// Reads a `.json` file as JSON and anything else as YAML (`train dpo`'s reader, reward-model keys).
+    static func read(_ path: String) throws -> [(String, ChatJSON)] { try TrainConfigFile.read(path, known: knownKeys) }
 
     /// Builds the settings from key/value pairs (later pairs override earlier ones).
     static func settings(_ pairs: [(String, ChatJSON)]) throws -> RewardRunSettings {

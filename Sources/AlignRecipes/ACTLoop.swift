@@ -62,21 +62,18 @@ public struct ACTLoop {
         say(String(format: "round 0 (base): held-out CSR %.3f, all satisfied %.3f", base.csr, base.allSatisfied))
         var rounds: [ReportRound] = [], steps: [ReportStep] = [], last = base
         for r in 1 ... settings.rounds {
-            context.model.setLoRATraining(false)
             let (pairs, sampled) = try samplePairs(round: r)
             say(String(format: "round %d: sampled CSR %.3f, %d pairs", r, sampled, pairs.count))
             if let output { try PairFile.write(pairs, to: output.appendingPathComponent("pairs-round-\(r).jsonl")) }
             var training = settings.training
             training.training.seed = settings.training.training.seed &+ UInt64(r)
             let logs = pairs.isEmpty ? [] : try PreferenceRound.train(context.model, pairs: pairs, scorer: context.scorer, settings: training)
-            context.model.setLoRATraining(false)
             last = try context.measurer.measure(context.model)
             steps += AlignmentReport.steps(logs, round: r)
             rounds.append(ReportRound(round: r, sampledCSR: sampled, pairs: pairs.count, after: last))
             say(String(format: "round %d: final loss %.4f, held-out CSR %.3f, all satisfied %.3f", r, logs.last?.loss ?? .nan, last.csr, last.allSatisfied))
         }
         if let output, context.model.loraConfig != nil {
-            try PairFile.createDirectory(output.appendingPathComponent("adapter"))
             try context.model.saveLoRA(to: output.appendingPathComponent("adapter"))
         }
         timings["total"] = Date().timeIntervalSince(start)

@@ -64,9 +64,8 @@ public struct ConstraintScoring {
     /// One pair per prompt whose samples' CSR differ: (argmax CSR, argmin CSR), first sample on ties.
     public static func pairs(_ scored: [ScoredSamples]) -> [PreferencePair] {
         scored.compactMap { s in
-            guard let hi = s.csr.indices.max(by: { s.csr[$0] < s.csr[$1] || (s.csr[$0] == s.csr[$1] && $0 > $1) }),
-                  let lo = s.csr.indices.min(by: { s.csr[$0] < s.csr[$1] || (s.csr[$0] == s.csr[$1] && $0 < $1) }),
-                  s.csr[hi] > s.csr[lo] else { return nil }
+            guard let top = s.csr.max(), let bottom = s.csr.min(), top > bottom,
+                  let hi = s.csr.firstIndex(of: top), let lo = s.csr.firstIndex(of: bottom) else { return nil }
             return PreferencePair(prompt: s.samples.prompt.text, chosen: s.samples.responses[hi], rejected: s.samples.responses[lo])
         }
     }

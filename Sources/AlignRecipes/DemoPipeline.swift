@@ -68,7 +68,6 @@ public struct DemoPipeline {
         timings["train"] = Date().timeIntervalSince(t)
         say("measuring the aligned model…")
         t = Date()
-        context.model.setLoRATraining(false)
         let aligned = try context.measurer.measure(context.model)
         timings["measure aligned"] = Date().timeIntervalSince(t)
         try saveAdapter(context.model, to: output.appendingPathComponent("adapter"))
@@ -80,8 +79,7 @@ public struct DemoPipeline {
 
     func saveAdapter(_ model: DecoderModel, to url: URL) throws {
         guard model.loraConfig != nil else { return }
-        try PairFile.createDirectory(url)
-        try model.saveLoRA(to: url)
+        try model.saveLoRA(to: url)  // creates the folder; writes atomically
     }
 
     func describe(_ t: PreferenceTrainingSettings, sampling: SamplingSettings, pairs: Int) -> [String: String] {

@@ -16,14 +16,10 @@ public enum PairFile {
             data += try encoder.encode(Row(prompt: p.prompt, chosen: p.chosen, rejected: p.rejected))
             data += Data("\n".utf8)
         }
-        try createDirectory(url.deletingLastPathComponent())
-        do { try data.write(to: url, options: .atomic) } catch {
+        do { try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
             throw AlignRecipesError.writeFailed(path: url.path, reason: error.localizedDescription)
         }
-    }
-
-    static func createDirectory(_ url: URL) throws {
-        do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+        do { try data.write(to: url, options: .atomic) } catch {
             throw AlignRecipesError.writeFailed(path: url.path, reason: error.localizedDescription)
         }
     }

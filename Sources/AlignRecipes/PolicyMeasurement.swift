@@ -44,7 +44,6 @@ public struct PolicyFigures: Codable, Sendable, Equatable {
 
 /// Measures policies on fixed held-out data; sums of the base model are kept for reward accuracy.
 public final class PolicyMeasurer {
-    public let tokenizer: Tokenizer
     public let scorer: PreferenceScorer
     public let heldoutPairs: [TokenizedPreference]
     public let heldoutPrompts: [RecipePrompt]
@@ -57,7 +56,6 @@ public final class PolicyMeasurer {
 
     public init(scorer: PreferenceScorer, heldoutPairs: [PreferencePair], heldoutPrompts: [RecipePrompt],
                 scoring: ConstraintScoring, sampling: SamplingSettings, beta: Double, maxLength: Int, examplesShown: Int = 3) {
-        self.tokenizer = scorer.tokenizer
         self.scorer = scorer
         self.heldoutPairs = heldoutPairs.map { scorer.encode($0).truncated(maxLength: maxLength, mode: .keepStart) }
         (self.heldoutPrompts, self.scoring, self.sampling) = (heldoutPrompts, scoring, sampling)
@@ -79,7 +77,7 @@ public final class PolicyMeasurer {
         } else {
             baseLogps = logps
         }
-        let scored = try scoring.score(try ResponseSampler.sample(model: model, tokenizer: tokenizer, prompts: heldoutPrompts,
+        let scored = try scoring.score(try ResponseSampler.sample(model: model, tokenizer: scorer.tokenizer, prompts: heldoutPrompts,
                                                                  settings: sampling))
         let (csr, all) = ConstraintScoring.summary(scored)
         let texts = scored.flatMap { $0.samples.responses.map(ConstraintScoring.clean) }

@@ -62,6 +62,7 @@ public enum PreferenceRound {
             .filter { !$0.chosen.isEmpty && !$0.rejected.isEmpty }
         let trainer = try DPOTrainer(model: model, objective: try DPOLoss(config: settings.dpo), config: settings.training,
                                      data: data, padID: scorer.padID)
+        defer { model.setLoRATraining(false) }  // sampling and measuring follow: adapters back in inference mode
         return try trainer.train { log in onStep(log); return true }
     }
 }

@@ -55,15 +55,14 @@ public enum ResponseSampler {
         let k = settings.samplesPerPrompt
         let rows = prompts.indices.flatMap { i in (0 ..< k).map { _ in i } }  // row → prompt index
         let ids = prompts.map { p in tokenizer.encode(p.text).ids.map { Int32($0) } }
+        let size = max(1, settings.batchRows)
         var texts: [String] = []
-        var batch = 0
-        for start in stride(from: 0, to: rows.count, by: max(1, settings.batchRows)) {
-            let slice = rows[start ..< min(start + max(1, settings.batchRows), rows.count)]
+        for start in stride(from: 0, to: rows.count, by: size) {
+            let slice = rows[start ..< min(start + size, rows.count)]
             var p = settings.parameters
-            p.seed = settings.parameters.seed &+ UInt64(batch)
+            p.seed = settings.parameters.seed &+ UInt64(start / size)
             let generator = try TokenGenerator(model: model, prompts: slice.map { ids[$0] }, parameters: p, decoder: tokenizer)
             texts += try generator.run().map(\.text)
-            batch += 1
         }
         return prompts.enumerated().map { i, prompt in
             PromptSamples(prompt: prompt, responses: Array(texts[i * k ..< (i + 1) * k]))
