@@ -12,6 +12,8 @@ public struct BenchCommand: ParsableCommand {
             BenchKernelsCommand.self,
             BenchModelCommand.self,
             BenchTokenizerCommand.self,
+            BenchTrainCommand.self,
+            BenchTrainCaseCommand.self,
         ])
     public init() {}
 }

@@ -1,0 +1,116 @@
+// `align bench train`: DPO training throughput and peak memory of AlignKit beside TRL's DPOTrainer (its defaults,
+// with and without precompute_ref_log_probs) and a plain PyTorch DPO step with no trainer
+// (scripts/peers/bench_train.py), on the same shapes in one run — issue 5's training benchmark:
+//   tiny Llama (../shared/data/models/tiny-llama): batch 8 pairs, prompt 64 + completions 64;
+//   random SmolLM-135M-shaped Llama: batch 8 pairs, prompt 128 + completions 128;
+// full fine-tuning and LoRA r 16 on every linear layer. Every configuration runs in its own process
+// (TrainBench), so each peak RSS is that configuration's alone.
+// Tokens per step = B · 2 · (P + C) (chosen and rejected sequences, no padding on any side).
+import AlignTensor
+import ArgumentParser
+import Foundation
+
+struct BenchTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "DPO steps/s, tokens/s and peak RSS beside TRL's DPOTrainer and a plain PyTorch step.")
+
+    @OptionGroup var options: BenchOptions
+    @Option(help: "The tiny Llama folder.")
+    var tinyLlama = "../shared/data/models/tiny-llama"
+    @Option(help: "Python with torch, transformers, trl and peft for the peers (empty: no peers).")
+    var python = "python3"
+    @Option(help: "The peer script.")
+    var peerScript = "scripts/peers/bench_train.py"
+    @Option(parsing: .upToNextOption, help: "Models: tiny, 135m.")
+    var models: [String] = ["tiny"]
+    @Option(parsing: .upToNextOption, help: "Modes: full, lora.")
+    var modes: [String] = ["full", "lora"]
+    @Option(parsing: .upToNextOption, help: "Peers: trl, trl-precompute, torch.")
+    var peers: [String] = ["trl", "trl-precompute", "torch"]
+    @Option(help: "Timed optimizer steps per case (the median is reported).")
+    var steps = 5
+    @Option(help: "Untimed warm-up steps per case.")
+    var warmup = 2
+    @Option(help: "Pairs per step.")
+    var batch = 8
+
+    func validate() throws {
+        guard steps > 0, warmup >= 0, batch > 0 else { throw ValidationError("--steps and --batch must be ≥ 1, --warmup ≥ 0") }
+        if let bad = models.first(where: { !["tiny", "135m"].contains($0) }) { throw ValidationError("--models: unknown '\(bad)'") }
+        if let bad = modes.first(where: { !["full", "lora"].contains($0) }) { throw ValidationError("--modes: unknown '\(bad)'") }
+        if let bad = peers.first(where: { !["trl", "trl-precompute", "torch"].contains($0) }) {
+            throw ValidationError("--peers: unknown '\(bad)'")
+        }
+    }
+
+    /// (prompt, completion) lengths of the issue's shapes.
+    func lengths(_ model: String) -> (Int, Int) { model == "tiny" ? (64, 64) : (128, 128) }
+
+    func run() throws {
+        let env = options.prepare()
+        var records: [BenchRecord] = []
+        var notes: [String] = []
+        for model in models {
+            for mode in modes {
+                let (p, c) = lengths(model)
+                let label = "\(model == "tiny" ? "tiny-llama" : "llama-135M random") \(mode) B=\(batch) P=\(p) C=\(c)"
+                let common = ["--model", model, "--tiny-dir", tinyLlama, "--batch", "\(batch)", "--prompt-len", "\(p)",
+                              "--completion-len", "\(c)", "--steps", "\(steps)", "--warmup", "\(warmup)"]
+                    + (mode == "lora" ? ["--lora"] : [])
+                let ours = try TrainBench.runChild(arguments: childArguments(model: model, lora: mode == "lora", p: p, c: c))
+                notes.append("\(label): AlignKit reference precompute \(String(format: "%.2f", ours.precomputeS)) s")
+                let tokens = Double(batch * 2 * (p + c))
+                records.append(contentsOf: caseRecords(label, ours: ours, peer: nil, tokens: tokens))
+                for impl in peers {
+                    let peer = PythonPeer.run(python: python, script: peerScript,
+                                              arguments: ["--impl", impl, "--threads", "\(Parallel.threads)"] + common,
+                                              threads: Parallel.threads)
+                    guard let peer, let s = peer["step_s"] as? Double, let rss = peer["peak_rss_mb"] as? Double else { continue }
+                    let name = "\(peerName(impl)) (trl \(peer["trl"] as? String ?? "?"), torch \(peer["torch"] as? String ?? "?"))"
+                    if let pre = peer["precompute_s"] as? Double, pre > 0 {
+                        notes.append("\(label): \(peerName(impl)) reference precompute \(String(format: "%.2f", pre)) s")
+                    }
+                    records.append(contentsOf: caseRecords(label, ours: ours, peer: (name, s, rss), tokens: tokens))
+                }
+            }
+        }
+        if options.json {
+            records.forEach { print($0.jsonLine()) }
+        } else {
+            print("align bench train — \(env); DPO sigmoid, AdamW lr 1e-6, fp32; tokens/step = B·2·(P+C); "
+                + "peak RSS ratio < 1 = AlignKit uses less")
+            print(benchTable(records))
+            notes.forEach { print($0) }
+        }
+    }
+
+    func childArguments(model: String, lora: Bool, p: Int, c: Int) -> [String] {
+        ["--model", model, "--tiny-llama", tinyLlama, "--threads", "\(Parallel.threads)", "--batch", "\(batch)",
+         "--prompt-length", "\(p)", "--completion-length", "\(c)", "--steps", "\(steps)", "--warmup", "\(warmup)"]
+            + (lora ? ["--lora"] : [])
+    }
+
+    func peerName(_ impl: String) -> String {
+        switch impl {
+        case "trl": return "TRL DPOTrainer"
+        case "trl-precompute": return "TRL DPOTrainer precompute_ref"
+        default: return "PyTorch step"
+        }
+    }
+
+    /// Tokens/s and peak RSS records (for RSS, ratio = AlignKit ÷ peer: < 1 means AlignKit uses less).
+    func caseRecords(_ label: String, ours: TrainCaseResult, peer: (name: String, stepS: Double, rss: Double)?,
+                     tokens: Double) -> [BenchRecord] {
+        guard let peer else {
+            return [BenchRecord(bench: "train", case: "\(label) steps/s", unit: "steps/s", alignkit: 1 / ours.stepS),
+                    BenchRecord(bench: "train", case: "\(label) peak RSS", unit: "MB", alignkit: ours.peakRSSMB)]
+        }
+        return [
+            BenchRecord(bench: "train", case: "\(label) tokens/s", unit: "tokens/s", alignkit: tokens / ours.stepS,
+                        peer: peer.name, peerValue: tokens / peer.stepS),
+            BenchRecord(bench: "train", case: "\(label) peak RSS", unit: "MB", alignkit: ours.peakRSSMB,
+                        peer: peer.name, peerValue: peer.rss),
+        ]
+    }
+}
