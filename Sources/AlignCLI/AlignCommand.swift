@@ -11,6 +11,7 @@ public struct AlignCommand: ParsableCommand {
             BenchCommand.self,
             DecodeCommand.self,
             DemoCommand.self,
+            DiagnoseCommand.self,
             EvalCommand.self,
             GenerateCommand.self,
             GrammarCommand.self,

@@ -33,7 +33,8 @@ struct TrainDPORun {
         model.setTrainable(true)  // full fine-tuning: every parameter is updated (loaded weights start frozen)
         let trainer = try DPOTrainer(model: model, objective: try DPOLoss(config: settings.dpo), config: settings.training,
                                      data: data.examples, padID: try padID(tokenizer))
-        try TrainLoggedRun.run(trainer, training: settings.training, output: outputDirectory, resumeFrom: resumeFrom, say: say)
+        try TrainLoggedRun.run(trainer, training: settings.training, output: outputDirectory, resumeFrom: resumeFrom,
+                                watchDisplacement: true, say: say)
         try saveFinalModel(model)
         say("saved the final model in \(outputDirectory.path) (\(trainer.state.step) steps)")
     }

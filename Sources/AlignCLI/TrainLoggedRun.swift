@@ -17,8 +17,10 @@ extension RewardTrainer: LoggedTrainer {}
 
 enum TrainLoggedRun {
     /// Resumes (if asked) and trains `trainer` to the end, logging into `output`/metrics.jsonl.
+    /// With `watchDisplacement` (pairwise runs, whose `rewards/chosen` is β·log π/π_ref), warns once when the
+    /// chosen completions lose probability while the margin grows (LikelihoodDisplacementMonitor).
     static func run(_ trainer: some LoggedTrainer, training: TrainingConfig, output: URL, resumeFrom: URL?,
-                    say: (String) -> Void) throws {
+                    watchDisplacement: Bool = false, say: (String) -> Void) throws {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         if let resumeFrom {
             try trainer.resume(from: resumeFrom)
@@ -26,12 +28,14 @@ enum TrainLoggedRun {
         }
         var metrics = try MetricsFile(url: output.appendingPathComponent("metrics.jsonl"), keepingStepsUpTo: trainer.state.step)
         var progress = TrainProgress(totalSteps: training.maxSteps, firstStep: trainer.state.step, loggingSteps: training.loggingSteps)
+        var displacement = LikelihoodDisplacementMonitor()
         try trainer.train { log in
             do { try metrics.append(log) } catch {
                 say("error: \(error)")
                 return false
             }
             if let line = progress.line(for: log) { say(line) }
+            if watchDisplacement, displacement.observe(log) { say(displacement.warning()) }
             return true
         }
         try metrics.flushError()
