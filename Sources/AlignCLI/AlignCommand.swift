@@ -15,6 +15,7 @@ public struct AlignCommand: ParsableCommand {
             EvalCommand.self,
             GenerateCommand.self,
             GrammarCommand.self,
+            MergeCommand.self,
             TokenizeCommand.self,
             TrainCommand.self,
         ],
