@@ -132,6 +132,8 @@ extension DFA {
             if accepting[s] { t[(s + 1) * 256 + 0x22] = Int32(n - 1) }
         }
         acc[n - 1] = true
-        return DFA(numStates: n, trans: t, accepting: acc).trimmed()
+        // Quoting keeps a minimal automaton minimal (the quotes only frame it) and every state live, so
+        // a second Moore pass would find nothing to merge; correctness never depends on minimality.
+        return DFA(numStates: n, trans: t, accepting: acc).trimmed(minimize: false)
     }
 }
