@@ -124,21 +124,31 @@ extension DFA {
     }
 
     private func renumbered(states: [Int], block: [Int], live: [Bool]) -> DFA {
-        // The start state's block becomes 1; others in order of first appearance.
-        var newId: [Int: Int32] = [block[1]: 1]
-        for s in states where newId[block[s]] == nil { newId[block[s]] = Int32(newId.count + 1) }
-        let m = newId.count + 1
-        var t2 = [Int32](repeating: 0, count: m * 256)
-        var acc = [Bool](repeating: false, count: m)
-        for s in states {
-            guard let id = newId[block[s]] else { continue }
-            acc[Int(id)] = accepting[s]
-            for b in 0..<256 {
-                let t = Int(trans[s * 256 + b])
-                t2[Int(id) * 256 + b] = live[t] ? (newId[block[t]] ?? 0) : 0
+        // The start state's block becomes 1; others in order of first appearance. Block ids are below
+        // numStates, so a flat table replaces a dictionary lookup per transition.
+        var newId = [Int32](repeating: 0, count: numStates + 1)
+        newId[block[1]] = 1
+        var m: Int32 = 1
+        for s in states where newId[block[s]] == 0 { m += 1; newId[block[s]] = m }
+        let count = Int(m) + 1
+        var t2 = [Int32](repeating: 0, count: count * 256)
+        var acc = [Bool](repeating: false, count: count)
+        var done = [Bool](repeating: false, count: count)   // one row per block: its states agree
+        t2.withUnsafeMutableBufferPointer { out in
+            trans.withUnsafeBufferPointer { src in
+                for s in states {
+                    let id = Int(newId[block[s]])
+                    if done[id] { continue }
+                    done[id] = true
+                    acc[id] = accepting[s]
+                    for b in 0..<256 {
+                        let t = Int(src[s &* 256 &+ b])
+                        out[id &* 256 &+ b] = live[t] ? newId[block[t]] : 0
+                    }
+                }
             }
         }
-        return DFA(numStates: m, trans: t2, accepting: acc)
+        return DFA(numStates: count, trans: t2, accepting: acc)
     }
 
     /// Bytes grouped by identical columns over all states: (class of each byte, one byte per class).
@@ -227,14 +237,18 @@ extension DFA {
         var t = [Int32](repeating: 0, count: n * 256)
         var acc = [Bool](repeating: false, count: n)
         func id(_ i: Int, _ s: Int) -> Int { 1 + i * k + (s - 1) }
-        for i in 0...hi {
-            acc[id(i, 1)] = i >= lo
-            for s in 1...k {
-                for b in 0..<256 {
-                    let x = Int(sym.trans[s * 256 + b])
-                    if x == 0 { continue }
-                    if sym.accepting[x] { if i < hi { t[id(i, s) * 256 + b] = Int32(id(i + 1, 1)) } }
-                    else { t[id(i, s) * 256 + b] = Int32(id(i, x)) }
+        for i in 0...hi { acc[id(i, 1)] = i >= lo }
+        t.withUnsafeMutableBufferPointer { t in
+            sym.trans.withUnsafeBufferPointer { src in
+                for i in 0...hi {
+                    for s in 1...k {
+                        for b in 0..<256 {
+                            let x = Int(src[s &* 256 &+ b])
+                            if x == 0 { continue }
+                            if sym.accepting[x] { if i < hi { t[id(i, s) &* 256 &+ b] = Int32(id(i + 1, 1)) } }
+                            else { t[id(i, s) &* 256 &+ b] = Int32(id(i, x)) }
+                        }
+                    }
                 }
             }
         }
