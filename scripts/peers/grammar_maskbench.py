@@ -6,6 +6,7 @@ token split. Reports TTFM (compile + first mask) and TBM (mask time per token wh
 instances) percentiles and the MaskBench counts. Single thread. Pinned in requirements-grammar.txt.
 
 usage: grammar_maskbench.py --data DIR --tokenizer tokenizer.json [--every K] [--limit N] [--engine llg|xgr|both]
+       [--cpu-time]   (process CPU time instead of wall time, as `align bench grammar --cpu-time`)
 """
 import argparse, json, os, time
 
@@ -95,20 +96,22 @@ class XGR:
     def accepting(self, m):
         return m.is_completed() if hasattr(m, "is_completed") else m.is_terminated()
 
+clock = time.perf_counter
+
 def run(engine, files, by_bytes):
     r = dict(files=0, compile_errors=0, valid_accepted=0, valid_rejected=0, invalid_blocked=0, invalid_accepted=0)
     ttfm, tbm = [], []
     for f in files:
         d = json.load(open(f))
         r["files"] += 1
-        t0 = time.perf_counter()
+        t0 = clock()
         try:
             g = engine.compile(d["schema"])
             m = engine.matcher(g)
             engine.fill(m)
         except Exception:
             r["compile_errors"] += 1; continue
-        ttfm.append((time.perf_counter() - t0) * 1e6)
+        ttfm.append((clock() - t0) * 1e6)
         for t in d.get("tests", []):
             ids = greedy(json.dumps(t["data"], separators=(",", ":"), ensure_ascii=False).encode(), by_bytes)
             if ids is None: continue
@@ -116,7 +119,7 @@ def run(engine, files, by_bytes):
             ok = True
             for tid in ids:
                 if t["valid"]:
-                    s = time.perf_counter(); engine.fill(m); tbm.append((time.perf_counter() - s) * 1e6)
+                    s = clock(); engine.fill(m); tbm.append((clock() - s) * 1e6)
                 if not engine.accept(m, tid): ok = False; break
             ok = ok and engine.accepting(m)
             key = ("valid_" if t["valid"] else "invalid_") + (("accepted" if ok else "rejected") if t["valid"] else ("accepted" if ok else "blocked"))
@@ -130,7 +133,11 @@ def main():
     ap.add_argument("--data", required=True); ap.add_argument("--tokenizer", required=True)
     ap.add_argument("--limit", type=int); ap.add_argument("--engine", default="both")
     ap.add_argument("--every", type=int, default=1)
+    ap.add_argument("--cpu-time", action="store_true")
     a = ap.parse_args()
+    global clock
+    if a.cpu_time:
+        clock = time.process_time
     os.environ.setdefault("RAYON_NUM_THREADS", "1")
     tokens, by_bytes, eos = load_vocab(a.tokenizer)
     files = sorted(os.path.join(a.data, f) for f in os.listdir(a.data) if f.endswith(".json"))[:: a.every][: a.limit]

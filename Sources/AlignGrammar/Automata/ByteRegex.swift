@@ -3,7 +3,7 @@
 // after choosing an encoding of code points as bytes (plain UTF-8, or canonical JSON-string escaping).
 
 /// A regular expression whose alphabet is bytes.
-public indirect enum ByteRegex: Sendable {
+public indirect enum ByteRegex: Sendable, Hashable {
     /// The empty string.
     case empty
     /// No string at all.

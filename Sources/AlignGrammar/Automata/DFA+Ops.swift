@@ -2,7 +2,8 @@
 // (intersection, difference, union) used to combine `pattern`, length, `format` and key exclusions.
 // Moore's algorithm: refine the accept/reject partition by successor classes until stable
 // (Hopcroft & Ullman, "Introduction to Automata Theory", §3.4); bytes are first grouped into
-// classes with identical columns so each refinement pass looks at few columns.
+// classes with identical columns so each refinement pass looks at few columns, and each pass
+// hashes flat signature rows (no per-state arrays), since minimization dominated schema compile time.
 
 extension DFA {
     /// Removes unreachable states, sends states that cannot reach acceptance to the dead state,
@@ -44,51 +45,110 @@ extension DFA {
             for (k, s) in states.enumerated() { block[s] = k + 1 }
             return renumbered(states: states, block: block, live: live)
         }
-        // Byte classes: bytes with equal columns over live states behave identically.
-        var colKey = [[Int32]](repeating: [], count: 256)
-        for b in 0..<256 {
-            colKey[b] = states.map { s in let t = trans[s * 256 + b]; return live[Int(t)] ? t : 0 }
-        }
-        var reps: [Int] = []
-        var classIds: [[Int32]: Int] = [:]
-        for b in 0..<256 {
-            if classIds[colKey[b]] == nil { classIds[colKey[b]] = reps.count; reps.append(b) }
-        }
+        let classes = liveByteClasses(states, live: live)
+        let blockOf = mooreBlocks(states, live: live, reps: classes)
         var block = [Int](repeating: 0, count: n)   // 0 = dead block
-        for s in states { block[s] = accepting[s] ? 1 : 2 }
-        var count = 0
-        while true {
-            var sigIds: [[Int]: Int] = [:]
-            var next = [Int](repeating: 0, count: n)
-            for s in states {
-                var sig = [block[s]]
-                for b in reps { let t = Int(trans[s * 256 + b]); sig.append(live[t] ? block[t] : 0) }
-                if let id = sigIds[sig] { next[s] = id } else { let id = sigIds.count + 1; sigIds[sig] = id; next[s] = id }
-            }
-            let newCount = sigIds.count
-            block = next
-            if newCount == count { break }
-            count = newCount
-        }
+        for (k, s) in states.enumerated() { block[s] = Int(blockOf[k + 1]) }
         return renumbered(states: states, block: block, live: live)
     }
 
-    private func renumbered(states: [Int], block: [Int], live: [Bool]) -> DFA {
-        // The start state's block becomes 1; others in order of first appearance.
-        var newId: [Int: Int32] = [block[1]: 1]
-        for s in states where newId[block[s]] == nil { newId[block[s]] = Int32(newId.count + 1) }
-        let m = newId.count + 1
-        var t2 = [Int32](repeating: 0, count: m * 256)
-        var acc = [Bool](repeating: false, count: m)
+    /// One byte per class of bytes whose columns agree over the live states (dead targets as 0).
+    private func liveByteClasses(_ states: [Int], live: [Bool]) -> [Int] {
+        var hash = [UInt64](repeating: 0xcbf2_9ce4_8422_2325, count: 256)
         for s in states {
-            guard let id = newId[block[s]] else { continue }
-            acc[Int(id)] = accepting[s]
             for b in 0..<256 {
-                let t = Int(trans[s * 256 + b])
-                t2[Int(id) * 256 + b] = live[t] ? (newId[block[t]] ?? 0) : 0
+                let t = trans[s * 256 + b]
+                hash[b] = (hash[b] ^ UInt64(UInt32(bitPattern: live[Int(t)] ? t : 0))) &* 0x100_0000_01b3
             }
         }
-        return DFA(numStates: m, trans: t2, accepting: acc)
+        var reps: [Int] = []
+        var byHash: [UInt64: [Int]] = [:]
+        for b in 0..<256 {
+            let same = byHash[hash[b]]?.contains { r in
+                states.allSatisfy { s in
+                    let x = trans[s * 256 + b], y = trans[s * 256 + r]
+                    return (live[Int(x)] ? x : 0) == (live[Int(y)] ? y : 0)
+                }
+            } ?? false
+            if !same { reps.append(b); byHash[hash[b], default: []].append(b) }
+        }
+        return reps
+    }
+
+    /// Moore refinement over flat tables: state k (1-based position in `states`, 0 = dead) gets the
+    /// block of its signature (own block, successor blocks per byte class) until no block splits.
+    /// Signatures are hashed into an open-addressing table of first holders and compared in full,
+    /// so no per-state array is allocated.
+    private func mooreBlocks(_ states: [Int], live: [Bool], reps: [Int]) -> [Int32] {
+        let m = states.count, r = reps.count, w = r + 1
+        var index = [Int32](repeating: 0, count: numStates)
+        for (k, s) in states.enumerated() { index[s] = Int32(k + 1) }
+        var succ = [Int32](repeating: 0, count: (m + 1) * r)
+        for (k, s) in states.enumerated() {
+            for (c, b) in reps.enumerated() { let t = Int(trans[s * 256 + b]); succ[(k + 1) * r + c] = live[t] ? index[t] : 0 }
+        }
+        var block = [Int32](repeating: 0, count: m + 1)
+        for (k, s) in states.enumerated() { block[k + 1] = accepting[s] ? 1 : 2 }
+        var sig = [Int32](repeating: 0, count: (m + 1) * w)
+        var cap = 16
+        while cap < 2 * m { cap <<= 1 }
+        var slots = [Int32](repeating: 0, count: cap)   // state holding the slot's signature (0 = empty)
+        var next = block
+        var count = 0
+        while true {
+            for i in 0..<cap { slots[i] = 0 }
+            var newCount: Int32 = 0
+            for k in 1...m {
+                sig[k * w] = block[k]
+                var h: UInt64 = UInt64(UInt32(bitPattern: block[k])) &* 0x9E37_79B9_7F4A_7C15
+                for c in 0..<r {
+                    let x = block[Int(succ[k * r + c])]
+                    sig[k * w + 1 + c] = x
+                    h = (h ^ UInt64(UInt32(bitPattern: x))) &* 0x100_0000_01b3
+                }
+                var i = Int(truncatingIfNeeded: (h ^ (h >> 29)) & UInt64(cap - 1))
+                while true {
+                    let o = Int(slots[i])
+                    if o == 0 { slots[i] = Int32(k); newCount += 1; next[k] = newCount; break }
+                    var same = true
+                    for j in 0..<w where sig[o * w + j] != sig[k * w + j] { same = false; break }
+                    if same { next[k] = next[o]; break }
+                    i = (i + 1) & (cap - 1)
+                }
+            }
+            swap(&block, &next)
+            if Int(newCount) == count { break }
+            count = Int(newCount)
+        }
+        return block
+    }
+
+    private func renumbered(states: [Int], block: [Int], live: [Bool]) -> DFA {
+        // The start state's block becomes 1; others in order of first appearance. Block ids are below
+        // numStates, so a flat table replaces a dictionary lookup per transition.
+        var newId = [Int32](repeating: 0, count: numStates + 1)
+        newId[block[1]] = 1
+        var m: Int32 = 1
+        for s in states where newId[block[s]] == 0 { m += 1; newId[block[s]] = m }
+        let count = Int(m) + 1
+        var t2 = [Int32](repeating: 0, count: count * 256)
+        var acc = [Bool](repeating: false, count: count)
+        var done = [Bool](repeating: false, count: count)   // one row per block: its states agree
+        t2.withUnsafeMutableBufferPointer { out in
+            trans.withUnsafeBufferPointer { src in
+                for s in states {
+                    let id = Int(newId[block[s]])
+                    if done[id] { continue }
+                    done[id] = true
+                    acc[id] = accepting[s]
+                    for b in 0..<256 {
+                        let t = Int(src[s &* 256 &+ b])
+                        out[id &* 256 &+ b] = live[t] ? newId[block[t]] : 0
+                    }
+                }
+            }
+        }
+        return DFA(numStates: count, trans: t2, accepting: acc)
     }
 
     /// Bytes grouped by identical columns over all states: (class of each byte, one byte per class).
@@ -147,19 +207,25 @@ extension DFA {
 
     @inline(__always) func next(_ s: Int32, _ c: Int) -> Int32 { trans[Int(s) * 256 + c] }
 
-    /// Strings in both languages.
+    /// Strings in both languages (memoized per process, see `DFAMemo`).
     public func intersect(_ o: DFA, maxStates: Int = 50_000) throws -> DFA {
-        try product(o, maxStates: maxStates) { $0 && $1 }
+        try DFAMemo.shared.value(.product(self, o, op: 0, maxStates: maxStates)) {
+            try product(o, maxStates: maxStates) { $0 && $1 }
+        }
     }
 
-    /// Strings in `self` but not in `o`.
+    /// Strings in `self` but not in `o` (memoized per process).
     public func subtract(_ o: DFA, maxStates: Int = 50_000) throws -> DFA {
-        try product(o, maxStates: maxStates) { $0 && !$1 }
+        try DFAMemo.shared.value(.product(self, o, op: 1, maxStates: maxStates)) {
+            try product(o, maxStates: maxStates) { $0 && !$1 }
+        }
     }
 
-    /// Strings in either language.
+    /// Strings in either language (memoized per process).
     public func union(_ o: DFA, maxStates: Int = 50_000) throws -> DFA {
-        try product(o, maxStates: maxStates) { $0 || $1 }
+        try DFAMemo.shared.value(.product(self, o, op: 2, maxStates: maxStates)) {
+            try product(o, maxStates: maxStates) { $0 || $1 }
+        }
     }
 
     /// `lo…hi` repetitions of a one-symbol language (every accepted string ends the symbol, so
@@ -171,14 +237,18 @@ extension DFA {
         var t = [Int32](repeating: 0, count: n * 256)
         var acc = [Bool](repeating: false, count: n)
         func id(_ i: Int, _ s: Int) -> Int { 1 + i * k + (s - 1) }
-        for i in 0...hi {
-            acc[id(i, 1)] = i >= lo
-            for s in 1...k {
-                for b in 0..<256 {
-                    let x = Int(sym.trans[s * 256 + b])
-                    if x == 0 { continue }
-                    if sym.accepting[x] { if i < hi { t[id(i, s) * 256 + b] = Int32(id(i + 1, 1)) } }
-                    else { t[id(i, s) * 256 + b] = Int32(id(i, x)) }
+        for i in 0...hi { acc[id(i, 1)] = i >= lo }
+        t.withUnsafeMutableBufferPointer { t in
+            sym.trans.withUnsafeBufferPointer { src in
+                for i in 0...hi {
+                    for s in 1...k {
+                        for b in 0..<256 {
+                            let x = Int(src[s &* 256 &+ b])
+                            if x == 0 { continue }
+                            if sym.accepting[x] { if i < hi { t[id(i, s) &* 256 &+ b] = Int32(id(i + 1, 1)) } }
+                            else { t[id(i, s) &* 256 &+ b] = Int32(id(i, x)) }
+                        }
+                    }
                 }
             }
         }

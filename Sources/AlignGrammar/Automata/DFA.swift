@@ -22,10 +22,13 @@ public struct DFA: Sendable {
     }
 
     /// Compiles a byte regex. Throws `tooLarge` past `maxStates` NFA or DFA states.
+    /// Built once per process per (regex, limit): see `DFAMemo`.
     public init(_ regex: ByteRegex, maxStates: Int = 50_000) throws {
-        let nfa = try NFA(regex, maxStates: maxStates * 4)
-        var sc = SubsetConstruction(nfa: nfa, maxStates: maxStates)
-        self = try sc.run().trimmed()
+        self = try DFAMemo.shared.value(.regex(regex, maxStates: maxStates)) {
+            let nfa = try NFA(regex, maxStates: maxStates * 4)
+            var sc = SubsetConstruction(nfa: nfa, maxStates: maxStates)
+            return try sc.run().trimmed()
+        }
     }
 
     /// The automaton of exactly one string.

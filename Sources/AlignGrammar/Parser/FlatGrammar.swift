@@ -73,14 +73,17 @@ extension FlatGrammar {
             if accepting.count + d.numStates > maxStates {
                 throw AlignGrammarError.tooLarge(what: "terminal automaton states", limit: maxStates)
             }
-            for s in 1..<d.numStates {
-                var out = false
-                for b in 0..<256 {
-                    let t = d.trans[s * 256 + b]
-                    trans.append(t == 0 ? 0 : t + base)
-                    if t != 0 { out = true }
+            // One bulk copy per automaton (rows 1… shifted by `base`; 0 stays dead).
+            let old = trans.count
+            trans.append(contentsOf: repeatElement(0, count: (d.numStates - 1) * 256))
+            trans.withUnsafeMutableBufferPointer { out in
+                d.trans.withUnsafeBufferPointer { src in
+                    for i in 256..<src.count where src[i] != 0 { out[old &+ i &- 256] = src[i] &+ base }
                 }
-                accepting.append(d.accepting[s]); hasOut.append(out)
+            }
+            for s in 1..<d.numStates {
+                accepting.append(d.accepting[s])
+                hasOut.append(d.trans[(s * 256)..<(s * 256 + 256)].contains { $0 != 0 })
             }
             termStart.append(base + 1)
             termNullable.append(d.acceptsEmpty)

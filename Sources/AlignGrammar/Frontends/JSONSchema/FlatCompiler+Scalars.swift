@@ -124,14 +124,20 @@ extension DFA {
         var t = [Int32](repeating: 0, count: n * 256)
         var acc = [Bool](repeating: false, count: n)
         t[256 + 0x22] = 2
-        for s in 1..<numStates {
-            for b in 0..<256 {
-                let x = trans[s * 256 + b]
-                if x != 0 { t[(s + 1) * 256 + b] = x + 1 }
+        t.withUnsafeMutableBufferPointer { t in
+            trans.withUnsafeBufferPointer { src in
+                for s in 1..<numStates {
+                    for b in 0..<256 {
+                        let x = src[s &* 256 &+ b]
+                        if x != 0 { t[(s &+ 1) &* 256 &+ b] = x &+ 1 }
+                    }
+                    if accepting[s] { t[(s &+ 1) &* 256 &+ 0x22] = Int32(n - 1) }
+                }
             }
-            if accepting[s] { t[(s + 1) * 256 + 0x22] = Int32(n - 1) }
         }
         acc[n - 1] = true
-        return DFA(numStates: n, trans: t, accepting: acc).trimmed()
+        // Quoting keeps a minimal automaton minimal (the quotes only frame it) and every state live, so
+        // a second Moore pass would find nothing to merge; correctness never depends on minimality.
+        return DFA(numStates: n, trans: t, accepting: acc).trimmed(minimize: false)
     }
 }
