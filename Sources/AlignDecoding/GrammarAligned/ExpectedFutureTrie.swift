@@ -1,6 +1,6 @@
 // ExpectedFutureTrie: the trie of sampled prefixes behind ASAp ("adaptive sampling with approximate
 // expected futures", Park, Wang, Berg-Kirkpatrick, Polikarpova, D'Antoni, "Grammar-Aligned Decoding",
-// NeurIPS 2024, arXiv 2405.21047, §4 and Algorithm 1). Each node is a prefix w₁…wᵢ the sampler has
+// NeurIPS 2024, arXiv 2405.21047, the ASAp algorithm). Each node is a prefix w₁…wᵢ the sampler has
 // reached; it caches the model's probabilities P(t | w₁…wᵢ) of the tokens t the grammar allows there
 // (masked tokens are not stored: their expected future grammaticality, EFG, is 0) and, per allowed
 // token, the current estimate θ̃(w₁…wᵢ t) of the EFG of the extended prefix:
@@ -8,11 +8,11 @@
 //     grammatical prefix may still complete with probability up to 1);
 //   • an end-of-sequence token allowed here ends a grammatical string: θ̃ = 1 exactly, for good;
 //   • an explored token's θ̃ is its child node's value, recomputed bottom-up after every sample as
-//       θ̃(w₁…wᵢ) = Σ_t P(t | w₁…wᵢ) · θ̃(w₁…wᵢ t)          (paper, Eq. for the ASAp update)
+//       θ̃(w₁…wᵢ) = Σ_t P(t | w₁…wᵢ) · θ̃(w₁…wᵢ t)          (the paper's ASAp update)
 //     — equivalently 1 minus the probability mass now known to lead to dead ends.
 // The sampler (GrammarAlignedSampler.swift) draws t ∝ P(t | prefix) · θ̃(prefix t). Because θ̃ only
 // ever decreases toward the true EFG as prefixes are explored, repeated sampling converges to the
-// model's distribution conditioned on the grammar (the paper's Theorem 1).
+// model's distribution conditioned on the grammar (the paper's convergence result).
 //
 // Size: the trie grows by one node per new prefix and never forgets one. `Limits` caps the nodes and
 // the stored probabilities; reaching a cap throws `grammarAlignedTrieFull` rather than evicting —
@@ -78,14 +78,14 @@ public struct ExpectedFutureTrie {
         precondition(tokens.count == probabilities.count && tokens.count == ends.count, "ragged node")
         entries += tokens.count
         nodes.append(Node(tokens: tokens, probabilities: probabilities, ends: ends,
-                          estimates: [Double](repeating: 1, count: tokens.count),  // optimistic start (paper §4)
+                          estimates: [Double](repeating: 1, count: tokens.count),  // optimistic start (the paper's initial θ̃)
                           children: [Int](repeating: -1, count: tokens.count)))
         let index = nodes.count - 1
         if let parent { nodes[parent.node].children[parent.slot] = index }
         return index
     }
 
-    /// The ASAp update after a sample (Algorithm 1, lines "update θ̃"): walking the sampled path from
+    /// The ASAp update after a sample (Park et al. 2024, arXiv 2405.21047): walking the sampled path from
     /// its deepest node back to the root, each node's value Σ P·θ̃ becomes its parent's estimate for the
     /// token that led to it.
     ///

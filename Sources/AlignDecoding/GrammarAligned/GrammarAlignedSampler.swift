@@ -1,5 +1,5 @@
 // GrammarAlignedSampler: ASAp, grammar-aligned sampling (Park et al., "Grammar-Aligned Decoding",
-// NeurIPS 2024, arXiv 2405.21047, Algorithm 1). Plain constrained decoding samples each token from the
+// NeurIPS 2024, arXiv 2405.21047, the ASAp algorithm). Plain constrained decoding samples each token from the
 // model's distribution renormalised over the grammar's mask, which is not P(sequence | sequence ∈ grammar):
 // a prefix whose likely continuations are masked keeps all of its mass. ASAp draws each token with
 // probability ∝ P(t | prefix) · θ̃(prefix t), where θ̃ is the expected-future-grammaticality estimate kept
