@@ -68,6 +68,23 @@ enum GrammarAlignedToy {
         return (mass.mapValues { $0 / z }, z)
     }
 
+    /// The exact distribution of plain masked sampling: each step renormalises P over the tokens that
+    /// keep the string viable (EOS once it is complete).
+    static func maskedExact() -> [String: Double] {
+        let m = model()
+        var out: [String: Double] = [:]
+        func visit(_ prefix: [Int32], _ p: Double) {
+            let s = text(prefix)
+            let allowed = m.probabilities(after: prefix).filter { t, _ in t == eos ? language.contains(s) : viable(s + text([t])) }
+            let z = allowed.values.reduce(0, +)
+            for (t, q) in allowed {
+                if t == eos { out[s, default: 0] += p * q / z } else { visit(prefix + [t], p * q / z) }
+            }
+        }
+        visit([], 1)
+        return out
+    }
+
     /// One plain masked sample: each token from P renormalised over the grammar's mask (what
     /// GrammarProcessor + multinomial sampling do), with its own Philox stream.
     static func maskedSample(_ g: CompiledGrammar, _ v: TokenVocabulary, rng: PhiloxRandom) -> [Int32] {
