@@ -123,6 +123,8 @@ struct GrammarAlignedTests {
             configuration: .init(maxTokens: 1))
         #expect(throws: AlignDecodingError.noGrammaticalSequence(maxTokens: 1, attempts: 1_000)) { _ = try short.sample() }
         #expect(short.trie.estimate([]) == 0)
+        var trie = ExpectedFutureTrie()
+        #expect(throws: AlignDecodingError.self) { _ = try trie.add(tokens: [1, 2], probabilities: [0.5], ends: [false, false]) }
         let wrongSize = TableSource(vocabularySize: 7, rows: [:], fallback: [0: 1])
         #expect(throws: AlignDecodingError.self) {
             _ = try GrammarAlignedSampler(source: wrongSize, grammar: GrammarAlignedToy.grammar(), vocabulary: GrammarAlignedToy.vocabulary())

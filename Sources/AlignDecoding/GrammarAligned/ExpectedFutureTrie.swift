@@ -66,7 +66,7 @@ public struct ExpectedFutureTrie {
     /// Adds a node for a newly reached prefix and returns its index; with `parent` it is linked as the
     /// child of `parent`'s slot `slot` (the token that extends the parent's prefix).
     ///
-    /// - Throws: `grammarAlignedTrieFull` when a cap would be exceeded.
+    /// - Throws: `grammarAlignedTrieFull` when a cap would be exceeded, `invalidParameter` for ragged arrays.
     public mutating func add(tokens: [Int32], probabilities: [Double], ends: [Bool],
                              parent: (node: Int, slot: Int)? = nil) throws -> Int {
         guard nodes.count < limits.maxNodes else {
@@ -75,7 +75,11 @@ public struct ExpectedFutureTrie {
         guard entries + tokens.count <= limits.maxEntries else {
             throw AlignDecodingError.grammarAlignedTrieFull(what: "stored probabilities", limit: limits.maxEntries)
         }
-        precondition(tokens.count == probabilities.count && tokens.count == ends.count, "ragged node")
+        guard tokens.count == probabilities.count, tokens.count == ends.count else {
+            throw AlignDecodingError.invalidParameter(
+                parameter: "trie node", value: "\(tokens.count) tokens, \(probabilities.count) probabilities, \(ends.count) ends",
+                expected: "one probability and one end flag per token")
+        }
         entries += tokens.count
         nodes.append(Node(tokens: tokens, probabilities: probabilities, ends: ends,
                           estimates: [Double](repeating: 1, count: tokens.count),  // optimistic start (the paper's initial θ̃)

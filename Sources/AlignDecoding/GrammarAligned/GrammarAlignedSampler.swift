@@ -29,6 +29,9 @@ public struct GrammarAlignedSample: Equatable, Sendable {
 
 /// Repeated grammar-aligned sampling from one prompt (the source) and one grammar.
 ///
+/// A copy shares the grammar matcher (a class, reset at the start of every walk) with the original:
+/// copies may be used one after another, not concurrently.
+///
 /// ```swift
 /// var sampler = try GrammarAlignedSampler(source: CausalLMNextTokenSource(model: model, prompt: ids),
 ///                                         grammar: compiled, vocabulary: vocabulary)
