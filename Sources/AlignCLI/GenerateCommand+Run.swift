@@ -53,6 +53,7 @@ extension GenerateCommand {
             return GenerationResult(prompt: request.text, completion: r.best.row.text, tokenIDs: r.best.row.tokens,
                                     finishReason: r.best.row.finishReason ?? .length, reward: r.best.reward)
         }
+        if let n = grammarAligned, let grammar { return try grammarAlignedResult(request, n: n, lm: lm, tokenizer: tokenizer, parameters: p, grammar: grammar, write: write) }
         let extra = grammar.map { [GrammarProcessor(grammar: $0.grammar, vocabulary: $0.vocabulary)] } ?? []
         let gen = try TokenGenerator(model: lm, prompts: [request.ids], parameters: p, decoder: tokenizer, processors: extra)
         let stream = !json && !noStream

@@ -59,6 +59,8 @@ public struct GenerateCommand: ParsableCommand {
     var gbnf: String?
     @Option(help: "Constrain the whole completion to a regular expression.")
     var regex: String?
+    @Option(help: "With --schema/--gbnf/--regex: grammar-aligned sampling (ASAp); draw N samples per prompt, print the N-th.")
+    var grammarAligned: Int?
 
     public func validate() throws {
         let grammars = [schema, gbnf, regex].compactMap { $0 }.count
@@ -66,6 +68,7 @@ public struct GenerateCommand: ParsableCommand {
         if grammars == 1 && (bestOf != nil || numBeams ?? 1 > 1) {
             throw ValidationError("--schema/--gbnf/--regex work with greedy or sampled decoding, not --best-of or --num-beams")
         }
+        try validateGrammarAligned(grammars: grammars)
         if (prompt == nil) == (file == nil) { throw ValidationError("give exactly one of --prompt or --file") }
         if bestOf != nil && reward.isEmpty { throw ValidationError("--best-of needs at least one --reward") }
         if !reward.isEmpty && bestOf == nil { throw ValidationError("--reward is used with --best-of N") }

@@ -21,6 +21,10 @@ public enum AlignDecodingError: Error, CustomStringConvertible, Equatable {
     case invalidGenerationConfig(file: String, reason: String)
     /// A row's logits left no token with positive probability (all −inf or NaN).
     case noSampleableToken(row: Int)
+    /// Grammar-aligned sampling's prefix trie reached its size limit (`what`: "nodes" or "stored probabilities").
+    case grammarAlignedTrieFull(what: String, limit: Int)
+    /// Grammar-aligned sampling found no grammatical sequence: every explored continuation is a dead end.
+    case noGrammaticalSequence(maxTokens: Int, attempts: Int)
 
     public var description: String {
         switch self {
@@ -42,6 +46,12 @@ public enum AlignDecodingError: Error, CustomStringConvertible, Equatable {
             return "\(file): not a valid generation config: \(reason)"
         case let .noSampleableToken(row):
             return "row \(row): every token was filtered out (all logits −inf or NaN); nothing can be sampled"
+        case let .grammarAlignedTrieFull(what, limit):
+            return "grammar-aligned sampling: the prefix trie holds its limit of \(limit) \(what); "
+                + "raise the limit or start a new sampler (the trie is never evicted silently)"
+        case let .noGrammaticalSequence(maxTokens, attempts):
+            return "grammar-aligned sampling: no grammatical sequence of at most \(maxTokens) tokens has positive "
+                + "model probability (gave up after \(attempts) attempts)"
         }
     }
 }
