@@ -12,6 +12,10 @@ public struct TrainCommand: ParsableCommand {
             TrainDPOCommand.self,
             TrainSFTCommand.self,
             TrainRewardCommand.self,
+            TrainKTOCommand.self,
+            TrainBCOCommand.self,
+            TrainPROCommand.self,
+            TrainLiPOCommand.self,
         ])
 
     /// Creates the command.

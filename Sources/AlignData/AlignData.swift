@@ -9,6 +9,8 @@
 //   ImplicitPrompt.swift           TRL's `extract_prompt` for rows with only chosen/rejected
 //   TokenizedPreference.swift      the tokenized pair and TRL's collator truncation (keep_start / keep_end)
 //   PreferenceTokenizer.swift      DPOTrainer's `_prepare_dataset`: EOS, common-prefix boundary, length filter
+//   UnpairedTokenizer.swift        KTOTrainer's `_prepare_dataset`: unpaired rows, KL completions, truncation
+//   RankedExample.swift            listwise rows {prompt, completions, scores | ranks} and their tokenization
 
 /// Namespace for module-level facts of AlignData.
 public enum AlignDataModule {

@@ -24,7 +24,12 @@ public struct PreferenceBatch {
     /// Collates `examples` in TRL's layout; `padID` fills rows to the longest one.
     public static func collate(_ examples: [TokenizedPreference], padID: Int32) -> PreferenceBatch {
         // Each example's sequences: (prompt, chosen) and (its rejected-side prompt, rejected).
-        let rows = examples.map { $0.sequences[0] } + examples.map { $0.sequences[1] }
+        collate(rows: examples.map { $0.sequences[0] } + examples.map { $0.sequences[1] }, padID: padID)
+    }
+
+    /// Collates (prompt, completion) rows in the same layout, one row each, in the given order
+    /// (TRL's unpaired collator builds its rows the same way).
+    public static func collate(rows: [(prompt: [Int32], completion: [Int32])], padID: Int32) -> PreferenceBatch {
         let t = rows.map { $0.0.count + $0.1.count }.max() ?? 0
         var ids: [[Int32]] = [], mask: [[Int32]] = [], labels: [[Int32]] = [], cm: [Float] = []
         for (prompt, completion) in rows {

@@ -34,6 +34,8 @@ public struct TrainerState: Codable, Sendable, Equatable {
     public var position = 0
     /// Tokens seen so far (SFT's `num_tokens`); absent in checkpoints of trainers that do not count them.
     public var numTokens: Int?
+    /// Objective state that evolves with training (BCO's running reward mean: "mean", "count"); absent otherwise.
+    public var objectiveState: [String: Double]?
 }
 
 /// Optimizer, schedule, data order and loop position shared by the trainers.
@@ -129,7 +131,10 @@ public final class TrainingLoop {
         optimizer.zeroGrad()
         scheduler.step()
         state.step += 1
-        let epoch = Double(state.epoch) + Double(state.position) / Double(exampleCount)
+        // transformers' Trainer: epoch + micro-batches consumed / micro-batches per epoch (the last one may be partial).
+        let bs = config.perDeviceTrainBatchSize
+        let batchesPerEpoch = (exampleCount + bs - 1) / bs
+        let epoch = Double(state.epoch) + Double((state.position + bs - 1) / bs) / Double(batchesPerEpoch)
         return StepLog(step: state.step, epoch: epoch, loss: loss, learningRate: lr, gradNorm: Double(norm), metrics: metrics)
     }
 

@@ -1,0 +1,109 @@
+// BCOTrainer: Binary Classifier Optimization on unpaired rows (Jung et al. 2024, arXiv 2404.04656) as TRL's
+// BCOTrainer trains it (trl/trainer/bco_trainer.py up to TRL 0.2x; TRL 1.16 no longer ships it): reference
+// log-probs once from the frozen reference, then per micro-batch r = β·(log π − log π_ref) → δ ← running mean
+// of every reward seen (updated before the loss) → BCOLoss → backward of loss / micro-batches; clip, AdamW,
+// schedule on TrainingLoop. δ is saved in each checkpoint's trainer state so a resumed run continues it.
+// Data are tokenized as TRL 1.16's KTOTrainer does (AlignData.tokenizeUnpaired without KL completions),
+// not as the old BCOTrainer did (which had its own BOS/prompt-length handling).
+// Metrics as its `log`: rewards/* and logps/* are sums over the step's micro-batches divided by the
+// desirable / undesirable row counts, rewards/margins their difference, delta the mean over micro-batches.
+// Left out: the UDM density-ratio classifier (BCOLoss accepts its probabilities; no classifier is trained here).
+import AlignModels
+import AlignTensor
+import Foundation
+
+/// Trains a DecoderModel with BCO on tokenized unpaired rows.
+public final class BCOTrainer {
+    public let model: DecoderModel
+    /// The loss with its running reward shift δ.
+    public private(set) var objective: BCOLoss
+    public let config: TrainingConfig
+    public let data: [TokenizedUnpaired]
+    public let padID: Int32
+    /// [example] reference log-probs of prompt + completion.
+    public let referenceLogps: [Float]
+    /// Optimizer, schedule, data order, loop position and checkpoints.
+    public let loop: TrainingLoop
+    /// Where the loop is.
+    public var state: TrainerState { loop.state }
+
+    /// - Parameters:
+    ///   - reference: the frozen reference; nil means the policy's own initial weights (computed now).
+    public init(model: DecoderModel, reference: DecoderModel? = nil, objective: BCOLoss, config: TrainingConfig,
+                data: [TokenizedUnpaired], padID: Int32) throws {
+        loop = try TrainingLoop(model: model, config: config, exampleCount: data.count)
+        self.model = model
+        self.objective = objective
+        self.config = config
+        self.data = data
+        self.padID = padID
+        var refs: [Float] = []
+        for start in stride(from: 0, to: data.count, by: config.perDeviceTrainBatchSize) {
+            let rows = Array(data[start ..< min(start + config.perDeviceTrainBatchSize, data.count)])
+            refs += try KTOTrainer.sequenceLogps(reference ?? model, UnpairedBatch.collate(rows, padID: padID))
+        }
+        referenceLogps = refs
+    }
+
+    /// Loss (on the tape), summed metrics and token count of one micro-batch; updates δ.
+    func microBatch(_ indices: [Int]) throws -> (loss: Tensor, sums: [String: Double], tokens: Int) {
+        let rows = indices.map { data[$0] }
+        let b = UnpairedBatch.collate(rows, padID: padID)
+        let logps = (try model.tokenLogProbs(b.ids, labels: b.labels, attentionMask: b.attentionMask) * b.completionMask).sum(axis: 1)  // [N]
+        let ratios = logps - (try Tensor(indices.map { referenceLogps[$0] }, shape: [indices.count]))
+        let labels = rows.map(\.label)
+        let out = objective.compute(ratios: ratios, labels: labels, training: true)
+        let (lp, rw) = (logps.scalars, ratios.scalars.map { Double($0) * objective.beta })
+        var sums: [String: Double] = ["delta": out.metrics["delta"] ?? 0]
+        for (i, desirable) in labels.enumerated() {
+            let side = desirable ? "chosen" : "rejected"
+            sums["rewards/\(side)", default: 0] += rw[i]
+            sums["logps/\(side)", default: 0] += Double(lp[i])
+            sums["count/\(side)", default: 0] += 1
+        }
+        return (out.loss, sums, b.attentionMask.reduce(0) { $0 + $1.reduce(0) { $0 + Int($1) } })
+    }
+
+    /// Runs the step's micro-batches and one AdamW update; returns the step's log.
+    func optimizerStep() throws -> StepLog {
+        let batches = loop.nextStepIndices()
+        var loss = 0.0
+        var sums: [String: Double] = [:]
+        for indices in batches {
+            let mb = try microBatch(indices)
+            (mb.loss * (1 / Float(batches.count))).backward()
+            loss += Double(mb.loss.item()) / Double(batches.count)
+            for (k, v) in mb.sums { sums[k, default: 0] += v }
+            loop.countTokens(mb.tokens)
+        }
+        var metrics: [String: Double] = ["delta": (sums["delta"] ?? 0) / Double(batches.count)]
+        for side in ["chosen", "rejected"] {
+            guard let n = sums["count/\(side)"], n > 0 else { continue }
+            metrics["rewards/\(side)"] = (sums["rewards/\(side)"] ?? 0) / n
+            metrics["logps/\(side)"] = (sums["logps/\(side)"] ?? 0) / n
+        }
+        if let c = metrics["rewards/chosen"], let r = metrics["rewards/rejected"] { metrics["rewards/margins"] = c - r }
+        metrics["num_tokens"] = Double(state.numTokens ?? 0)
+        loop.state.objectiveState = ["mean": objective.shift.mean, "count": objective.shift.count]
+        return loop.finishStep(loss: loss, metrics: metrics)
+    }
+
+    /// Writes `checkpoint-<step>` (with δ in trainer_state.json) atomically and returns its URL.
+    @discardableResult
+    public func saveCheckpoint(in directory: URL) throws -> URL { try loop.saveCheckpoint(in: directory) }
+
+    /// Restores weights, optimizer, scheduler, loop position and δ from a checkpoint folder.
+    public func resume(from checkpoint: URL) throws {
+        try loop.resume(from: checkpoint)
+        guard let s = loop.state.objectiveState, let mean = s["mean"], let count = s["count"] else {
+            throw TrainingError.missingInput(objective: "bco", input: "the running reward mean in \(checkpoint.path)/trainer_state.json")
+        }
+        (objective.shift.mean, objective.shift.count) = (mean, count)
+    }
+
+    /// Runs until `max_steps`. `onStep` sees every step and may return false to stop early.
+    @discardableResult
+    public func train(onStep: (StepLog) -> Bool = { _ in true }) throws -> [StepLog] {
+        try loop.run(optimizerStep, onStep: onStep)
+    }
+}

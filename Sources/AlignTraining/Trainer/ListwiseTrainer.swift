@@ -1,0 +1,123 @@
+// ListwiseTrainer: PRO and LiPO-λ on ranked rows (K completions per prompt). TRL has no listwise trainer,
+// so the loop is ours on the shared TrainingLoop, with the conventions of the other trainers: per micro-batch
+// the B lists' B·K sequences (prompt + completion, list-major) go through the policy once → per-sequence
+// summed log-probs and completion token counts → [B, K] → the objective → backward of loss / micro-batches;
+// then clip, AdamW, schedule.
+//  * PRO (Song et al. 2023, ListwiseLosses.swift): completions sorted best first by score (stable); scores
+//    s = length-normalized log-likelihoods (sum / completion tokens, as the PRO code does); the data scores act
+//    as the rewards that set PRO's temperatures; the SFT term uses the best completion's summed log-prob.
+//    Reference-free: no reference pass.
+//  * LiPO-λ (Liu et al. 2024): ρ = summed log π − summed log π_ref per completion (reference computed once
+//    before training), labels ψ = the data scores.
+import AlignData
+import AlignModels
+import AlignTensor
+import Foundation
+
+/// One tokenized ranked row; defined in AlignData.
+public typealias TokenizedRanked = AlignData.TokenizedRanked
+
+/// A listwise objective and its settings.
+public enum ListwiseObjective {
+    case pro(PROLoss)
+    case lipo(LiPOLoss)
+}
+
+/// Trains a DecoderModel with PRO or LiPO-λ on tokenized ranked rows.
+public final class ListwiseTrainer {
+    public let model: DecoderModel
+    public let objective: ListwiseObjective
+    public let config: TrainingConfig
+    /// Rows with completions sorted best first (stable), scores sorted alike.
+    public let data: [TokenizedRanked]
+    public let padID: Int32
+    /// [example][K] reference summed log-probs (LiPO only; empty for PRO).
+    public let referenceLogps: [[Float]]
+    /// Optimizer, schedule, data order, loop position and checkpoints.
+    public let loop: TrainingLoop
+    /// Where the loop is.
+    public var state: TrainerState { loop.state }
+
+    /// - Parameters:
+    ///   - reference: LiPO's frozen reference; nil means the policy's own initial weights (computed now).
+    public init(model: DecoderModel, reference: DecoderModel? = nil, objective: ListwiseObjective, config: TrainingConfig,
+                data: [TokenizedRanked], padID: Int32) throws {
+        loop = try TrainingLoop(model: model, config: config, exampleCount: data.count)
+        self.model = model
+        self.objective = objective
+        self.config = config
+        self.data = data.map(Self.sortedBestFirst)
+        self.padID = padID
+        guard case .lipo = objective else { referenceLogps = []; return }
+        let ref = reference ?? model
+        referenceLogps = try self.data.map { row in
+            try Autograd.withoutGrad { try Self.sequenceLogps(ref, [row], padID: padID).sums.scalars }
+        }
+    }
+
+    /// The row with completions and scores ordered by descending score, ties keeping file order.
+    static func sortedBestFirst(_ r: TokenizedRanked) -> TokenizedRanked {
+        let order = r.scores.indices.sorted { r.scores[$0] > r.scores[$1] || (r.scores[$0] == r.scores[$1] && $0 < $1) }
+        return TokenizedRanked(prompt: r.prompt, completions: order.map { r.completions[$0] }, scores: order.map { r.scores[$0] })
+    }
+
+    /// [B, K] summed completion log-probs of `rows` (on the tape), their [B][K] token counts and the batch's tokens.
+    static func sequenceLogps(_ model: DecoderModel, _ rows: [TokenizedRanked],
+                              padID: Int32) throws -> (sums: Tensor, counts: [[Int]], tokens: Int) {
+        let k = rows.first?.completions.count ?? 0
+        let seqs = rows.flatMap { r in r.completions.map { (prompt: r.prompt, completion: $0) } }
+        let b = PreferenceBatch.collate(rows: seqs, padID: padID)
+        let logps = try model.tokenLogProbs(b.ids, labels: b.labels, attentionMask: b.attentionMask)  // [B·K, T]
+        let sums = (logps * b.completionMask).sum(axis: 1).reshaped([rows.count, k])  // [B, K]
+        let counts = rows.map { $0.completions.map(\.count) }
+        return (sums, counts, b.attentionMask.reduce(0) { $0 + $1.reduce(0) { $0 + Int($1) } })
+    }
+
+    /// Loss and metrics of one micro-batch (on the tape), and its token count.
+    func microBatch(_ indices: [Int]) throws -> (ObjectiveOutput, tokens: Int) {
+        let rows = indices.map { data[$0] }
+        let (sums, counts, tokens) = try Self.sequenceLogps(model, rows, padID: padID)
+        switch objective {
+        case .pro(let loss):
+            // Length-normalized scores: divide each sum by its completion token count (≥ 1 after add_eos).
+            let inv = try Tensor(counts.flatMap { $0.map { 1 / Float(Swift.max($0, 1)) } }, shape: sums.shape)
+            let best = column(sums, 0)  // [B] the SFT target's summed log-prob
+            return (loss.compute(scores: sums * inv, rewards: rows.map(\.scores), sftLogps: best), tokens)
+        case .lipo(let loss):
+            let ref = try Tensor(indices.flatMap { referenceLogps[$0] }, shape: sums.shape)
+            return (loss.compute(ratios: sums - ref, labels: rows.map(\.scores)), tokens)
+        }
+    }
+
+    /// The objective's loss on the examples at `indices` under the current weights (recorded on the tape).
+    public func loss(of indices: [Int]) throws -> Tensor { try microBatch(indices).0.loss }
+
+    /// Runs the step's micro-batches and one AdamW update; returns the step's log.
+    func optimizerStep() throws -> StepLog {
+        let batches = loop.nextStepIndices()
+        var loss = 0.0
+        var metrics: [String: Double] = [:]
+        for indices in batches {
+            let (out, tokens) = try microBatch(indices)
+            (out.loss * (1 / Float(batches.count))).backward()
+            loss += Double(out.loss.item()) / Double(batches.count)
+            for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(batches.count) }
+            loop.countTokens(tokens)
+        }
+        metrics["num_tokens"] = Double(state.numTokens ?? 0)
+        return loop.finishStep(loss: loss, metrics: metrics)
+    }
+
+    /// Writes `checkpoint-<step>` in `directory` atomically and returns its URL.
+    @discardableResult
+    public func saveCheckpoint(in directory: URL) throws -> URL { try loop.saveCheckpoint(in: directory) }
+
+    /// Restores weights, optimizer buffers, scheduler and loop position from a checkpoint folder.
+    public func resume(from checkpoint: URL) throws { try loop.resume(from: checkpoint) }
+
+    /// Runs until `max_steps`. `onStep` sees every step and may return false to stop early.
+    @discardableResult
+    public func train(onStep: (StepLog) -> Bool = { _ in true }) throws -> [StepLog] {
+        try loop.run(optimizerStep, onStep: onStep)
+    }
+}
