@@ -170,34 +170,6 @@ enum AttentionKernels {
         }
     }
 
-    /// Inference with one query per row (decoding on a KV cache): per (b, kv head), the `group` query
-    /// heads that share it form one [group, D] block — their rows are `qs.head` apart when T = 1 in
-    /// either layout — so each key and value row is read once per group, by two sgemm calls
-    /// (scores [group, S], then P V), instead of once per head. The query's causal limit is S, so
-    /// only `mask` and the sliding window hide keys.
-    static func decodeForward(out: UnsafeMutablePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
-                              v: UnsafePointer<Float>, dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides,
-                              mask: MaskView) {
-        let (s, d, group) = (a.keyLength, a.headDim, a.group)
-        parallelWithSerialBLAS(a.batch * a.kvHeads, costPerItem: 4 * group * s * d) { range in
-            let scores = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, group * s))  // [group, S]
-            defer { scores.deallocate() }
-            for pair in range {
-                let b = pair / a.kvHeads, kvh = pair % a.kvHeads, h0 = kvh * group
-                let qp = q + qs.offset(b, h0), op = out + qs.offset(b, h0)
-                BLAS.sgemm(transA: false, transB: true, m: group, n: s, k: d, alpha: a.scale, a: qp, lda: qs.head,
-                           b: k + kvs.offset(b, kvh), ldb: kvs.row, c: scores, ldc: s)
-                for r in 0 ..< group {
-                    mask.apply(scores + r * s, b: b, h: h0 + r, i: 0, limit: s)
-                    a.applyWindow(scores + r * s, row: 0)
-                    softmaxRow(scores + r * s, count: s, limit: s)
-                }
-                BLAS.sgemm(transA: false, transB: false, m: group, n: d, k: s, a: scores, lda: s,
-                           b: v + kvs.offset(b, kvh), ldb: kvs.row, c: op, ldc: qs.head)
-            }
-        }
-    }
-
     /// Per (b, h): dZ (into `dz`, [B, H, T, S], zero where masked) and, when `dq` is given,
     /// dQ = scale · dZ K.
     static func backwardQuery(dq: UnsafeMutablePointer<Float>?, dz: UnsafeMutablePointer<Float>,

@@ -2,7 +2,9 @@
 // batch-1 decoding step — through cblas_sgemv, which streams the weight once. sgemm with M = 1 first packs
 // the weight into panels (OpenBLAS 0.3.21 has no GEMV forwarding for M = 1), and measured 2–4× slower than
 // sgemv on this machine for the LM-head and MLP-up shapes (32000×256, 49152×576, 1536×576; equal for
-// 576×1536). Several rows, or a product the tape must record, go to `Tensor.matmul` unchanged.
+// 576×1536). On Linux the [N, K] case (nn.Linear's layout) runs GemvKernels' own dot-product kernel over a
+// persistent worker pool instead: OpenBLAS wakes its threads per call, which costs a noticeable share of
+// the ~200 short products of one decoding step. Several rows, or a product the tape must record, go to `Tensor.matmul` unchanged.
 #if canImport(Accelerate)
 import Accelerate
 #else
@@ -22,6 +24,16 @@ extension Tensor {
             return matmul(x, w, transposeB: transposeB)  // several rows, recording, empty or mismatched shapes
         }
         let n = w.shape[transposeB ? 0 : 1]
+        #if os(Linux)
+        if transposeB {  // w [N, K]: N dot products over the worker pool (see GemvKernels)
+            let out = Tensor.uninitialized(Array(x.shape.dropLast()) + [n])
+            x.withUnsafeBuffer { px in w.withUnsafeBuffer { pw in out.withUnsafeMutableBuffer { po in
+                guard let xp = px.baseAddress, let wp = pw.baseAddress, let yp = po.baseAddress else { return }
+                GemvKernels.gemv(w: wp, x: xp, y: yp, n: n, k: k)
+            } } }
+            return out
+        }
+        #endif
         // Zeroed, not uninitialized: sgemv computes beta·y first, and some OpenBLAS kernels multiply
         // (NaN or ±inf left in a recycled buffer times 0 is NaN) rather than overwrite when beta == 0.
         let out = Tensor(zeros: Array(x.shape.dropLast()) + [n])
