@@ -14,6 +14,7 @@ public struct AlignCommand: ParsableCommand {
             EvalCommand.self,
             GenerateCommand.self,
             GrammarCommand.self,
+            SteerCommand.self,
             TokenizeCommand.self,
             TrainCommand.self,
         ],

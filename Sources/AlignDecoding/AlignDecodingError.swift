@@ -21,6 +21,9 @@ public enum AlignDecodingError: Error, CustomStringConvertible, Equatable {
     case invalidGenerationConfig(file: String, reason: String)
     /// A row's logits left no token with positive probability (all −inf or NaN).
     case noSampleableToken(row: Int)
+    /// A steering-direction file is not what `align steer build` writes (a [C] tensor `direction` and an
+    /// integer `layer` in the metadata), or does not fit the model; `reason` says what was found.
+    case invalidSteeringFile(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -42,6 +45,8 @@ public enum AlignDecodingError: Error, CustomStringConvertible, Equatable {
             return "\(file): not a valid generation config: \(reason)"
         case let .noSampleableToken(row):
             return "row \(row): every token was filtered out (all logits −inf or NaN); nothing can be sampled"
+        case let .invalidSteeringFile(file, reason):
+            return "\(file): not a steering direction: \(reason)"
         }
     }
 }
