@@ -16,6 +16,7 @@ public struct AlignCommand: ParsableCommand {
             GenerateCommand.self,
             GrammarCommand.self,
             MergeCommand.self,
+            SteerCommand.self,
             TokenizeCommand.self,
             TrainCommand.self,
         ],

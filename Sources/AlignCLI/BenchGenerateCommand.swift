@@ -8,6 +8,8 @@
 // so prefill tokens/s = B·P / prefill and decode tokens/s = B·(N − 1) / (full − prefill).
 // Decode at batch 1 is also reported against the memory-bandwidth bound: every step reads all the
 // weights once, so tokens/s ≤ bandwidth / weight bytes (bandwidth measured in the same run).
+// Also decoding-time alignment throughput (Bench/SearchBench.swift): best-of-8 (completions/s and
+// tokens/s, beside transformers' generate(num_return_sequences=8, do_sample=True)) and DeAL (tokens/s, no peer).
 import AlignDecoding
 import AlignModels
 import AlignTensor
@@ -36,6 +38,14 @@ struct BenchGenerateCommand: ParsableCommand {
     var runs = 3
     @Option(parsing: .upToNextOption, help: "Models: tiny (the tiny Llama folder), 135m (random SmolLM-135M shape).")
     var models: [String] = ["tiny"]
+    @Option(parsing: .upToNextOption, help: "Cases: decode (prefill and decode), best-of, deal.")
+    var cases: [String] = ["decode", "best-of", "deal"]
+    @Option(help: "Completions per prompt in the best-of case.")
+    var bestOf = 8
+    @Option(help: "Prompt length of the best-of and DeAL cases.")
+    var searchPromptLength = 32
+    @Option(help: "New tokens per completion in the best-of and DeAL cases (DeAL: top-k 5, beam 2, lookahead 8, λ 1).")
+    var searchNewTokens = 16
 
     func validate() throws {
         guard promptLength > 0, newTokens > 1, runs > 0, !batches.isEmpty, batches.allSatisfy({ $0 > 0 }) else {
@@ -43,6 +53,12 @@ struct BenchGenerateCommand: ParsableCommand {
         }
         if let bad = models.first(where: { $0 != "tiny" && $0 != "135m" }) {
             throw ValidationError("--models: unknown model '\(bad)' (tiny, 135m)")
+        }
+        if let bad = cases.first(where: { !["decode", "best-of", "deal"].contains($0) }) {
+            throw ValidationError("--cases: unknown case '\(bad)' (decode, best-of, deal)")
+        }
+        guard bestOf > 0, searchPromptLength > 0, searchNewTokens > 0 else {
+            throw ValidationError("--best-of, --search-prompt-length and --search-new-tokens must be ≥ 1")
         }
     }
 
@@ -56,9 +72,12 @@ struct BenchGenerateCommand: ParsableCommand {
                 : ModelBench.randomModel(ModelBench.smolLM135M)
             let weightBytes = Double(model.namedParameters().reduce(0) { $0 + $1.1.count } * 4)
             notes.append("\(label(name)) weights \(String(format: "%.1f", weightBytes / 1e6)) MB")
-            for b in batches {
-                records += try measure(name, model, batch: b, limit: b == 1 ? bandwidth * 1e9 / weightBytes : nil)
+            if cases.contains("decode") {
+                for b in batches {
+                    records += try measure(name, model, batch: b, limit: b == 1 ? bandwidth * 1e9 / weightBytes : nil)
+                }
             }
+            records += try measureSearch(name, model)
         }
         if options.json {
             records.forEach { print($0.jsonLine()) }

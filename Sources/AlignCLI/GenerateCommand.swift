@@ -2,7 +2,8 @@
 // generation_config.json), generate for one prompt or each line of a JSONL file, and stream the text
 // to stdout; with --json, print one object per prompt {"prompt", "completion", "token_ids",
 // "finish_reason"} (+ "reward" with --best-of). Greedy, sampling (temperature / top-k / top-p / min-p /
-// repetition penalty, seeded), beam search and best-of-N with a programmatic reward. The options
+// repetition penalty, seeded), beam search and best-of-N with a programmatic reward, each optionally with
+// activation steering (--steer FILE:LAYER:SCALE). The options
 // follow transformers' generate keywords; the model folder's generation_config.json gives the defaults.
 // Only parses, calls AlignDecoding and prints.
 import ArgumentParser
@@ -46,6 +47,8 @@ public struct GenerateCommand: ParsableCommand {
     var bestOf: Int?
     @Option(help: "Reward for --best-of: keyword:a,b | exclude:a,b | length:MIN-MAX[:words|characters] | regex:PATTERN | json-schema:FILE (repeat to sum).")
     var reward: [String] = []
+    @Option(help: "Activation steering FILE:LAYER:SCALE (a direction from `align steer build`; repeatable).")
+    var steer: [String] = []
     @Flag(help: "Print one JSON object per prompt instead of text.")
     var json = false
     @Flag(help: "Print each completion once it is finished instead of streaming it.")
@@ -85,6 +88,7 @@ public struct GenerateCommand: ParsableCommand {
     func execute(write: (String) -> Void) throws {
         let dir = URL(fileURLWithPath: model)
         let lm = try DecoderModel.load(directory: dir)
+        try lm.setSteering(try SteerSpec.terms(steer))
         let tokenizer = try Tokenizer(contentsOf: dir.appendingPathComponent("tokenizer.json"))
         let params = try parameters(directory: dir)
         let rewardFn = try reward.isEmpty ? nil : RewardSpec.parse(reward)

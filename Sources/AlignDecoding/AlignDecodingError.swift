@@ -25,6 +25,9 @@ public enum AlignDecodingError: Error, CustomStringConvertible, Equatable {
     case grammarAlignedTrieFull(what: String, limit: Int)
     /// Grammar-aligned sampling found no grammatical sequence: every explored continuation is a dead end.
     case noGrammaticalSequence(maxTokens: Int, attempts: Int)
+    /// A steering-direction file is not what `align steer build` writes (a [C] tensor `direction` and an
+    /// integer `layer` in the metadata), or does not fit the model; `reason` says what was found.
+    case invalidSteeringFile(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -52,6 +55,8 @@ public enum AlignDecodingError: Error, CustomStringConvertible, Equatable {
         case let .noGrammaticalSequence(maxTokens, attempts):
             return "grammar-aligned sampling: no grammatical sequence of at most \(maxTokens) tokens has positive "
                 + "model probability (gave up after \(attempts) attempts)"
+        case let .invalidSteeringFile(file, reason):
+            return "\(file): not a steering direction: \(reason)"
         }
     }
 }

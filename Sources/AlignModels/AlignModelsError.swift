@@ -52,6 +52,12 @@ public enum AlignModelsError: Error, CustomStringConvertible, Equatable {
     /// A config value that changes the model's math in a way AlignKit does not implement.
     case unsupportedConfigValue(file: String, key: String, value: String, reason: String)
 
+    // MARK: steering
+
+    /// An activation-steering term does not fit the model (layer out of range, direction of the wrong
+    /// length, non-finite values); `reason` says which and what was expected.
+    case invalidSteering(term: Int, reason: String)
+
     public var description: String {
         switch self {
         case let .unreadableFile(file, reason):
@@ -98,6 +104,8 @@ public enum AlignModelsError: Error, CustomStringConvertible, Equatable {
             return "\(file): model_type '\(modelType)' is not supported; supported: \(supported.joined(separator: ", "))"
         case let .unsupportedConfigValue(file, key, value, reason):
             return "\(file): '\(key)' = \(value) is not supported: \(reason)"
+        case let .invalidSteering(term, reason):
+            return "steering term \(term): \(reason)"
         }
     }
 }

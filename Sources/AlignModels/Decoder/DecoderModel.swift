@@ -17,6 +17,8 @@ public final class DecoderModel: Module {
     public var lmHead: Tensor?
     /// The LoRA configuration of the attached adapters (see `attachLoRA`), nil without adapters.
     public internal(set) var loraConfig: LoRAConfig?
+    /// Activation steering added to the residual stream after blocks (see `setSteering`); empty = none.
+    public internal(set) var steering = ResidualSteering()
 
     public init(spec: DecoderSpec) {
         self.spec = spec
@@ -38,6 +40,14 @@ public final class DecoderModel: Module {
     ///   - cache: appended to, when given.
     public func hiddenStates(_ ids: [[Int32]], attentionMask: [[Int32]]? = nil, positions: [[Int]]? = nil,
                              cache: KVCache? = nil) throws -> Tensor {
+        finalNorm(try residualStream(ids, attentionMask: attentionMask, positions: positions, cache: cache,
+                                     blockCount: blocks.count))
+    }
+
+    /// The residual stream [B, T, C] after the first `blockCount` blocks (steering included), before the
+    /// final norm. A `cache` is only appended to consistently when `blockCount` is every block.
+    func residualStream(_ ids: [[Int32]], attentionMask: [[Int32]]?, positions: [[Int]]?, cache: KVCache?,
+                        blockCount: Int) throws -> Tensor {
         let (b, t) = (ids.count, ids.first?.count ?? 0)
         guard ids.allSatisfy({ $0.count == t }) else {
             throw TensorError.shapeMismatch(op: "DecoderModel.forward", shapes: [ids.map(\.count)], expected: "rows of equal length")
@@ -60,8 +70,10 @@ public final class DecoderModel: Module {
         if let mask = attentionMask {
             ctx.keyPadding = try Tensor(mask.flatMap { $0.map(Float.init) }, shape: [b, mask.first?.count ?? 0])
         }
-        for (i, block) in blocks.enumerated() { h = block(h, ctx, cache: cache?.layers[i]) }
-        return finalNorm(h)
+        for (i, block) in blocks.prefix(blockCount).enumerated() {
+            h = steering.apply(to: block(h, ctx, cache: cache?.layers[i]), layer: i)
+        }
+        return h
     }
 
     /// Logits [B, T, V].
