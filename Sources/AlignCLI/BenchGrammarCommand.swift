@@ -18,9 +18,12 @@ struct BenchGrammarCommand: ParsableCommand {
     @Flag(help: "Print each file whose schema does not compile, with the error, to stderr.") var showErrors = false
     @Flag(help: "Time TTFM/TBM in process CPU time instead of wall time (steadier on a loaded machine; file timeouts stay wall time).")
     var cpuTime = false
+    @Option(help: "Print the files with the most mask time and the slowest single masks (this many of each) to stderr.") var showSlow: Int = 0
 
     struct Tally { var files = 0, compileErrors = 0, timeouts = 0, validOK = 0, validRejected = 0, invalidBlocked = 0, invalidAccepted = 0
-        var ttfm: [Double] = [], tbm: [Double] = [] }
+        var ttfm: [Double] = [], tbm: [Double] = []
+        /// Per file: total mask time; per slow mask: (µs, file, text before the token).
+        var fileTime: [(Double, String)] = [], slow: [(Double, String, String)] = [] }
 
     func run() throws {
         let v = try GrammarVocabulary(path: tokenizer)
@@ -41,15 +44,38 @@ struct BenchGrammarCommand: ParsableCommand {
             }
             _ = GrammarMatcher(grammar: g, vocabulary: v.vocab).computeMask()
             t.ttfm.append(micros() - c0)
+            let before = t.tbm.count
             for test in tests {
                 if milliseconds(since: t0) > fileTimeout * 1000 { t.timeouts += 1; break }
                 guard let inst = test["data"], case .bool(let valid)? = test["valid"],
                       let ids = v.tokenize(Array(inst.serialized.utf8)) else { continue }
+                let start = t.tbm.count
                 let ok = walk(g, ids, v.vocab, timed: valid, into: &t.tbm)
+                if showSlow > 0 { noteSlow(&t, from: start, name, ids, v.vocab) }
                 if valid { if ok { t.validOK += 1 } else { t.validRejected += 1 } } else { if ok { t.invalidAccepted += 1 } else { t.invalidBlocked += 1 } }
             }
+            t.fileTime.append((t.tbm[before...].reduce(0, +), name))
         }
         report(t)
+        if showSlow > 0 { reportSlow(t) }
+    }
+
+    /// Keeps the `showSlow` slowest masks of the walk whose times start at `from`.
+    func noteSlow(_ t: inout Tally, from: Int, _ name: String, _ ids: [Int], _ vocab: TokenVocabulary) {
+        for (k, us) in t.tbm[from...].enumerated() where t.slow.count < showSlow || us > t.slow[t.slow.count - 1].0 {
+            let text = ids.prefix(k).flatMap { vocab.tokens[$0] }.suffix(60)
+            t.slow.append((us, name, String(decoding: text, as: UTF8.self)))
+            t.slow.sort { $0.0 > $1.0 }
+            if t.slow.count > showSlow { t.slow.removeLast() }
+        }
+    }
+
+    func reportSlow(_ t: Tally) {
+        var out = "files by total mask time (ms):\n"
+        for (us, name) in t.fileTime.sorted(by: { $0.0 > $1.0 }).prefix(showSlow) { out += String(format: "%10.1f  ", us / 1000) + name + "\n" }
+        out += "slowest masks (µs, file, text before the token):\n"
+        for (us, name, text) in t.slow { out += String(format: "%10.1f  ", us) + name + "  …" + text.debugDescription + "\n" }
+        FileHandle.standardError.write(Data(out.utf8))
     }
 
     /// Walks `ids`; when `timed`, computes and times the mask before every token.

@@ -21,6 +21,10 @@ struct MaskWalkTests {
          #"{"k1": true, "k2": false}"#),
         (#"{"type":"object","properties":{"d":{"type":"string","format":"date"},"x":{"type":"object","properties":{"y":{"type":"number"}}}}}"#,
          #"{"d": "2024-02-29", "x": {"y": 0.25}}"#),
+        // String bodies (the slicer): short and long counted strings, a minimum length, non-ASCII
+        // characters, escapes, and a string that ends exactly at its maximum.
+        (#"{"type":"object","properties":{"t":{"type":"string","maxLength":20},"u":{"type":"string","minLength":3,"maxLength":90},"v":{"type":"string"},"w":{"type":"string","maxLength":5}}}"#,
+         #"{"t": "héllo wörld ✓ ok", "u": "abc \"q\" \\ tail of a somewhat longer value ...", "v": "日本語 text\n", "w": "abcde"}"#),
     ]
 
     /// Walks `ids`, checking fast == reference before each token; returns the masks.
@@ -47,6 +51,19 @@ struct MaskWalkTests {
         let cold = Self.walk(g, ids, tok.vocab)
         let warm = Self.walk(g, ids, tok.vocab)
         #expect(cold == warm, "a second matcher on the same grammar sees different masks")
+    }
+
+    @Test("body slice: plain JSON-string characters counted per token, everything else refused")
+    func plainCharacters() {
+        #expect(TokenSlices.plainChars(Array("abc d".utf8)) == 5)
+        #expect(TokenSlices.plainChars(Array("héllo ✓".utf8)) == 7)
+        #expect(TokenSlices.plainChars(Array("😀".utf8)) == 1)
+        #expect(TokenSlices.plainChars(Array("a\"".utf8)) == nil)
+        #expect(TokenSlices.plainChars(Array("a\\".utf8)) == nil)
+        #expect(TokenSlices.plainChars(Array("a\n".utf8)) == nil)
+        #expect(TokenSlices.plainChars([0x61, 0xC3]) == nil)          // a cut-off two-byte character
+        #expect(TokenSlices.plainChars([0xED, 0xA0, 0x80]) == nil)    // a UTF-16 surrogate
+        #expect(TokenSlices.plainChars([0x7F]) == nil)
     }
 
     @Test("a GBNF grammar with repeats and alternatives: fast masks equal reference masks")

@@ -59,9 +59,9 @@ extension EarleyParser {
     /// current lexer state, then, for each boundary node, the parser-decided part of its subtree.
     /// Returns the number of bytes refused by the item limit (their tokens are left out).
     mutating func fillMask(_ lex: inout LexAutomaton, _ roots: inout [Int32: RootMask], maxRoots: Int,
-                           _ trie: TokenTrie, _ mask: UnsafeMutableBufferPointer<UInt32>, words: Int,
+                           _ vocabulary: TokenVocabulary, _ mask: UnsafeMutableBufferPointer<UInt32>, words: Int,
                            _ sc: inout WalkScratch) -> Int {
-        sc.reserve(depth: trie.maxDepth)
+        sc.reserve(depth: vocabulary.trie.maxDepth)
         sc.chart.removeAll(keepingCapacity: true)
         sc.memo.removeAll(keepingCapacity: true)
         sc.origins.removeAll(keepingCapacity: true)
@@ -69,11 +69,12 @@ extension EarleyParser {
         let root = lexState(&lex, &sc)
         let entry: RootMask
         if let e = roots[root] { entry = e } else {
-            entry = lex.rootMask(root, trie, words: words, &sc)
+            entry = lex.rootMask(root, vocabulary, words: words, &sc)
             if roots.count < maxRoots { roots[root] = entry }
         }
         entry.words.withUnsafeBufferPointer { w in for i in 0..<words { mask[i] |= w[i] } }
         var limitHits = 0
+        let trie = entry.sliced ? vocabulary.slices.rest : vocabulary.trie
         for (n, from) in entry.boundaries {
             let node = Int(n), d = Int(trie.depth[node])
             var k = node
@@ -154,7 +155,7 @@ extension GrammarMatcher {
         if isError || isTerminated { return }
         let words = (vocabulary.tokens.count + 31) / 32
         let hits = cache.withEngine(vocabulary) { lex, roots in
-            parser.fillMask(&lex, &roots, maxRoots: cache.maxRootMasks, vocabulary.trie, mask, words: words, &scratch)
+            parser.fillMask(&lex, &roots, maxRoots: cache.maxRootMasks, vocabulary, mask, words: words, &scratch)
         }
         limitHits += hits
         if parser.isAccepting {

@@ -39,6 +39,8 @@ struct LexAutomaton {
     private var markStamp: UInt32 = 0
     private var scratch: [UInt64] = []
     private var ruleStack: [Int32] = []
+    /// Per DFA state: how plain string characters act on it (`LexAutomaton+Slicer`).
+    var bodyMemo: [Int32: BodyStep] = [:]
 
     /// False when the grammar is too large for the packed pairs; every step is then a boundary.
     let enabled: Bool

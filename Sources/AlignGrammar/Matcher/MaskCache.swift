@@ -14,6 +14,8 @@ struct RootMask {
     /// Trie nodes (in depth-first order) whose token is allowed but whose subtree needs the parser,
     /// each with the lexer state of its parent node.
     var boundaries: [(node: Int32, from: Int32)]
+    /// Whether `boundaries` are nodes of the slices' rest trie (a string-body root) rather than the full trie.
+    var sliced = false
 }
 
 /// Per-grammar cache behind a lock (matchers on several threads may share one compiled grammar).
@@ -55,8 +57,18 @@ extension LexAutomaton {
     /// depths, `raw[d * rawWidth + i]`) and interns a lexer state only where a DFA accepts. Roots with
     /// counting states (positions inside a bounded string or number) rarely repeat, and interning a
     /// lexer state per trie node for them would cost more than the walk itself.
-    mutating func rootMask(_ root: Int32, _ trie: TokenTrie, words: Int, _ sc: inout WalkScratch) -> RootMask {
-        var out = RootMask(words: [UInt32](repeating: 0, count: words), boundaries: [])
+    mutating func rootMask(_ root: Int32, _ vocabulary: TokenVocabulary, words: Int, _ sc: inout WalkScratch) -> RootMask {
+        let slices = vocabulary.slices
+        if let n = bodyDepth(root, cap: slices.maxChars) {
+            let bits = Array(slices.upTo[n * slices.words ..< (n + 1) * slices.words])
+            return rootMask(root, slices.rest, RootMask(words: bits, boundaries: [], sliced: true), &sc)
+        }
+        return rootMask(root, vocabulary.trie, RootMask(words: [UInt32](repeating: 0, count: words), boundaries: []), &sc)
+    }
+
+    /// The walk of `rootMask` over `trie`, adding to `out`.
+    private mutating func rootMask(_ root: Int32, _ trie: TokenTrie, _ start: RootMask, _ sc: inout WalkScratch) -> RootMask {
+        var out = start
         let comps = components[Int(root)]
         let k = comps.count, w = LexAutomaton.rawWidth
         sc.lex[0] = root

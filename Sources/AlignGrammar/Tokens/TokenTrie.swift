@@ -62,6 +62,8 @@ public final class TokenVocabulary: @unchecked Sendable {
     public let eosTokenIds: [Int]
     /// The prefix tree over `tokens`.
     public let trie: TokenTrie
+    /// The string-body slice and the trie of the other tokens (the mask walk's slicer).
+    public let slices: TokenSlices
 
     /// Validates and indexes a vocabulary.
     public init(tokens: [[UInt8]], logitDimension: Int? = nil, eosTokenIds: [Int]) throws {
@@ -76,6 +78,7 @@ public final class TokenVocabulary: @unchecked Sendable {
         self.logitDimension = dim
         self.eosTokenIds = eosTokenIds
         trie = TokenTrie(tokens: tokens)
+        slices = TokenSlices(tokens: tokens)
     }
 
     /// Words in a mask.

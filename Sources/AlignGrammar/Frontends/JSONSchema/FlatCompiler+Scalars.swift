@@ -45,25 +45,28 @@ extension FlatCompiler {
             c.cache.lengthTerms[key] = t
             return t
         }
-        return .seq([c.b.literal("\""), try longString(lo, hi), c.b.literal("\"")])
+        return .seq([c.b.literal("\""), try longString(lo, hi)])
     }
 
-    /// String content of `lo...hi` characters (hi nil = unbounded) past the single-automaton limit, in
-    /// chunks of K characters that are one terminal each, so the parser completes a rule once per chunk
-    /// rather than once per character: x{lo,hi} = x{lo} followed by at most d = hi − lo more, where
-    /// x{m} = X{m / K} x{m % K} and "at most d" = X{0,Q−1} x{0,K−1} | X{Q} x{0,R} with Q = d / K,
-    /// R = d % K (the two branches cover 0…QK−1 and QK…d exactly).
+    /// String content of `lo...hi` characters (hi nil = unbounded) and the closing quote, past the
+    /// single-automaton limit, in chunks of K characters that are one terminal each, so the parser
+    /// completes a rule once per chunk rather than once per character: x{lo,hi} = x{lo} followed by at
+    /// most d = hi − lo more, where x{m} = X{m / K} x{m % K} and "at most d" = X{0,Q−1} x{0,K−1} |
+    /// X{Q} x{0,R} with Q = d / K, R = d % K (the two branches cover 0…QK−1 and QK…d exactly). The
+    /// closing quote is part of the last terminal, so nothing accepts between chunk ends (a terminal
+    /// accepting at every character would make each character a rule completion for the mask walk).
     private func longString(_ lo: Int, _ hi: Int?) throws -> GrammarExpr {
         let k = 256
         let char = try DFA(charRegex)
         func counted(_ a: Int, _ b: Int) -> GrammarExpr { b == 0 ? .empty : c.b.terminal(DFA.counted(char, min: a, max: b)) }
+        func closing(_ a: Int, _ b: Int) -> GrammarExpr { c.b.terminal(DFA.counted(char, min: a, max: b).closingQuote()) }
         let chunk = counted(k, k)
         let exact = GrammarExpr.seq([.repeat(chunk, min: lo / k, max: lo / k), counted(lo % k, lo % k)])
-        guard let hi else { return .seq([exact, try c.b.terminal(.star(charRegex))]) }
+        guard let hi else { return .seq([exact, try c.b.terminal(.seq([.star(charRegex), .literal("\"")]))]) }
         let d = hi - lo, q = d / k, r = d % k
-        let more: GrammarExpr = q == 0 ? counted(0, r) : .alt([
-            .seq([.repeat(chunk, min: 0, max: q - 1), counted(0, k - 1)]),
-            .seq([.repeat(chunk, min: q, max: q), counted(0, r)]),
+        let more: GrammarExpr = q == 0 ? closing(0, r) : .alt([
+            .seq([.repeat(chunk, min: 0, max: q - 1), closing(0, k - 1)]),
+            .seq([.repeat(chunk, min: q, max: q), closing(0, r)]),
         ])
         return .seq([exact, more])
     }
@@ -117,6 +120,16 @@ extension FlatCompiler {
 }
 
 extension DFA {
+    /// self + `"` (same safety argument as `quoted`).
+    func closingQuote() -> DFA {
+        let n = numStates + 1           // states keep their numbers, final = n - 1
+        var t = trans + [Int32](repeating: 0, count: 256)
+        var acc = [Bool](repeating: false, count: n)
+        for s in 1..<numStates where accepting[s] { t[s * 256 + 0x22] = Int32(n - 1) }
+        acc[n - 1] = true
+        return DFA(numStates: n, trans: t, accepting: acc).trimmed(minimize: false)
+    }
+
     /// `"` + self + `"`. Safe for canonical JSON string content: no accepting state (a character
     /// boundary) has a transition on a raw `"`, since `"` only occurs escaped.
     func quoted() -> DFA {

@@ -1,0 +1,126 @@
+// LexAutomaton+Slicer: root masks for positions inside a string body, llguidance's slicer
+// (parser/src/earley/slicer.rs: when the lexer's current regex allows every string of a slice, the
+// slice's precomputed token set is allowed wholesale and only the remaining tokens are walked).
+//
+// The check here is exact. A root qualifies when each of its (dot, DFA state) pairs has some n such
+// that every string of at most n plain characters (`PlainChar`) keeps the DFA alive without reaching an
+// accepting state and every longer one kills it (also without accepting on the way), or every string
+// of up to `maxChars` plain characters stays alive without accepting (n = maxChars). No pair accepts
+// inside a body token, so no pair advances, nothing completes, and the pairs step independently: the
+// body tokens allowed are exactly those of at most max(n) characters, none of them needs the parser,
+// and the rest trie is walked as usual. Inside a property name the generic-key pair has n = maxChars
+// and the declared-name literals n = 0. Counted strings (`maxLength`) give n = characters left, so
+// every position of a bounded string, a new lexer state each time, costs one bitset copy plus the
+// rest walk instead of a whole-trie walk.
+
+/// How plain characters act on one DFA state: whether some character keeps it alive, whether some
+/// kills it, whether an accepting state is met on a character's bytes, and the live states after one
+/// character (`overflow` when there are too many to track).
+struct BodyStep {
+    var live = false, dead = false, accepts = false, overflow = false
+    var succ: [Int32] = []
+    /// Every character keeps the state alive, none accepts.
+    var allLive: Bool { live && !dead && !accepts && !overflow }
+    /// Every character kills the state, none accepts on the way.
+    var allDead: Bool { dead && !live && !accepts }
+}
+
+extension LexAutomaton {
+    /// The frontier beyond which the check gives up (pattern-constrained strings).
+    static let maxBodyFrontier = 16
+
+    /// For a root: the number n of characters of the body tokens it allows (see the file header),
+    /// or nil if the slicer does not apply.
+    mutating func bodyDepth(_ root: Int32, cap: Int) -> Int? {
+        guard cap > 0 else { return nil }
+        var n = 0, clean = true
+        let comps = components[Int(root)]
+        for c in comps {
+            if let k = pairDepth(LexAutomaton.state(c), cap: cap) { n = max(n, k) } else { clean = false }
+        }
+        if clean { return n }
+        // A pair that allows every body token covers the others' body tokens; they only must not
+        // accept inside one (a property-name literal beside the generic-key pair).
+        guard n == cap else { return nil }
+        for c in comps where !neverAccepts(LexAutomaton.state(c), cap: cap) { return nil }
+        return n
+    }
+
+    /// For one pair's DFA state `s`: n such that every string of at most n plain characters keeps
+    /// the DFA alive without accepting and every longer one kills it without accepting on the way
+    /// (n = `cap` when all strings up to `cap` characters stay alive), or nil.
+    mutating func pairDepth(_ s: Int32, cap: Int) -> Int? {
+        var cur = [s]
+        var next: [Int32] = []
+        for c in 0..<cap {
+            var live = 0, dead = 0
+            next.removeAll(keepingCapacity: true)
+            for s in cur {
+                let step = bodyStep(s)
+                if step.allDead { dead += 1 } else if step.allLive {
+                    live += 1
+                    for t in step.succ where !next.contains(t) { next.append(t) }
+                } else {
+                    return nil
+                }
+            }
+            if dead == cur.count { return c }
+            if live != cur.count || next.count > LexAutomaton.maxBodyFrontier { return nil }
+            swap(&cur, &next)
+        }
+        return cap
+    }
+
+    /// Whether no string of at most `cap` plain characters leads DFA state `s` through an accepting state.
+    mutating func neverAccepts(_ s: Int32, cap: Int) -> Bool {
+        var cur = [s]
+        var next: [Int32] = []
+        for _ in 0..<cap where !cur.isEmpty {
+            next.removeAll(keepingCapacity: true)
+            for s in cur {
+                let step = bodyStep(s)
+                if step.accepts || step.overflow { return false }
+                for t in step.succ where !next.contains(t) { next.append(t) }
+            }
+            if next.count > LexAutomaton.maxBodyFrontier { return false }
+            swap(&cur, &next)
+        }
+        return true
+    }
+
+    /// How plain characters act on DFA state `s` (memoized per state).
+    mutating func bodyStep(_ s: Int32) -> BodyStep {
+        if let m = bodyMemo[s] { return m }
+        var r = BodyStep()
+        var mid: [Int32] = [], midNext: [Int32] = []
+        for (lead, tail) in PlainChar.sequences where !r.overflow {
+            // States after each byte of the character, deduplicated.
+            mid.removeAll(keepingCapacity: true)
+            for b in lead { note(g.trans[Int(s) &* 256 &+ Int(b)], &mid, final: tail.isEmpty, &r) }
+            for (k, range) in tail.enumerated() {
+                midNext.removeAll(keepingCapacity: true)
+                for m in mid {
+                    for b in range { note(g.trans[Int(m) &* 256 &+ Int(b)], &midNext, final: k == tail.count - 1, &r) }
+                }
+                swap(&mid, &midNext)
+            }
+        }
+        bodyMemo[s] = r
+        return r
+    }
+
+    /// Records state `t` reached by a byte: a death (0, or no way on), an accepting state, or a live
+    /// state for the next byte or, at a character's end, for `r.succ`.
+    @inline(__always) private func note(_ t: Int32, _ mid: inout [Int32], final: Bool, _ r: inout BodyStep) {
+        if t == 0 || (!g.hasOut[Int(t)] && !g.accepting[Int(t)]) { r.dead = true; return }
+        if g.accepting[Int(t)] { r.accepts = true }
+        if !g.hasOut[Int(t)] { if final { r.live = true }; return }
+        // Many distinct states (an enum or a pattern DFA) are not a string body: give up tracking.
+        if final {
+            r.live = true
+            if !r.succ.contains(t) { r.succ.append(t); if r.succ.count > LexAutomaton.maxBodyFrontier { r.overflow = true } }
+        } else if !mid.contains(t) {
+            mid.append(t); if mid.count > 4 * LexAutomaton.maxBodyFrontier { r.overflow = true }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+// TokenSlices: the vocabulary split llguidance's slicer uses (llguidance parser/src/earley/slicer.rs,
+// docs/optimizations.md "slicer"): the tokens whose bytes are nothing but "plain" JSON-string
+// characters — printable ASCII other than `"` and `\`, and complete multi-byte UTF-8 scalars — form the
+// body slice, and every other token goes into a second, much smaller trie ("the rest"). Inside a
+// string body the grammar allows each body token of up to n characters without consulting the
+// parser, so a mask there is a copy of a precomputed bitset plus a walk of the rest trie
+// (`LexAutomaton+Slicer`). Computed once per vocabulary; grammar-independent.
+
+/// Body-slice bitsets and the trie of the remaining tokens.
+public struct TokenSlices: Sendable {
+    /// The longest body token, in characters (0 when there is none).
+    let maxChars: Int
+    /// `upTo[c * words ..< (c + 1) * words]`: the body tokens of at most `c` characters (c ≤ maxChars).
+    let upTo: [UInt32]
+    /// Mask words per bitset.
+    let words: Int
+    /// The trie of the tokens outside the body slice.
+    let rest: TokenTrie
+
+    init(tokens: [[UInt8]]) {
+        let words = (tokens.count + 31) / 32
+        var chars = [Int](repeating: -1, count: tokens.count)
+        var maxChars = 0
+        for (id, t) in tokens.enumerated() where !t.isEmpty {
+            if let c = TokenSlices.plainChars(t) { chars[id] = c; maxChars = max(maxChars, c) }
+        }
+        var upTo = [UInt32](repeating: 0, count: (maxChars + 1) * words)
+        for (id, c) in chars.enumerated() where c >= 0 {
+            // A token of c characters belongs to every bitset from c up.
+            for k in c...maxChars { upTo[k * words + id >> 5] |= 1 << UInt32(id & 31) }
+        }
+        self.maxChars = maxChars
+        self.upTo = upTo
+        self.words = words
+        rest = TokenTrie(tokens: tokens.indices.map { chars[$0] >= 0 ? [] : tokens[$0] })
+    }
+
+    /// The number of characters of `t` (token bytes) if it is a sequence of plain characters, else nil.
+    public static func plainChars(_ t: [UInt8]) -> Int? {
+        var i = 0, n = 0
+        while i < t.count {
+            guard let len = PlainChar.length(t, at: i) else { return nil }
+            i += len; n += 1
+        }
+        return n
+    }
+}
+
+/// The characters of the body slice, as byte ranges (RFC 3629 §4 well-formed UTF-8, minus the
+/// characters a JSON string must escape: controls, `"`, `\`, and DEL for good measure).
+enum PlainChar {
+    /// Per first byte: the ranges the following bytes must lie in (empty = the byte alone).
+    static let sequences: [(lead: ClosedRange<UInt8>, tail: [ClosedRange<UInt8>])] = [
+        (0x20...0x21, []), (0x23...0x5B, []), (0x5D...0x7E, []),
+        (0xC2...0xDF, [0x80...0xBF]),
+        (0xE0...0xE0, [0xA0...0xBF, 0x80...0xBF]), (0xE1...0xEC, [0x80...0xBF, 0x80...0xBF]),
+        (0xED...0xED, [0x80...0x9F, 0x80...0xBF]), (0xEE...0xEF, [0x80...0xBF, 0x80...0xBF]),
+        (0xF0...0xF0, [0x90...0xBF, 0x80...0xBF, 0x80...0xBF]), (0xF1...0xF3, [0x80...0xBF, 0x80...0xBF, 0x80...0xBF]),
+        (0xF4...0xF4, [0x80...0x8F, 0x80...0xBF, 0x80...0xBF]),
+    ]
+
+    /// The byte length of the plain character starting at `t[i]`, or nil if there is none.
+    static func length(_ t: [UInt8], at i: Int) -> Int? {
+        for (lead, tail) in sequences where lead.contains(t[i]) {
+            if i + tail.count >= t.count { return nil }   // the character runs past the token
+            for (k, r) in tail.enumerated() where !r.contains(t[i + 1 + k]) { return nil }
+            return 1 + tail.count
+        }
+        return nil
+    }
+}
