@@ -25,6 +25,8 @@ final class LarkCompiler {
     private var firstRules: [String: Int] = [:]
     var nullableRules: [String: Bool]?
     var jsonRules: [String: Int] = [:]
+    var openRules: [String: Int] = [:]
+    var growRules: [String: Bool]?
 
     init(file: LarkFile, options: LarkOptions) {
         self.file = file; self.options = options
@@ -35,16 +37,16 @@ final class LarkCompiler {
         guard let start = file.rules[options.start] else {
             throw AlignGrammarError.grammarSyntax(line: 1, column: 1, message: "no '\(options.start)' rule")
         }
-        if !file.ignores.isEmpty {
-            ignore = .star(.alt(try file.ignores.map { try regex($0) }))
-        }
+        let unit = ByteRegex.alt(try file.ignores.map { try regex($0) })
+        if !file.ignores.isEmpty { ignore = .star(unit) }
         let top: Int
         if ignore == nil {
             top = try restRule(start.name)
         } else {
             top = b.newRule("start'")
-            let s = try first(.name(start.name, start.place))
-            b.define(top, try nullable(start.body) ? .alt([s, .empty]) : s)
+            let name = LarkExpr.name(start.name, start.place)
+            let trailing = GrammarExpr.seq([try firstOpen(name), try b.terminal(.repeat(unit, min: 1, max: nil))])
+            b.define(top, .alt([try first(name), try nullable(start.body) ? .empty : .nothing, trailing]))
         }
         return try b.build(start: top)
     }
