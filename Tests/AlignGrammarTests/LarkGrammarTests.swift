@@ -16,6 +16,10 @@ struct LarkGrammarTests {
         ("start: ID (\",\" ID)*\nID: (\"a\"..\"c\")+ \"x\"i", ["abx", "cX,ax"], ["dx", "ab", "ax,"]),
         // string escapes (JSON syntax) and regex flags
         ("start: \"\\\"q\\\\\\n\" /a.c/s /b+/i", ["\"q\\\na\ncb", "\"q\\\naxcBb"], ["\"q\\\nabcc"]),
+        // trailing ignored text only where the parser could take another lexeme (llguidance's lexer)
+        ("start: e\ne: e \"+\" INT | INT\n%import common.INT\n%ignore \" \"", ["1 + 2 ", "1 "], [" 1", "1 2"]),
+        ("start: \"x\" INT (\",\" INT)*\n%import common.INT\n%ignore \" \"", ["x 1", "x 1, 2 "], ["x1\n", " x1"]),
+        ("start: \"x\" INT\n%import common.INT\n%ignore \" \"", ["x 1"], ["x1 "]),
         // an empty alternative and an alias
         ("start: \"x\" (\"y\" -> why | )\n", ["x", "xy"], ["y"]),
     ]

@@ -27,6 +27,7 @@ final class LarkCompiler {
     var jsonRules: [String: Int] = [:]
     var openRules: [String: Int] = [:]
     var growRules: [String: Bool]?
+    var leftGrowth: [String: Bool]?
 
     init(file: LarkFile, options: LarkOptions) {
         self.file = file; self.options = options
