@@ -72,4 +72,32 @@ struct LarkGrammarTests {
             #expect(m.contains(needle), "\(m)")
         } catch { Issue.record("\(src.debugDescription): unexpected \(error)") }
     }
+
+    @Test("mutated grammars compile or throw AlignGrammarError, never crash")
+    func fuzz() throws {
+        let seeds = Self.table.map(\.0) + Self.errors.map(\.0)
+        let alphabet = Array("abAB_:|()[]{}~.,\"/?*+%-> \n\\0123456789iscommonjsonignoreimport".unicodeScalars)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407   // Knuth's MMIX LCG
+            return Int((state >> 33) % UInt64(n))
+        }
+        var compiled = 0, refused = 0
+        for round in 0..<600 {
+            var text = Array(seeds[round % seeds.count].unicodeScalars)
+            for _ in 0..<(1 + next(4)) {
+                let at = next(text.count + 1)
+                switch next(3) {
+                case 0 where at < text.count: text.remove(at: at)
+                case 1: text.insert(alphabet[next(alphabet.count)], at: at)
+                default: if at < text.count { text[at] = alphabet[next(alphabet.count)] }
+                }
+            }
+            var src = ""
+            src.unicodeScalars.append(contentsOf: text)
+            do { _ = try LarkGrammar.compiled(src); compiled += 1 } catch is AlignGrammarError { refused += 1 }
+        }
+        #expect(compiled + refused == 600)
+        #expect(compiled > 0 && refused > 0)
+    }
 }
