@@ -1,4 +1,4 @@
-// GenerateCommand+Grammar: `align generate --schema F | --gbnf F | --regex R` — compiles the grammar with
+// GenerateCommand+Grammar: `align generate --schema F | --gbnf F | --regex R | --lark F` — compiles the grammar with
 // AlignGrammar (JSON Schema with flexible whitespace and declared property order, as `align grammar` does by
 // default) and returns the logits processor that masks every step to it.
 import AlignDecoding
@@ -8,9 +8,9 @@ import ArgumentParser
 import Foundation
 
 extension GenerateCommand {
-    /// The grammar processor of --schema / --gbnf / --regex, nil without one.
+    /// The grammar processor of --schema / --gbnf / --regex / --lark, nil without one.
     func grammarProcessor(tokenizer: Tokenizer, logitDimension: Int, parameters p: GenerateParameters) throws -> GrammarProcessor? {
-        guard schema != nil || gbnf != nil || regex != nil else { return nil }
+        guard schema != nil || gbnf != nil || regex != nil || lark != nil else { return nil }
         func read(_ path: String, _ flag: String) throws -> String {
             do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
                 throw ValidationError("cannot read --\(flag) \(path): \(error.localizedDescription)")
@@ -23,6 +23,8 @@ extension GenerateCommand {
                 grammar = try CompiledGrammar(g, warnings: warnings)
             } else if let gbnf {
                 grammar = try CompiledGrammar(GBNFGrammar.compile(try read(gbnf, "gbnf")))
+            } else if let lark {
+                grammar = try LarkGrammar.compiled(try read(lark, "lark"))
             } else {
                 grammar = try CompiledGrammar(RegexGrammar.compile(regex ?? ""))
             }

@@ -1,4 +1,4 @@
-// GenerateCommand+GrammarAligned: `align generate --grammar-aligned N` with --schema/--gbnf/--regex —
+// GenerateCommand+GrammarAligned: `align generate --grammar-aligned N` with --schema/--gbnf/--regex/--lark —
 // grammar-aligned sampling (ASAp, Park et al. 2024, arXiv 2405.21047) instead of plain masked sampling.
 // Per prompt it draws N ASAp samples from one prefix trie (each sample refines the trie's estimates of
 // expected future grammaticality) and prints the N-th, the one drawn closest to the model's distribution
@@ -14,7 +14,7 @@ extension GenerateCommand {
     func validateGrammarAligned(grammars: Int) throws {
         guard let n = grammarAligned else { return }
         if n < 1 { throw ValidationError("--grammar-aligned needs N ≥ 1 samples") }
-        if grammars == 0 { throw ValidationError("--grammar-aligned is used with --schema, --gbnf or --regex") }
+        if grammars == 0 { throw ValidationError("--grammar-aligned is used with --schema, --gbnf, --regex or --lark") }
         if topK != nil || topP != nil || minP != nil || repetitionPenalty != nil {
             throw ValidationError("--grammar-aligned samples the model's own (tempered) distribution; "
                 + "--top-k, --top-p, --min-p and --repetition-penalty do not apply")

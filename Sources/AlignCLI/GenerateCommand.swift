@@ -62,14 +62,16 @@ public struct GenerateCommand: ParsableCommand {
     var gbnf: String?
     @Option(help: "Constrain the whole completion to a regular expression.")
     var regex: String?
-    @Option(help: "With --schema/--gbnf/--regex: grammar-aligned sampling (ASAp); draw N samples per prompt, print the N-th.")
+    @Option(help: "With --schema/--gbnf/--regex/--lark: grammar-aligned sampling (ASAp); draw N samples per prompt, print the N-th.")
     var grammarAligned: Int?
+    @Option(help: "Constrain the completion to a Lark grammar (file, llguidance's dialect).")
+    var lark: String?
 
     public func validate() throws {
-        let grammars = [schema, gbnf, regex].compactMap { $0 }.count
-        if grammars > 1 { throw ValidationError("give at most one of --schema, --gbnf, --regex") }
+        let grammars = [schema, gbnf, regex, lark].compactMap { $0 }.count
+        if grammars > 1 { throw ValidationError("give at most one of --schema, --gbnf, --regex, --lark") }
         if grammars == 1 && (bestOf != nil || numBeams ?? 1 > 1) {
-            throw ValidationError("--schema/--gbnf/--regex work with greedy or sampled decoding, not --best-of or --num-beams")
+            throw ValidationError("--schema/--gbnf/--regex/--lark work with greedy or sampled decoding, not --best-of or --num-beams")
         }
         try validateGrammarAligned(grammars: grammars)
         if (prompt == nil) == (file == nil) { throw ValidationError("give exactly one of --prompt or --file") }

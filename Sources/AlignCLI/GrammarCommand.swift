@@ -7,7 +7,7 @@ import Foundation
 /// Groups the grammar subcommands.
 public struct GrammarCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "grammar", abstract: "Compile grammars (JSON Schema, GBNF, regex) and walk instances through their token masks.",
+        commandName: "grammar", abstract: "Compile grammars (JSON Schema, GBNF, Lark, regex) and walk instances through their token masks.",
         subcommands: [GrammarCheckCommand.self, GrammarWalkCommand.self])
     public init() {}
 }
@@ -17,12 +17,13 @@ struct GrammarSourceOptions: ParsableArguments {
     @Option(help: "A JSON Schema file.") var schema: String?
     @Option(help: "A GBNF grammar file (llama.cpp format).") var gbnf: String?
     @Option(help: "A regular expression the whole output must match.") var regex: String?
+    @Option(help: "A Lark grammar file (llguidance's dialect: rules, TERMINALS, %ignore, %import common, %json).") var lark: String?
     @Flag(help: "Report unsupported JSON Schema keywords as warnings instead of failing.") var lenient = false
     @Flag(help: "Allow object properties in any order (exact for ≤ 8 declared properties).") var anyOrder = false
     @Flag(help: "No whitespace between JSON tokens (default: up to 16 at each place).") var compact = false
 
     func validate() throws {
-        if [schema, gbnf, regex].compactMap({ $0 }).count != 1 { throw ValidationError("give exactly one of --schema, --gbnf, --regex") }
+        if [schema, gbnf, regex, lark].compactMap({ $0 }).count != 1 { throw ValidationError("give exactly one of --schema, --gbnf, --regex, --lark") }
     }
 
     var jsonOptions: JSONSchemaOptions {
@@ -35,6 +36,10 @@ struct GrammarSourceOptions: ParsableArguments {
             return try CompiledGrammar(g, warnings: w)
         }
         if let gbnf { return try CompiledGrammar(GBNFGrammar.compile(String(contentsOfFile: gbnf, encoding: .utf8))) }
+        if let lark {
+            let options = LarkOptions(json: jsonOptions)
+            return try LarkGrammar.compiled(String(contentsOfFile: lark, encoding: .utf8), options: options)
+        }
         return try CompiledGrammar(RegexGrammar.compile(regex ?? ""))
     }
 }
