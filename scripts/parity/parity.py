@@ -177,11 +177,11 @@ def trl_run(kind, extra, model_dir, rm_dir, data_file, steps, out_dir, collect_t
             trainer = trl.DPOTrainer(model=model, args=args, processing_class=tok, train_dataset=data, callbacks=[logs])
         elif kind == "orpo":
             from trl.experimental.orpo import ORPOConfig, ORPOTrainer
-            args = ORPOConfig(max_length=1024, max_prompt_length=512, **common, **extra)
+            args = ORPOConfig(max_length=1024, **common, **extra)
             trainer = ORPOTrainer(model=model, args=args, processing_class=tok, train_dataset=data, callbacks=[logs])
         elif kind == "cpo":
             from trl.experimental.cpo import CPOConfig, CPOTrainer
-            args = CPOConfig(max_length=1024, max_prompt_length=512, **common, **extra)
+            args = CPOConfig(max_length=1024, **common, **extra)
             trainer = CPOTrainer(model=model, args=args, processing_class=tok, train_dataset=data, callbacks=[logs])
         else:
             raise ValueError(kind)
