@@ -33,6 +33,7 @@ It prints one table row per objective: steps compared, max relative loss differe
 The fixture for `swift test` (scripts/fixtures/training_parity_fixture.py) reuses this file's TRL side.
 """
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -186,7 +187,8 @@ def trl_run(kind, extra, model_dir, rm_dir, data_file, steps, out_dir, collect_t
         else:
             raise ValueError(kind)
     tokens = tokenized_rows(kind, trainer.train_dataset) if collect_tokens else None
-    trainer.train()
+    with contextlib.redirect_stdout(sys.stderr):  # transformers prints its log dicts; stdout is the table
+        trainer.train()
     return logs.losses, tokens
 
 
