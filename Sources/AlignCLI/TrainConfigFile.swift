@@ -1,6 +1,7 @@
 // TrainConfigFile: a training configuration as TRL writes it — a JSON object or a flat YAML mapping with
 // snake_case keys (DPOConfig's and TrainingArguments' names) — merged with command-line flags (flags win)
-// and turned into TrainingConfig + DPOConfig + the dataset settings `max_length` / `truncation_mode`.
+// and turned into TrainingConfig + the objective's config (DPOConfig, CPOConfig or ORPOConfig, chosen by
+// `objective`) + the dataset settings `max_length` / `truncation_mode`.
 // The YAML subset read here is what TRL example configs use: `key: value` lines, `#` comments, scalars
 // (quoted or plain strings, numbers, true/false, null) and lists (flow `[a, b]` or block `- a` lines).
 // An unknown key is an error rather than silently ignored, so a typo cannot change a run unnoticed.
@@ -9,10 +10,13 @@ import AlignTokenizers
 import AlignTraining
 import Foundation
 
-/// The merged settings of one DPO run.
+/// The merged settings of one pairwise run (DPO, CPO/SimPO or ORPO; TrainPairwiseObjective.swift).
 struct DPORunSettings {
     var training = TrainingConfig()
+    var objective = PairwiseObjectiveName.dpo
     var dpo = DPOConfig()
+    var cpo = CPOConfig()
+    var orpo = ORPOConfig()
     /// TRL DPOConfig's `max_length` (default 1024; nil = no truncation).
     var maxLength: Int? = 1024
     var truncationMode = TruncationMode.keepStart
@@ -47,7 +51,7 @@ enum TrainConfigFile {
         } else {
             pairs = try FlatYAML.parse(text, file: path)
         }
-        let known = known ?? trainingKeys.union(dpoKeys).union(dataKeys)
+        let known = known ?? trainingKeys.union(PairwiseObjectiveName.allKeys).union(dataKeys)
         if let bad = pairs.first(where: { !known.contains($0.0) }) { throw AlignCLIError.unknownConfigKey(file: path, key: bad.0) }
         return pairs
     }
@@ -57,15 +61,29 @@ enum TrainConfigFile {
         var s = DPORunSettings()
         var dpoPairs: [(String, ChatJSON)] = []
         for (key, value) in pairs {
-            if dpoKeys.contains(key) { dpoPairs.append((key, value)); continue }
+            if key == "objective" { s.objective = try PairwiseObjectiveName.parse(value); continue }
+            if PairwiseObjectiveName.allKeys.contains(key) { dpoPairs.append((key, value)); continue }
             try apply(key, value, to: &s)
         }
-        let json = try JSONSerialization.data(withJSONObject: Dictionary(dpoPairs.map { ($0.0, foundation($0.1)) },
-                                                                         uniquingKeysWith: { $1 }))
-        do { s.dpo = try JSONDecoder().decode(DPOConfig.self, from: json) } catch let e as TrainingError { throw e } catch {
-            throw AlignCLIError.badConfigValue(key: "DPOConfig", value: String(decoding: json, as: UTF8.self), expected: "\(error)")
+        if let bad = dpoPairs.first(where: { !s.objective.keys.contains($0.0) }) {
+            throw AlignCLIError.badConfigValue(key: bad.0, value: "\(foundation(bad.1))",
+                                               expected: "no such key for objective \(s.objective.rawValue)")
+        }
+        switch s.objective {
+        case .cpo: s.cpo = try cpoConfig(dpoPairs)
+        case .orpo: s.orpo = try orpoConfig(dpoPairs)
+        case .dpo: s.dpo = try dpoConfig(dpoPairs)
         }
         try s.training.validate()
         return s
+    }
+
+    /// DPOConfig from its TRL keys, through DPOConfig's own decoder (which keeps TRL's defaults).
+    static func dpoConfig(_ dpoPairs: [(String, ChatJSON)]) throws -> DPOConfig {
+        let json = try JSONSerialization.data(withJSONObject: Dictionary(dpoPairs.map { ($0.0, foundation($0.1)) },
+                                                                         uniquingKeysWith: { $1 }))
+        do { return try JSONDecoder().decode(DPOConfig.self, from: json) } catch let e as TrainingError { throw e } catch {
+            throw AlignCLIError.badConfigValue(key: "DPOConfig", value: String(decoding: json, as: UTF8.self), expected: "\(error)")
+        }
     }
 }

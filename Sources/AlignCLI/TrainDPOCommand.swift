@@ -10,7 +10,7 @@ public struct TrainDPOCommand: ParsableCommand {
     /// Command name and help.
     public static let configuration = CommandConfiguration(
         commandName: "dpo",
-        abstract: "Train with a DPO-family loss (TRL DPOTrainer semantics).",
+        abstract: "Train with a pairwise loss: the DPO family, CPO/SimPO or ORPO (TRL trainer semantics).",
         discussion: "Writes output_dir/metrics.jsonl (one JSON object per optimizer step), checkpoint-N/ folders "
             + "every --save-steps, and the final model (model.safetensors, config.json, tokenizer files).")
 
@@ -26,7 +26,8 @@ public struct TrainDPOCommand: ParsableCommand {
     @Option(help: "Optimizer steps (TRL max_steps).") var maxSteps: Int?
     @Option(help: "Peak learning rate.") var learningRate: Double?
     @Option(help: "DPO β.") var beta: Double?
-    @Option(help: "DPO loss type (sigmoid, ipo, hinge, robust, …).") var lossType: String?
+    @Option(help: "Objective: dpo (default), cpo (CPO/SimPO) or orpo.") var objective: String?
+    @Option(help: "Loss type (dpo: sigmoid, ipo, hinge, robust, …; cpo: sigmoid, hinge, ipo, simpo).") var lossType: String?
     @Option(help: "Pairs per micro-batch.") var perDeviceTrainBatchSize: Int?
     @Option(help: "Maximum tokens per sequence (TRL max_length).") var maxLength: Int?
     @Option(help: "keep_start or keep_end.") var truncationMode: String?
@@ -46,6 +47,7 @@ public struct TrainDPOCommand: ParsableCommand {
         if let v = maxSteps { p.append(("max_steps", .int(v))) }
         if let v = learningRate { p.append(("learning_rate", .double(v))) }
         if let v = beta { p.append(("beta", .double(v))) }
+        if let v = objective { p.append(("objective", .string(v))) }
         if let v = lossType { p.append(("loss_type", .string(v))) }
         if let v = perDeviceTrainBatchSize { p.append(("per_device_train_batch_size", .int(v))) }
         if let v = maxLength { p.append(("max_length", .int(v))) }

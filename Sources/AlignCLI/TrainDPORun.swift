@@ -31,7 +31,7 @@ struct TrainDPORun {
         }
         let model = try DecoderModel.load(directory: modelDirectory)
         model.setTrainable(true)  // full fine-tuning: every parameter is updated (loaded weights start frozen)
-        let trainer = try DPOTrainer(model: model, objective: try DPOLoss(config: settings.dpo), config: settings.training,
+        let trainer = try DPOTrainer(model: model, objective: try settings.makeObjective(), config: settings.training,
                                      data: data.examples, padID: try padID(tokenizer))
         try TrainLoggedRun.run(trainer, training: settings.training, output: outputDirectory, resumeFrom: resumeFrom,
                                 watchDisplacement: true, say: say)

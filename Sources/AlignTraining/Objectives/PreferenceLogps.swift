@@ -13,13 +13,16 @@ public struct PreferenceLogps {
     public var referenceLogps: Tensor?
     /// [2B, N] log Σ_v π(v | ·)² per position (WPO's on-policy alignment term), when weighting is on.
     public var logSumSquaredProbs: Tensor?
+    /// [] token-mean NLL over the prompt and chosen tokens of the chosen rows (ORPO's NLL term), when asked for.
+    public var promptChosenNLL: Tensor?
 
     public init(tokenLogps: Tensor, completionMask: Tensor, referenceLogps: Tensor? = nil,
-                logSumSquaredProbs: Tensor? = nil) {
+                logSumSquaredProbs: Tensor? = nil, promptChosenNLL: Tensor? = nil) {
         self.tokenLogps = tokenLogps
         self.completionMask = completionMask
         self.referenceLogps = referenceLogps
         self.logSumSquaredProbs = logSumSquaredProbs
+        self.promptChosenNLL = promptChosenNLL
     }
 
     /// Number of pairs B.

@@ -6,25 +6,51 @@ extension DPOTrainer {
     /// Loss and metrics of one micro-batch (recorded on the tape).
     func microBatch(_ indices: [Int]) throws -> ObjectiveOutput {
         let batch = PreferenceBatch.collate(indices.map { data[$0] }, padID: padID)
-        let logps = try model.tokenLogProbs(batch.ids, labels: batch.labels, attentionMask: batch.attentionMask)
-        let refs = indices.map { referenceLogps[$0].0 } + indices.map { referenceLogps[$0].1 }
-        let ref = Tensor(zeros: [refs.count])
-        ref.withUnsafeMutableBuffer { _ = $0.update(fromContentsOf: refs) }
-        return try objective.compute(PreferenceLogps(tokenLogps: logps, completionMask: batch.completionMask, referenceLogps: ref))
+        var input: PreferenceLogps
+        if objective.needsPromptChosenNLL {
+            input = try promptChosenLogps(batch)
+        } else {
+            let logps = try model.tokenLogProbs(batch.ids, labels: batch.labels, attentionMask: batch.attentionMask)
+            input = PreferenceLogps(tokenLogps: logps, completionMask: batch.completionMask)
+        }
+        if objective.needsReference {
+            let refs = indices.map { referenceLogps[$0].0 } + indices.map { referenceLogps[$0].1 }
+            let ref = Tensor(zeros: [refs.count])  // [2B]
+            ref.withUnsafeMutableBuffer { _ = $0.update(fromContentsOf: refs) }
+            input.referenceLogps = ref
+        }
+        return try objective.compute(input)
     }
 
-    /// Runs `gradient_accumulation_steps` micro-batches and one AdamW update; returns the step's log.
+    /// One forward with every next token as a label (ORPO): completion log-probs are its masked part, and the
+    /// NLL is the token mean over the chosen rows' prompt + completion, as TRL ORPOTrainer's cross-entropy on
+    /// `input_ids` where `attention_mask == 1` (the first token is never a label).
+    func promptChosenLogps(_ batch: PreferenceBatch) throws -> PreferenceLogps {
+        let labels: [[Int32]] = zip(batch.ids, batch.attentionMask).map { ids, mask in
+            (0 ..< ids.count).map { i in i + 1 < ids.count && mask[i + 1] == 1 ? ids[i + 1] : -100 }
+        }
+        let full = try model.tokenLogProbs(batch.ids, labels: labels, attentionMask: batch.attentionMask)  // [2B, T]
+        let b = batch.pairs
+        let count = labels[0 ..< b].reduce(0) { $0 + $1.filter { $0 != -100 }.count }
+        let nll = -full.rows(0 ..< b).sum() / Float(max(count, 1))
+        return PreferenceLogps(tokenLogps: full * batch.completionMask, completionMask: batch.completionMask,
+                               promptChosenNLL: nll)
+    }
+
+    /// Runs the step's micro-batches (`gradient_accumulation_steps`, fewer at an epoch's end) and one AdamW
+    /// update; returns the step's log.
     func optimizerStep() throws -> StepLog {
-        let accum = config.gradientAccumulationSteps
+        let batches = loop.nextStepIndices()
         var loss = 0.0
         var metrics: [String: Double] = [:]
-        for _ in 0 ..< accum {
-            let out = try microBatch(nextIndices())
-            // Each micro-batch's loss is a batch mean; scaling by 1/accum makes the accumulated
-            // gradient the mean over the whole effective batch (TRL's fix, methods §0.4 item 6).
-            (out.loss * (1 / Float(accum))).backward()
-            loss += Double(out.loss.item()) / Double(accum)
-            for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(accum) }
+        for indices in batches {
+            let out = try microBatch(indices)
+            // Each micro-batch's loss is a batch mean; dividing by the step's micro-batch count makes the
+            // accumulated gradient the mean over the whole effective batch (transformers' Trainer:
+            // loss / current_gradient_accumulation_steps, which is the remainder at an epoch's end).
+            (out.loss * (1 / Float(batches.count))).backward()
+            loss += Double(out.loss.item()) / Double(batches.count)
+            for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(batches.count) }
         }
         return loop.finishStep(loss: loss, metrics: metrics)
     }

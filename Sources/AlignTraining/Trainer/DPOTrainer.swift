@@ -1,20 +1,22 @@
-// DPOTrainer: the pairwise loop — reference log-probs precomputed once, then per optimizer step:
-// gradient_accumulation_steps micro-batches of [chosen; rejected] → policy per-token log-probs →
-// the DPO-family loss (scaled by 1/accumulation) → backward → global-norm clipping → AdamW → LR
+// DPOTrainer: the pairwise loop — reference log-probs precomputed once (skipped for reference-free
+// objectives: CPO, SimPO, ORPO), then per optimizer step: gradient_accumulation_steps micro-batches (fewer
+// at an epoch's end, as transformers' Trainer) of [chosen; rejected] → policy per-token log-probs →
+// the pairwise loss (scaled by 1/micro-batches) → backward → global-norm clipping → AdamW → LR
 // schedule. Data order is a seeded permutation per epoch (or sequential), so a run is reproducible
 // and a checkpoint can resume it exactly; those shared pieces live in TrainingLoop.
 import AlignModels
 import AlignTensor
 import Foundation
 
-/// Trains a DecoderModel with a DPO-family objective on tokenized pairs.
+/// Trains a DecoderModel with a pairwise objective (the DPO family, CPO/SimPO, ORPO) on tokenized pairs.
 public final class DPOTrainer {
     public let model: DecoderModel
-    public let objective: DPOLoss
+    public let objective: any PairwiseObjective
     public let config: TrainingConfig
     public let data: [TokenizedPreference]
     public let padID: Int32
-    /// [example] (chosen, rejected) reference sequence log-probs, computed once before training.
+    /// [example] (chosen, rejected) reference sequence log-probs, computed once before training
+    /// (empty when the objective is reference-free).
     public let referenceLogps: [(Float, Float)]
     /// Optimizer, schedule, data order, loop position and checkpoints.
     public let loop: TrainingLoop
@@ -27,7 +29,8 @@ public final class DPOTrainer {
 
     /// - Parameters:
     ///   - reference: the frozen reference; nil means the policy's own initial weights (computed now).
-    public init(model: DecoderModel, reference: DecoderModel? = nil, objective: DPOLoss, config: TrainingConfig,
+    ///     Unused when `objective.needsReference` is false.
+    public init(model: DecoderModel, reference: DecoderModel? = nil, objective: any PairwiseObjective, config: TrainingConfig,
                 data: [TokenizedPreference], padID: Int32) throws {
         loop = try TrainingLoop(model: model, config: config, exampleCount: data.count)
         self.model = model
@@ -35,7 +38,8 @@ public final class DPOTrainer {
         self.config = config
         self.data = data
         self.padID = padID
-        referenceLogps = try Self.sequenceLogps(reference ?? model, data, padID: padID, batchSize: config.perDeviceTrainBatchSize)
+        referenceLogps = objective.needsReference
+            ? try Self.sequenceLogps(reference ?? model, data, padID: padID, batchSize: config.perDeviceTrainBatchSize) : []
     }
 
     static func schedule(_ c: TrainingConfig) -> LRSchedule { TrainingLoop.schedule(c) }

@@ -151,10 +151,14 @@ public final class TrainingLoop {
         while state.step < config.maxSteps {
             let log = try optimizerStep()
             logs.append(log)
+            // The step is reported (metrics.jsonl written) before its checkpoint: a kill between the two
+            // leaves a log one step ahead of the last checkpoint, which resume trims and rewrites. The other
+            // order lost that step's line for good (found by the SIGKILL test, TrainKillResumeTests).
+            let proceed = onStep(log)
             if config.saveSteps > 0 && state.step % config.saveSteps == 0 {
                 try saveCheckpoint(in: URL(fileURLWithPath: config.outputDir))
             }
-            if !onStep(log) { break }
+            if !proceed { break }
         }
         return logs
     }
