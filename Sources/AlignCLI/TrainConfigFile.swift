@@ -20,6 +20,8 @@ struct DPORunSettings {
     /// TRL DPOConfig's `max_length` (default 1024; nil = no truncation).
     var maxLength: Int? = 1024
     var truncationMode = TruncationMode.keepStart
+    /// Folder of the reference log-prob cache (`ref_logps_cache_dir`, an AlignKit key; nil: recompute every run).
+    var refLogpsCacheDir: String?
 }
 
 enum TrainConfigFile {
@@ -31,7 +33,7 @@ enum TrainConfigFile {
         "beta", "loss_type", "loss_weights", "label_smoothing", "f_divergence_type", "f_alpha_divergence_coef",
         "ld_alpha", "use_weighting", "discopop_tau",
     ]
-    static let dataKeys: Set<String> = ["max_length", "truncation_mode"]
+    static let dataKeys: Set<String> = ["max_length", "truncation_mode", "ref_logps_cache_dir"]
 
     /// Reads a DPO config file (see `read(_:known:)`).
     static func read(_ path: String) throws -> [(String, ChatJSON)] { try read(path, known: nil) }

@@ -31,10 +31,16 @@ struct TrainDPORun {
         }
         let model = try DecoderModel.load(directory: modelDirectory)
         model.setTrainable(true)  // full fine-tuning: every parameter is updated (loaded weights start frozen)
-        let trainer = try DPOTrainer(model: model, objective: try settings.makeObjective(), config: settings.training,
-                                     data: data.examples, padID: try padID(tokenizer))
+        let cache = settings.refLogpsCacheDir.map { ReferenceLogpsCache(directory: URL(fileURLWithPath: $0)) }
+        let objective = try settings.makeObjective()
+        let trainer = try DPOTrainer(model: model, objective: objective, config: settings.training,
+                                     data: data.examples, padID: try padID(tokenizer), referenceCache: cache)
+        if let cache, objective.needsReference {
+            say("reference log-probs \(trainer.referenceCacheHit ? "read from" : "computed and stored in") \(cache.directory.path)")
+        }
+        // Displacement is read from rewards/chosen = β·(log π − log π_ref): only reference-based objectives log that.
         try TrainLoggedRun.run(trainer, training: settings.training, output: outputDirectory, resumeFrom: resumeFrom,
-                                watchDisplacement: true, say: say)
+                               watchDisplacement: objective.needsReference, say: say)
         try saveFinalModel(model)
         say("saved the final model in \(outputDirectory.path) (\(trainer.state.step) steps)")
     }

@@ -18,6 +18,8 @@ public final class DPOTrainer {
     /// [example] (chosen, rejected) reference sequence log-probs, computed once before training
     /// (empty when the objective is reference-free).
     public let referenceLogps: [(Float, Float)]
+    /// True when `referenceLogps` came from the on-disk cache.
+    public private(set) var referenceCacheHit = false
     /// Optimizer, schedule, data order, loop position and checkpoints.
     public let loop: TrainingLoop
     /// The loop's AdamW optimizer.
@@ -30,16 +32,26 @@ public final class DPOTrainer {
     /// - Parameters:
     ///   - reference: the frozen reference; nil means the policy's own initial weights (computed now).
     ///     Unused when `objective.needsReference` is false.
+    ///   - referenceCache: where reference log-probs are looked up and stored (keyed by reference weights, data, pad
+    ///     id and batch size); nil computes them every run.
     public init(model: DecoderModel, reference: DecoderModel? = nil, objective: any PairwiseObjective, config: TrainingConfig,
-                data: [TokenizedPreference], padID: Int32) throws {
+                data: [TokenizedPreference], padID: Int32, referenceCache: ReferenceLogpsCache? = nil) throws {
         loop = try TrainingLoop(model: model, config: config, exampleCount: data.count)
         self.model = model
         self.objective = objective
         self.config = config
         self.data = data
         self.padID = padID
-        referenceLogps = objective.needsReference
-            ? try Self.sequenceLogps(reference ?? model, data, padID: padID, batchSize: config.perDeviceTrainBatchSize) : []
+        let ref = reference ?? model, batchSize = config.perDeviceTrainBatchSize
+        let compute = { try Self.sequenceLogps(ref, data, padID: padID, batchSize: batchSize) }
+        if !objective.needsReference {
+            referenceLogps = []
+        } else if let referenceCache {
+            let key = ReferenceLogpsCache.key(reference: ref, data: data, padID: padID, batchSize: batchSize)
+            (referenceLogps, referenceCacheHit) = try referenceCache.logps(key: key, count: data.count, compute: compute)
+        } else {
+            referenceLogps = try compute()
+        }
     }
 
     static func schedule(_ c: TrainingConfig) -> LRSchedule { TrainingLoop.schedule(c) }
