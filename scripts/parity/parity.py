@@ -25,7 +25,8 @@ Objectives (TRL trainer and config → AlignKit command and config keys):
   simpo        experimental CPOTrainer loss_type simpo,          align train dpo  objective: cpo,
                cpo_alpha 0, beta 2.0, simpo_gamma 1.0                              loss_type: simpo, cpo_alpha: 0
   reward       RewardTrainer (Bradley–Terry)                     align train reward
-  kto          SLOT: KTO is built on branch `kto`; fill in `trl_kto` / the AlignKit command there.
+  kto          KTOTrainer, beta 0.1 (loss_type kto)              align train kto  beta: 0.1
+               on the pairs unpaired (chosen → label true, rejected → false), interleaved row by row
 
 Run (from the repository root, after `swift build -c release --product align $(scripts/swift-flags)`):
   /work/venv/bin/python scripts/parity/parity.py [--steps 20] [--objectives dpo_sigmoid,ipo,...]
@@ -65,8 +66,7 @@ OBJECTIVES = {
     "simpo": ("cpo", dict(loss_type="simpo", cpo_alpha=0.0, beta=2.0, simpo_gamma=1.0), "dpo",
               dict(objective="cpo", loss_type="simpo", cpo_alpha=0.0, beta=2.0, simpo_gamma=1.0)),
     "reward": ("reward", dict(center_rewards_coefficient=None), "reward", dict()),
-    # KTO SLOT (branch `kto`): ("kto", dict(beta=0.1, desirable_weight=1.0, undesirable_weight=1.0), "kto", dict(beta=0.1)),
-    # with the pairs unpaired as TRL's `unpair_preference_dataset` does; left out here on purpose.
+    "kto": ("kto", dict(beta=0.1), "kto", dict(beta=0.1)),
 }
 
 
@@ -141,6 +141,12 @@ def prepare(work, pairs_count):
     with open(os.path.join(work, "pairs.jsonl"), "w") as f:
         for p in pairs:
             f.write(json.dumps(p) + "\n")
+    # KTO's unpaired rows: one file both sides read, so the order is the same (TRL's unpair_preference_dataset
+    # would put every chosen row of a batch before every rejected one).
+    with open(os.path.join(work, "unpaired.jsonl"), "w") as f:
+        for p in pairs:
+            for key, label in (("chosen", True), ("rejected", False)):
+                f.write(json.dumps(dict(prompt=p["prompt"], completion=p[key], label=label)) + "\n")
     return model_dir, rm_dir, os.path.join(work, "pairs.jsonl")
 
 
@@ -180,6 +186,9 @@ def trl_run(kind, extra, model_dir, rm_dir, data_file, steps, out_dir, collect_t
             from trl.experimental.orpo import ORPOConfig, ORPOTrainer
             args = ORPOConfig(max_length=1024, **common, **extra)
             trainer = ORPOTrainer(model=model, args=args, processing_class=tok, train_dataset=data, callbacks=[logs])
+        elif kind == "kto":
+            args = trl.KTOConfig(max_length=1024, **common, **extra)
+            trainer = trl.KTOTrainer(model=model, args=args, processing_class=tok, train_dataset=data, callbacks=[logs])
         elif kind == "cpo":
             from trl.experimental.cpo import CPOConfig, CPOTrainer
             args = CPOConfig(max_length=1024, **common, **extra)
@@ -242,8 +251,9 @@ def main():
     rows, detail = [], {}
     for name in a.objectives.split(","):
         kind, trl_extra, command, keys = OBJECTIVES[name]
-        theirs, _ = trl_run(kind, trl_extra, model_dir, rm_dir, data_file, a.steps, os.path.join(a.work, "trl-" + name))
-        ours = alignkit_run(a.align, command, keys, model_dir, rm_dir, data_file, a.steps,
+        data = os.path.join(a.work, "unpaired.jsonl") if kind == "kto" else data_file
+        theirs, _ = trl_run(kind, trl_extra, model_dir, rm_dir, data, a.steps, os.path.join(a.work, "trl-" + name))
+        ours = alignkit_run(a.align, command, keys, model_dir, rm_dir, data, a.steps,
                             os.path.join(a.work, "alignkit-" + name))
         n = min(len(ours), len(theirs))
         diff = max_relative_difference(ours[:n], theirs[:n])
@@ -255,7 +265,6 @@ def main():
     print("| --- | --- | --- | --- | --- |")
     for name, n, diff, first, last, ok in rows:
         print(f"| {name} | {n} | {diff:.2e} | {first:.4f} → {last:.4f} | {'yes' if ok else 'NO'} |")
-    print("| kto | — | — (slot: branch kto) | — | — |")
     if a.json:
         with open(a.json, "w") as f:
             json.dump(detail, f, indent=1)
