@@ -13,6 +13,7 @@ extension TrainConfigFile {
         case "max_length": s.maxLength = try maxLength(key, v)
         case "truncation_mode": s.truncationMode = try truncationMode(key, v)
         case "ref_logps_cache_dir": s.refLogpsCacheDir = v == .null ? nil : try string(key, v)
+        case "ref_model": s.refModel = v == .null ? nil : try string(key, v)
         default: throw AlignCLIError.unknownConfigKey(file: "flags", key: key)
         }
     }

@@ -22,6 +22,8 @@ struct DPORunSettings {
     var truncationMode = TruncationMode.keepStart
     /// Folder of the reference log-prob cache (`ref_logps_cache_dir`, an AlignKit key; nil: recompute every run).
     var refLogpsCacheDir: String?
+    /// A reference model folder (TRL's `ref_model`, e.g. an `align merge --soup` for SALSA); nil: the initial policy.
+    var refModel: String?
 }
 
 enum TrainConfigFile {
@@ -33,7 +35,7 @@ enum TrainConfigFile {
         "beta", "loss_type", "loss_weights", "label_smoothing", "f_divergence_type", "f_alpha_divergence_coef",
         "ld_alpha", "use_weighting", "discopop_tau",
     ]
-    static let dataKeys: Set<String> = ["max_length", "truncation_mode", "ref_logps_cache_dir"]
+    static let dataKeys: Set<String> = ["max_length", "truncation_mode", "ref_logps_cache_dir", "ref_model"]
 
     /// Reads a DPO config file (see `read(_:known:)`).
     static func read(_ path: String) throws -> [(String, ChatJSON)] { try read(path, known: nil) }

@@ -33,7 +33,10 @@ struct TrainDPORun {
         model.setTrainable(true)  // full fine-tuning: every parameter is updated (loaded weights start frozen)
         let cache = settings.refLogpsCacheDir.map { ReferenceLogpsCache(directory: URL(fileURLWithPath: $0)) }
         let objective = try settings.makeObjective()
-        let trainer = try DPOTrainer(model: model, objective: objective, config: settings.training,
+        // TRL's ref_model: a separate frozen reference (e.g. SALSA's soup from `align merge --soup`); it must share the
+        // policy's tokenizer. nil: the policy's own initial weights.
+        let reference = try settings.refModel.map { try DecoderModel.load(directory: URL(fileURLWithPath: $0)) }
+        let trainer = try DPOTrainer(model: model, reference: reference, objective: objective, config: settings.training,
                                      data: data.examples, padID: try padID(tokenizer), referenceCache: cache)
         if let cache, objective.needsReference {
             say("reference log-probs \(trainer.referenceCacheHit ? "read from" : "computed and stored in") \(cache.directory.path)")

@@ -27,3 +27,26 @@ struct TrainRefCacheTests {
             == Data(contentsOf: b.appendingPathComponent("model.safetensors")))
     }
 }
+
+@Suite("align train dpo ref_model", .serialized)
+struct TrainRefModelTests {
+    @Test func refModelIsTheReference() throws {
+        // The policy's own folder as ref_model gives the default run's first loss, ln 2.
+        let same = try scratchDirectory().appendingPathComponent("same.json")
+        try Data("{\"ref_model\": \"\(FixturePaths.shared("models/tiny-llama").path)\"}".utf8).write(to: same)
+        let a = try scratchDirectory()
+        try TrainDPOCommand.parse(trainArgs(a, ["--config", same.path, "--max-steps", "1"])).run()
+        #expect(abs((try metricLines(a).first?["loss"] as? Double ?? 0) - log(2)) < 1e-6)
+        // A trained model (run a's output) as the reference: policy ≠ reference, so the first loss is not ln 2.
+        let other = try scratchDirectory().appendingPathComponent("other.json")
+        try Data("{\"ref_model\": \"\(a.path)\"}".utf8).write(to: other)
+        let b = try scratchDirectory()
+        try TrainDPOCommand.parse(trainArgs(b, ["--config", other.path, "--max-steps", "1"])).run()
+        let first = try metricLines(b).first?["loss"] as? Double ?? 0
+        #expect(abs(first - log(2)) > 1e-4)
+        // A missing reference folder is an error before training.
+        let bad = try scratchDirectory().appendingPathComponent("bad.json")
+        try Data("{\"ref_model\": \"/nonexistent-ref\"}".utf8).write(to: bad)
+        #expect(throws: (any Error).self) { try TrainDPOCommand.parse(trainArgs(try scratchDirectory(), ["--config", bad.path])).run() }
+    }
+}
