@@ -76,13 +76,15 @@ def run_trl(a, model, pairs, precompute):
         import peft
         peft_cfg = peft.LoraConfig(r=16, lora_alpha=32, lora_dropout=0.0, target_modules=LORA_TARGETS,
                                    task_type="CAUSAL_LM")
+    t_init = time.perf_counter()
     trainer = Trainer(model=model, args=cfg, train_dataset=data, processing_class=tok, peft_config=peft_cfg,
                       callbacks=[timer])
     t0 = time.perf_counter()
     trainer.train()
     total = time.perf_counter() - t0
     steps = timer.times[a.warmup:]
-    precompute_s = total - sum(timer.times) if precompute else 0.0
+    # TRL may precompute the reference log-probs at construction or at the start of train(): count both, minus steps.
+    precompute_s = (t0 - t_init) + total - sum(timer.times) if precompute else 0.0
     return sorted(steps)[len(steps) // 2], precompute_s
 
 
