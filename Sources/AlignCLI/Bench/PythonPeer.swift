@@ -13,20 +13,26 @@ enum PythonPeer {
         var env = ProcessInfo.processInfo.environment
         env["OMP_NUM_THREADS"] = "\(threads)"
         p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        do { try p.run() } catch {
+        let last: String
+        do { last = try lastStdoutLine(p) } catch {
             FileHandle.standardError.write(Data("peer did not start: \(error)\n".utf8))
             return nil
         }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
         guard p.terminationStatus == 0,
               let obj = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] else {
             FileHandle.standardError.write(Data("peer failed (status \(p.terminationStatus)): \(last)\n".utf8))
             return nil
         }
         return obj
+    }
+
+    /// Runs `p` to its end and returns the last line it printed on stdout (its exit status is `p.terminationStatus`).
+    static func lastStdoutLine(_ p: Process) throws -> String {
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
     }
 }

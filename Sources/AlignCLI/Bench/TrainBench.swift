@@ -86,12 +86,7 @@ enum TrainBench {
         let p = Process()
         p.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         p.arguments = ["bench", "train-case"] + arguments
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        let last = try PythonPeer.lastStdoutLine(p)
         guard p.terminationStatus == 0, let r = try? JSONDecoder().decode(TrainCaseResult.self, from: Data(last.utf8)) else {
             throw ValidationError("bench train-case \(arguments) failed (status \(p.terminationStatus)): \(last)")
         }

@@ -66,17 +66,16 @@ public final class BCOTrainer {
 
     /// Runs the step's micro-batches and one AdamW update; returns the step's log.
     func optimizerStep() throws -> StepLog {
-        let batches = loop.nextStepIndices()
-        var loss = 0.0
         var sums: [String: Double] = [:]
-        for indices in batches {
+        var microBatches = 0
+        let loss = try loop.accumulateStep { indices, n in
             let mb = try microBatch(indices)
-            (mb.loss * (1 / Float(batches.count))).backward()
-            loss += Double(mb.loss.item()) / Double(batches.count)
             for (k, v) in mb.sums { sums[k, default: 0] += v }
             loop.countTokens(mb.tokens)
+            microBatches = n
+            return mb.loss
         }
-        var metrics: [String: Double] = ["delta": (sums["delta"] ?? 0) / Double(batches.count)]
+        var metrics: [String: Double] = ["delta": (sums["delta"] ?? 0) / Double(microBatches)]
         for side in ["chosen", "rejected"] {
             guard let n = sums["count/\(side)"], n > 0 else { continue }
             metrics["rewards/\(side)"] = (sums["rewards/\(side)"] ?? 0) / n

@@ -40,17 +40,11 @@ extension DPOTrainer {
     /// Runs the step's micro-batches (`gradient_accumulation_steps`, fewer at an epoch's end) and one AdamW
     /// update; returns the step's log.
     func optimizerStep() throws -> StepLog {
-        let batches = loop.nextStepIndices()
-        var loss = 0.0
         var metrics: [String: Double] = [:]
-        for indices in batches {
+        let loss = try loop.accumulateStep { indices, n in
             let out = try microBatch(indices)
-            // Each micro-batch's loss is a batch mean; dividing by the step's micro-batch count makes the
-            // accumulated gradient the mean over the whole effective batch (transformers' Trainer:
-            // loss / current_gradient_accumulation_steps, which is the remainder at an epoch's end).
-            (out.loss * (1 / Float(batches.count))).backward()
-            loss += Double(out.loss.item()) / Double(batches.count)
-            for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(batches.count) }
+            for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(n) }
+            return out.loss
         }
         return loop.finishStep(loss: loss, metrics: metrics)
     }

@@ -26,16 +26,12 @@ extension KTOTrainer {
 
     /// Runs the step's micro-batches and one AdamW update; returns the step's log.
     func optimizerStep() throws -> StepLog {
-        let batches = loop.nextStepIndices()
-        var loss = 0.0
         var sums: [String: Double] = [:], counts: [String: Int] = [:]
-        for indices in batches {
+        let loss = try loop.accumulateStep { indices, _ in
             let (out, tokens) = try microBatch(indices)
-            // transformers' Trainer divides each micro-batch loss by the step's micro-batch count.
-            (out.loss * (1 / Float(batches.count))).backward()
-            loss += Double(out.loss.item()) / Double(batches.count)
             for (k, v) in out.metrics { sums[k, default: 0] += v; counts[k, default: 0] += 1 }
             loop.countTokens(tokens)
+            return out.loss
         }
         var metrics = sums.reduce(into: [String: Double]()) { $0[$1.key] = $1.value / Double(counts[$1.key] ?? 1) }
         metrics["num_tokens"] = Double(state.numTokens ?? 0)

@@ -94,15 +94,12 @@ public final class ListwiseTrainer {
 
     /// Runs the step's micro-batches and one AdamW update; returns the step's log.
     func optimizerStep() throws -> StepLog {
-        let batches = loop.nextStepIndices()
-        var loss = 0.0
         var metrics: [String: Double] = [:]
-        for indices in batches {
+        let loss = try loop.accumulateStep { indices, n in
             let (out, tokens) = try microBatch(indices)
-            (out.loss * (1 / Float(batches.count))).backward()
-            loss += Double(out.loss.item()) / Double(batches.count)
-            for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(batches.count) }
+            for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(n) }
             loop.countTokens(tokens)
+            return out.loss
         }
         metrics["num_tokens"] = Double(state.numTokens ?? 0)
         return loop.finishStep(loss: loss, metrics: metrics)

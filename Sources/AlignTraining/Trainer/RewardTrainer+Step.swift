@@ -41,17 +41,12 @@ extension RewardTrainer {
     /// Runs the step's micro-batches (`gradient_accumulation_steps`, fewer at an epoch's end, as
     /// transformers' Trainer) and one AdamW update; returns the step's log.
     func optimizerStep() throws -> StepLog {
-        let batches = loop.nextStepIndices()
-        var loss = 0.0
         var metrics: [String: Double] = [:]
-        for indices in batches {
+        let loss = try loop.accumulateStep { indices, n in
             let (out, tokens) = try microBatch(indices)
-            // Each micro-batch loss is a batch mean; dividing by the step's micro-batch count makes the
-            // accumulated gradient their mean (transformers' Trainer: loss / current_gradient_accumulation_steps).
-            (out.loss * (1 / Float(batches.count))).backward()
-            loss += Double(out.loss.item()) / Double(batches.count)
-            for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(batches.count) }
+            for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(n) }
             loop.countTokens(tokens)
+            return out.loss
         }
         model.applyPaddingIdxGradient()  // torch's nn.Embedding(padding_idx=pad) leaves the pad row's gradient 0
         metrics["num_tokens"] = Double(numTokens)

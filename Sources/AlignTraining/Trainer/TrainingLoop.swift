@@ -122,6 +122,22 @@ public final class TrainingLoop {
         return out
     }
 
+    /// Accumulates the gradients of the next step's micro-batches (`nextStepIndices`). `microBatch` runs one of
+    /// them on the tape and returns its loss (a batch mean); it also receives the step's micro-batch count, by
+    /// which it averages its own metrics. Each loss is back-propagated divided by that count, so the gradient is
+    /// the mean over the effective batch (transformers' Trainer: loss / current_gradient_accumulation_steps, the
+    /// remainder at an epoch's end). Returns the step's mean loss.
+    public func accumulateStep(_ microBatch: (_ indices: [Int], _ microBatches: Int) throws -> Tensor) rethrows -> Double {
+        let batches = nextStepIndices()
+        var loss = 0.0
+        for indices in batches {
+            let l = try microBatch(indices, batches.count)
+            (l * (1 / Float(batches.count))).backward()
+            loss += Double(l.item()) / Double(batches.count)
+        }
+        return loss
+    }
+
     /// Ends an optimizer step whose gradients are accumulated: clips, updates, schedules, and returns its log.
     /// `learning_rate` is the rate the update used; `grad_norm` the norm before clipping (transformers' logs).
     public func finishStep(loss: Double, metrics: [String: Double]) -> StepLog {
