@@ -74,38 +74,17 @@ extension DecodeCommand {
         case .selfAgreement: return try selfAgreement(text, ids: ids, context: c)
         default: break
         }
-        guard let reward = c.reward else { throw ValidationError("--strategy \(strategy.rawValue) needs --reward") }
-        let selection: TokenwiseGuidanceConfig.Selection = stochastic ? .sample : .greedy
-        let r: SearchResult
-        switch strategy {
-        case .args:
-            let config = TokenwiseGuidanceConfig(topK: candidates ?? 10, weight: weight ?? 1, selection: selection,
-                                                 temperature: Double(temperature ?? 1))
-            r = try TokenwiseGuidance.run(model: c.model, prompt: ids, promptText: text, parameters: p,
-                                          decoder: c.tokenizer, reward: reward, config: config)
-        case .cd:
-            let config = BlockwiseCDConfig(numSamples: samples ?? 4, blockSize: blockSize ?? 8, temperature: temperature ?? 1)
-            r = try BlockwiseControlledDecoding.run(model: c.model, prompt: ids, promptText: text, parameters: p,
-                                                    decoder: c.tokenizer, value: reward, config: config)
-        case .deal:
-            let config = DeALConfig(topK: candidates ?? 5, beamWidth: beamWidth ?? 2, lookahead: lookahead ?? 8,
-                                    lambda: weight ?? 1)
-            r = try DeAL.run(model: c.model, prompt: ids, promptText: text, parameters: p, decoder: c.tokenizer,
-                             heuristic: reward, config: config)
-        default:
-            guard let baseline = c.baseline else { throw ValidationError("--strategy tq needs --baseline DIR") }
-            let config = TransferQStarConfig(topK: candidates ?? 10, alpha: alpha ?? 1, rolloutsPerCandidate: rollouts ?? 1,
-                                             rolloutLength: rolloutLength, transfer: indirect ? .indirect : .direct,
-                                             selection: selection)
-            r = try TransferQStar.run(model: c.model, baseline: baseline, prompt: ids, promptText: text, parameters: p,
-                                      decoder: c.tokenizer, reward: reward, config: config)
+        guard let reward = c.reward, let method = SearchMethod(rawValue: strategy.rawValue) else {
+            throw ValidationError("--strategy \(strategy.rawValue) needs --reward")
         }
+        let r = try search.run(method, model: c.model, baseline: c.baseline, prompt: ids, text: text, parameters: p,
+                               tokenizer: c.tokenizer, reward: reward, temperature: temperature)
         return DecodeResult(prompt: text, search: r)
     }
 
     func selfConsistency(_ text: String, ids: [Int32], context c: DecodeContext) throws -> DecodeResult {
         let extractor = try answerRegex.map { try AnswerExtractor.regex($0) } ?? .lastNumber
-        let r = try SelfConsistency.run(model: c.model, prompt: ids, samples: samples ?? 8, parameters: c.parameters,
+        let r = try SelfConsistency.run(model: c.model, prompt: ids, samples: search.samples ?? 8, parameters: c.parameters,
                                         decoder: c.tokenizer, extractor: extractor)
         let row = r.samples[r.chosenIndex ?? 0]
         var out = DecodeResult(prompt: text, completion: row.text, tokenIDs: row.tokens,
@@ -117,7 +96,7 @@ extension DecodeCommand {
     }
 
     func selfAgreement(_ text: String, ids: [Int32], context c: DecodeContext) throws -> DecodeResult {
-        let r = try SelfAgreement.run(model: c.model, prompt: ids, question: text, samples: samples ?? 8,
+        let r = try SelfAgreement.run(model: c.model, prompt: ids, question: text, samples: search.samples ?? 8,
                                       parameters: c.parameters, decoder: c.tokenizer, selectionTokens: selectionTokens,
                                       encode: c.encode)
         return DecodeResult(prompt: text, completion: r.selection.text, tokenIDs: r.selection.tokens,

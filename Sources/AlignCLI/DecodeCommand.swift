@@ -42,30 +42,7 @@ public struct DecodeCommand: ParsableCommand {
     var seed: UInt64?
     @Option(help: "Sampling temperature: cd blocks, stochastic args selection, self-consistency paths (default 1).")
     var temperature: Float?
-    @Option(help: "Candidate tokens per step, k (args 10, deal 5, tq 10).")
-    var candidates: Int?
-    @Option(help: "Reward weight: ARGS w, DeAL λ (default 1).")
-    var weight: Double?
-    @Flag(help: "Sample the next token from softmax(score) instead of taking the argmax (args, tq).")
-    var stochastic = false
-    @Option(help: "cd: blocks per round K (default 4); self-consistency / self-agreement: paths (default 8).")
-    var samples: Int?
-    @Option(help: "cd: tokens per block M (default 8).")
-    var blockSize: Int?
-    @Option(help: "deal: beams kept (default 2).")
-    var beamWidth: Int?
-    @Option(help: "deal: greedy lookahead tokens (default 8).")
-    var lookahead: Int?
-    @Option(help: "tq: aligned baseline model folder ρ_BL (same tokenizer).")
-    var baseline: String?
-    @Option(help: "tq: deviation parameter α (default 1).")
-    var alpha: Double?
-    @Option(help: "tq: rollouts per candidate (default 1, greedy; > 1 sampled).")
-    var rollouts: Int?
-    @Option(help: "tq: rollout length (default: to max-new-tokens).")
-    var rolloutLength: Int?
-    @Flag(help: "tq: indirect transfer (the baseline was DPO-aligned to a different reward).")
-    var indirect = false
+    @OptionGroup var search: SearchOptions
     @Option(help: "self-consistency: regex whose last match (group 1 if any) is the answer (default: the last number).")
     var answerRegex: String?
     @Option(help: "self-agreement: max tokens of the model's selection reply (default 32).")
@@ -80,10 +57,7 @@ public struct DecodeCommand: ParsableCommand {
     public func validate() throws {
         if (prompt == nil) == (file == nil) { throw ValidationError("give exactly one of --prompt or --file") }
         if strategy.needsReward && reward.isEmpty { throw ValidationError("--strategy \(strategy.rawValue) needs --reward") }
-        if strategy == .tq && baseline == nil { throw ValidationError("--strategy tq needs --baseline DIR (an aligned model)") }
-        if strategy != .tq && (baseline != nil || indirect) {
-            throw ValidationError("--baseline and --indirect are for --strategy tq")
-        }
+        try search.validate(method: SearchMethod(rawValue: strategy.rawValue))
     }
 
     public func run() throws {
@@ -99,7 +73,7 @@ public struct DecodeCommand: ParsableCommand {
         let context = DecodeContext(model: lm, tokenizer: tokenizer, template: template,
                                     parameters: try parameters(directory: dir),
                                     reward: reward.isEmpty ? nil : try RewardSpec.parse(reward),
-                                    baseline: try baseline.map { try DecoderModel.load(directory: URL(fileURLWithPath: $0)) })
+                                    baseline: try search.loadBaseline())
         let texts = try prompt.map { [$0] } ?? PromptFile.read(path: file ?? "")
         for text in texts {
             let result = try decode(text, context: context)

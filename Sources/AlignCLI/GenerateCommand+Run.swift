@@ -1,5 +1,5 @@
 // GenerateCommand+Run: one prompt through the chosen method — the token loop (streamed through the
-// incremental detokenizer), beam search, or best-of-N — and the options merged into
+// incremental detokenizer), beam search, best-of-N, or a reward-guided search — and the options merged into
 // GenerateParameters over the model's generation_config.json, as transformers merges generate(**kwargs)
 // over model.generation_config.
 import ArgumentParser
@@ -38,7 +38,8 @@ extension GenerateCommand {
 
     /// Runs one prompt; streams text deltas through `write` unless --json, --no-stream, beams or best-of.
     func generate(_ request: GenerationRequest, lm: DecoderModel, tokenizer: Tokenizer, parameters p: GenerateParameters,
-                  reward: (any Reward)?, grammar: GrammarProcessor? = nil, write: (String) -> Void) throws -> GenerationResult {
+                  reward: (any Reward)?, grammar: GrammarProcessor? = nil, baseline: DecoderModel? = nil,
+                  write: (String) -> Void) throws -> GenerationResult {
         if p.numBeams > 1 {
             let hyps = try BeamSearch.run(model: lm, prompts: [request.ids], parameters: p)[0]
             guard let best = hyps.first else { throw ValidationError("beam search returned no hypothesis") }
@@ -52,6 +53,12 @@ extension GenerateCommand {
                                     decoder: tokenizer, reward: reward)
             return GenerationResult(prompt: request.text, completion: r.best.row.text, tokenIDs: r.best.row.tokens,
                                     finishReason: r.best.row.finishReason ?? .length, reward: r.best.reward)
+        }
+        if let search, let reward {
+            let r = try searchOptions.run(search, model: lm, baseline: baseline, prompt: request.ids, text: request.text,
+                                          parameters: p, tokenizer: tokenizer, reward: reward, temperature: temperature)
+            return GenerationResult(prompt: request.text, completion: r.text, tokenIDs: r.tokens,
+                                    finishReason: r.finishReason, reward: r.reward)
         }
         if let n = grammarAligned, let grammar { return try grammarAlignedResult(request, n: n, lm: lm, tokenizer: tokenizer, parameters: p, grammar: grammar, write: write) }
         let extra = grammar.map { [GrammarProcessor(grammar: $0.grammar, vocabulary: $0.vocabulary)] } ?? []

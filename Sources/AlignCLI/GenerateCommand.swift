@@ -1,11 +1,11 @@
 // `align generate`: load a model folder (config.json, model.safetensors, tokenizer.json,
 // generation_config.json), generate for one prompt or each line of a JSONL file, and stream the text
 // to stdout; with --json, print one object per prompt {"prompt", "completion", "token_ids",
-// "finish_reason"} (+ "reward" with --best-of). Greedy, sampling (temperature / top-k / top-p / min-p /
-// repetition penalty, seeded), beam search and best-of-N with a programmatic reward, each optionally with
-// activation steering (--steer FILE:LAYER:SCALE). The options
-// follow transformers' generate keywords; the model folder's generation_config.json gives the defaults.
-// Only parses, calls AlignDecoding and prints.
+// "finish_reason"} (+ "reward" with --best-of or --search). Greedy, sampling (temperature / top-k /
+// top-p / min-p / repetition penalty, seeded), beam search, best-of-N, and `align decode`'s
+// reward-guided searches (--search args|cd|deal|tq) with a programmatic reward, each optionally with
+// activation steering (--steer FILE:LAYER:SCALE). The options follow transformers' generate keywords;
+// the model folder's generation_config.json gives the defaults. Only parses, calls AlignDecoding and prints.
 import ArgumentParser
 import Foundation
 import AlignDecoding
@@ -15,7 +15,7 @@ import AlignTokenizers
 /// `align generate --model DIR (--prompt S | --file F.jsonl) [options]`.
 public struct GenerateCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "generate", abstract: "Generate text with a decoder model (greedy, sampling, beam search, best-of-N).")
+        commandName: "generate", abstract: "Generate text with a decoder model (greedy, sampling, beam search, best-of-N, reward-guided search).")
 
     @Option(help: "Model folder: config.json, model.safetensors, tokenizer.json [, generation_config.json].")
     var model: String
@@ -66,18 +66,25 @@ public struct GenerateCommand: ParsableCommand {
     var grammarAligned: Int?
     @Option(help: "Constrain the completion to a Lark grammar (file, llguidance's dialect).")
     var lark: String?
+    @Option(help: "Reward-guided search instead of sampling: args | cd | deal | tq (needs --reward; options below).")
+    var search: SearchMethod?
+    @OptionGroup(title: "Search options (with --search)") var searchOptions: SearchOptions
 
     public func validate() throws {
         let grammars = [schema, gbnf, regex, lark].compactMap { $0 }.count
         if grammars > 1 { throw ValidationError("give at most one of --schema, --gbnf, --regex, --lark") }
-        if grammars == 1 && (bestOf != nil || numBeams ?? 1 > 1) {
-            throw ValidationError("--schema/--gbnf/--regex/--lark work with greedy or sampled decoding, not --best-of or --num-beams")
+        if grammars == 1 && (bestOf != nil || numBeams ?? 1 > 1 || search != nil) {
+            throw ValidationError("--schema/--gbnf/--regex/--lark work with greedy or sampled decoding, not --best-of, --num-beams or --search")
         }
         try validateGrammarAligned(grammars: grammars)
         if (prompt == nil) == (file == nil) { throw ValidationError("give exactly one of --prompt or --file") }
         if bestOf != nil && reward.isEmpty { throw ValidationError("--best-of needs at least one --reward") }
-        if !reward.isEmpty && bestOf == nil { throw ValidationError("--reward is used with --best-of N") }
-        if let n = numBeams, n > 1, bestOf != nil { throw ValidationError("--num-beams and --best-of exclude each other") }
+        if let search, reward.isEmpty { throw ValidationError("--search \(search.rawValue) needs at least one --reward") }
+        if !reward.isEmpty && bestOf == nil && search == nil { throw ValidationError("--reward is used with --best-of N or --search") }
+        if [bestOf != nil, numBeams ?? 1 > 1, search != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("--num-beams, --best-of and --search exclude each other")
+        }
+        try searchOptions.validate(method: search)
     }
 
     public func run() throws {
@@ -97,13 +104,14 @@ public struct GenerateCommand: ParsableCommand {
         let template = chat ? try ChatTemplateConfig(directory: dir).template() : nil
         // Compiled once: every prompt gets fresh matchers over the same grammar, vocabulary and mask cache.
         let grammar = try grammarProcessor(tokenizer: tokenizer, logitDimension: lm.vocabularySize, parameters: params)
+        let baseline = try searchOptions.loadBaseline()
         for text in try prompts() {
             let ids = try encode(text, tokenizer: tokenizer, template: template)
             let result = try generate(GenerationRequest(text: text, ids: ids), lm: lm, tokenizer: tokenizer,
-                                      parameters: params, reward: rewardFn, grammar: grammar, write: write)
+                                      parameters: params, reward: rewardFn, grammar: grammar, baseline: baseline, write: write)
             if json {
                 write(result.jsonLine + "\n")
-            } else if noStream || numBeams ?? 1 > 1 || bestOf != nil {
+            } else if noStream || numBeams ?? 1 > 1 || bestOf != nil || search != nil {
                 write(result.completion + "\n")
             } else {
                 write("\n")
