@@ -7,6 +7,8 @@ instances) percentiles and the MaskBench counts. Single thread. Pinned in requir
 
 usage: grammar_maskbench.py --data DIR --tokenizer tokenizer.json [--every K] [--limit N] [--engine llg|xgr|both]
        [--cpu-time]   (process CPU time instead of wall time, as `align bench grammar --cpu-time`)
+       [--file-timeout S]   (files run in a forked worker; one still running after S wall seconds
+                              is killed and counted as a timeout)
 """
 import argparse, json, os, time
 
@@ -98,32 +100,74 @@ class XGR:
 
 clock = time.perf_counter
 
-def run(engine, files, by_bytes):
-    r = dict(files=0, compile_errors=0, valid_accepted=0, valid_rejected=0, invalid_blocked=0, invalid_accepted=0)
+def run_file(engine, f, by_bytes):
+    """One file: its counts and its TTFM / TBM samples (µs)."""
+    r = dict(compile_errors=0, valid_accepted=0, valid_rejected=0, invalid_blocked=0, invalid_accepted=0)
     ttfm, tbm = [], []
-    for f in files:
-        d = json.load(open(f))
-        r["files"] += 1
-        t0 = clock()
-        try:
-            g = engine.compile(d["schema"])
-            m = engine.matcher(g)
-            engine.fill(m)
+    d = json.load(open(f))
+    t0 = clock()
+    try:
+        g = engine.compile(d["schema"])
+        m = engine.matcher(g)
+        engine.fill(m)
+    except Exception:
+        r["compile_errors"] += 1
+        return r, ttfm, tbm
+    ttfm.append((clock() - t0) * 1e6)
+    for t in d.get("tests", []):
+        ids = greedy(json.dumps(t["data"], separators=(",", ":"), ensure_ascii=False).encode(), by_bytes)
+        if ids is None: continue
+        m = engine.matcher(g)
+        ok = True
+        for tid in ids:
+            if t["valid"]:
+                s = clock(); engine.fill(m); tbm.append((clock() - s) * 1e6)
+            if not engine.accept(m, tid): ok = False; break
+        ok = ok and engine.accepting(m)
+        key = ("valid_" if t["valid"] else "invalid_") + (("accepted" if ok else "rejected") if t["valid"] else ("accepted" if ok else "blocked"))
+        r[key] += 1
+    return r, ttfm, tbm
+
+class Worker:
+    """A forked child that runs files one after another (warm, as an in-process run), so a file can be
+    stopped after `timeout` wall seconds: the child is killed, the file counted as a timeout, and a new
+    child started. Process CPU time is per process, so --cpu-time deltas stay exact in the child."""
+    def __init__(self, engine, by_bytes):
+        import multiprocessing as mp
+        self.engine, self.by_bytes, self.ctx = engine, by_bytes, mp.get_context("fork")
+        self.start()
+    def start(self):
+        self.conn, child = self.ctx.Pipe()
+        self.proc = self.ctx.Process(target=self.loop, args=(child,), daemon=True)
+        self.proc.start()
+    def loop(self, conn):
+        try:  # warm-up: the engine's lazy per-tokenizer setup, as the first file of an in-process run pays it
+            self.engine.fill(self.engine.matcher(self.engine.compile({"type": "string"})))
         except Exception:
-            r["compile_errors"] += 1; continue
-        ttfm.append((clock() - t0) * 1e6)
-        for t in d.get("tests", []):
-            ids = greedy(json.dumps(t["data"], separators=(",", ":"), ensure_ascii=False).encode(), by_bytes)
-            if ids is None: continue
-            m = engine.matcher(g)
-            ok = True
-            for tid in ids:
-                if t["valid"]:
-                    s = clock(); engine.fill(m); tbm.append((clock() - s) * 1e6)
-                if not engine.accept(m, tid): ok = False; break
-            ok = ok and engine.accepting(m)
-            key = ("valid_" if t["valid"] else "invalid_") + (("accepted" if ok else "rejected") if t["valid"] else ("accepted" if ok else "blocked"))
-            r[key] += 1
+            pass
+        while True:
+            f = conn.recv()
+            conn.send(run_file(self.engine, f, self.by_bytes))
+    def run(self, f, timeout):
+        self.conn.send(f)
+        if self.conn.poll(timeout):
+            return self.conn.recv()
+        self.proc.kill(); self.proc.join()
+        self.start()
+        return None
+
+def run(engine, files, by_bytes, timeout=None):
+    r = dict(files=0, compile_errors=0, timeouts=0, valid_accepted=0, valid_rejected=0, invalid_blocked=0, invalid_accepted=0)
+    ttfm, tbm = [], []
+    worker = Worker(engine, by_bytes) if timeout is not None else None
+    for f in files:
+        r["files"] += 1
+        out = run_file(engine, f, by_bytes) if worker is None else worker.run(f, timeout)
+        if out is None:
+            r["timeouts"] += 1; continue
+        counts, ft, fb = out
+        for k, v in counts.items(): r[k] += v
+        ttfm += ft; tbm += fb
     r.update(tbm_mean=sum(tbm) / max(len(tbm), 1), tbm_p50=pct(tbm, .5), tbm_p99=pct(tbm, .99),
              ttfm_p50=pct(ttfm, .5), ttfm_p90=pct(ttfm, .9), ttfm_p99=pct(ttfm, .99), masks=len(tbm))
     return r
@@ -134,6 +178,7 @@ def main():
     ap.add_argument("--limit", type=int); ap.add_argument("--engine", default="both")
     ap.add_argument("--every", type=int, default=1)
     ap.add_argument("--cpu-time", action="store_true")
+    ap.add_argument("--file-timeout", type=float, help="wall seconds per file (each file runs in a forked child)")
     a = ap.parse_args()
     global clock
     if a.cpu_time:
@@ -145,7 +190,7 @@ def main():
     if a.engine in ("llg", "both"): engines.append(LLG(a.tokenizer, tokens, eos))
     if a.engine in ("xgr", "both"): engines.append(XGR(a.tokenizer, tokens, eos))
     for e in engines:
-        r = run(e, files, by_bytes)
+        r = run(e, files, by_bytes, a.file_timeout)
         for k, v in r.items():
             print(json.dumps({"bench": "grammar_maskbench", "case": k, "peer": e.name, "peer_value": round(v, 1) if isinstance(v, float) else v}))
 
