@@ -4,7 +4,8 @@
 //                   SALSA uses ("SALSA: Soup-based Alignment Learning for Stronger Adaptation in RLHF", Chegini et al.
 //                   2024: the average of two independently fine-tuned SFT models as the KL anchor). Weights are
 //                   normalised to sum 1 (none given: uniform).
-// The output folder gets model.safetensors plus the first model's config and tokenizer files, each written atomically.
+// The output folder gets model.safetensors plus the first model's config and tokenizer files, staged as a whole in a
+// sibling folder and moved into place when complete (StagedFolder), so a failed merge leaves no partial model.
 import AlignModels
 import AlignTensor
 import ArgumentParser
@@ -36,14 +37,16 @@ struct MergeCommand: ParsableCommand {
             let m = try DecoderModel.load(directory: base)
             let config = try m.loadLoRA(directory: URL(fileURLWithPath: adapter))
             m.mergeLoRA()
-            try TrainRunFiles.saveFinalModel(m, from: base, to: outURL, chatTemplateSource: nil)
+            try StagedFolder.write(to: outURL) { try TrainRunFiles.saveFinalModel(m, from: base, to: $0, chatTemplateSource: nil) }
             return "merged the r \(config.rank) adapter \(adapter) into \(model) → \(out)"
         }
         let parts = try soup.map(Self.parseSoupEntry)
         let total = parts.reduce(0) { $0 + $1.weight }
         let models = try parts.map { try DecoderModel.load(directory: URL(fileURLWithPath: $0.path)) }
         try Self.average(models, weights: parts.map { $0.weight / total }, names: parts.map(\.path))
-        try TrainRunFiles.saveFinalModel(models[0], from: URL(fileURLWithPath: parts[0].path), to: outURL, chatTemplateSource: nil)
+        try StagedFolder.write(to: outURL) {
+            try TrainRunFiles.saveFinalModel(models[0], from: URL(fileURLWithPath: parts[0].path), to: $0, chatTemplateSource: nil)
+        }
         let desc = parts.map { "\($0.path) × \(String(format: "%.4g", $0.weight / total))" }.joined(separator: " + ")
         return "averaged \(desc) → \(out)"
     }

@@ -65,3 +65,48 @@ import Testing
         }
     }
 }
+
+/// StagedFolder: the output appears only when complete; a failure leaves the folder as it was.
+@Suite struct StagedFolderTests {
+    func scratch() throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("alignkit-staged-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    struct Boom: Error {}
+
+    @Test func failedWriteLeavesNothingBehind() throws {
+        let root = try scratch(), out = root.appendingPathComponent("model")
+        #expect(throws: Boom.self) {
+            try StagedFolder.write(to: out) { dir in
+                try Data("half".utf8).write(to: dir.appendingPathComponent("model.safetensors"))
+                throw Boom()
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).isEmpty)  // staging folder removed
+    }
+
+    @Test func existingFolderKeepsOldFilesUntilTheNewOnesAreComplete() throws {
+        let root = try scratch(), out = root.appendingPathComponent("model")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try Data("old".utf8).write(to: out.appendingPathComponent("config.json"))
+        try Data("mine".utf8).write(to: out.appendingPathComponent("notes.txt"))
+        #expect(throws: Boom.self) {
+            try StagedFolder.write(to: out) { dir in
+                try Data("new".utf8).write(to: dir.appendingPathComponent("config.json"))
+                throw Boom()
+            }
+        }
+        #expect(try String(contentsOf: out.appendingPathComponent("config.json"), encoding: .utf8) == "old")
+        try StagedFolder.write(to: out) { dir in
+            try Data("new".utf8).write(to: dir.appendingPathComponent("config.json"))
+            try Data("w".utf8).write(to: dir.appendingPathComponent("model.safetensors"))
+        }
+        #expect(try String(contentsOf: out.appendingPathComponent("config.json"), encoding: .utf8) == "new")
+        #expect(try String(contentsOf: out.appendingPathComponent("model.safetensors"), encoding: .utf8) == "w")
+        #expect(try String(contentsOf: out.appendingPathComponent("notes.txt"), encoding: .utf8) == "mine")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["model"])
+    }
+}
