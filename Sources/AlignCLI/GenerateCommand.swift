@@ -12,7 +12,7 @@ import AlignDecoding
 import AlignModels
 import AlignTokenizers
 
-/// `align generate --model DIR (--prompt S | --file F.jsonl) [options]`.
+/// `align generate --model DIR [--adapter DIR] (--prompt S | --file F.jsonl) [options]`.
 public struct GenerateCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "generate", abstract: "Generate text with a decoder model (greedy, sampling, beam search, best-of-N, reward-guided search).")
@@ -69,6 +69,7 @@ public struct GenerateCommand: ParsableCommand {
     @Option(help: "Reward-guided search instead of sampling: args | cd | deal | tq (needs --reward; options below).")
     var search: SearchMethod?
     @OptionGroup(title: "Search options (with --search)") var searchOptions: SearchOptions
+    @OptionGroup(title: "More generate options") var sampler: GenerateSamplerOptions
 
     public func validate() throws {
         let grammars = [schema, gbnf, regex, lark].compactMap { $0 }.count
@@ -96,10 +97,12 @@ public struct GenerateCommand: ParsableCommand {
     /// Runs the command, sending everything it prints to `write` (stdout in `run`, a buffer in tests).
     func execute(write: (String) -> Void) throws {
         let dir = URL(fileURLWithPath: model)
-        let lm = try DecoderModel.load(directory: dir)
+        let lm = try sampler.loadModel(directory: dir)
         try lm.setSteering(try SteerSpec.terms(steer))
         let tokenizer = try Tokenizer(contentsOf: dir.appendingPathComponent("tokenizer.json"))
-        let params = try parameters(directory: dir)
+        var params = try parameters(directory: dir)
+        try sampler.apply(to: &params, tokenizer: tokenizer)
+        try params.validate()
         let rewardFn = try reward.isEmpty ? nil : RewardSpec.parse(reward)
         let template = chat ? try ChatTemplateConfig(directory: dir).template() : nil
         // Compiled once: every prompt gets fresh matchers over the same grammar, vocabulary and mask cache.
