@@ -41,9 +41,7 @@ struct DecodeProfile {
         let prompt = SearchBench.prompt(vocabularySize: model.spec.vocabSize, length: promptLength)
         var (_, cache) = try model.prefill([prompt])
         let parts = Parts(model, cache: cache.kv)
-        let regions = model.namedParameters().compactMap { _, t in
-            t.storage.buffer.baseAddress.map { UnsafeBufferPointer(start: $0 + t.offset, count: t.count) }
-        }
+        let regions = model.weightRegions
         for _ in 0 ..< rounds {
             let (bwBuffer, bwWeights) = (probe.measure(sweeps: 2), ReadBandwidth.measure(regions: regions))
             let bw = max(bwBuffer, bwWeights)
@@ -115,6 +113,15 @@ struct DecodeProfile {
             if Tensor.rowProducts(list) == nil {
                 for p in list { _ = Tensor.rowAwareMatmul(p.x, p.weight, transposeB: true) }
             }
+        }
+    }
+}
+
+extension DecoderModel {
+    /// Every weight tensor's elements where they lie, for the read probe over the model's own memory.
+    var weightRegions: [UnsafeBufferPointer<Float>] {
+        namedParameters().compactMap { _, t in
+            t.storage.buffer.baseAddress.map { UnsafeBufferPointer(start: $0 + t.offset, count: t.count) }
         }
     }
 }
