@@ -7,7 +7,11 @@
 //   prefill = generation of 1 new token (one forward over B·P tokens), full = N new tokens (min = max = N),
 // so prefill tokens/s = B·P / prefill and decode tokens/s = B·(N − 1) / (full − prefill).
 // Decode at batch 1 is also reported against the memory-bandwidth bound: every step reads all the
-// weights once, so tokens/s ≤ bandwidth / weight bytes (bandwidth measured in the same run).
+// weights once, so tokens/s ≤ read bandwidth / weight bytes (Bench/ReadBandwidth.swift: the best sweep of
+// a 512 MB read-only probe, and of the same sum over the model's own weights, taken before and after each
+// model's decode runs; the higher reading, so the stricter bound). `--cases profile` times a
+// batch-1 step in alternation with the probe and splits it into weight products, attention and the rest
+// (Bench/DecodeProfile.swift), reporting step time ÷ (weight bytes / read bandwidth).
 // Also decoding-time alignment throughput (Bench/SearchBench.swift): best-of-8 (completions/s and
 // tokens/s, beside transformers' generate(num_return_sequences=8, do_sample=True)) and DeAL (tokens/s, no peer).
 import AlignDecoding
@@ -38,8 +42,8 @@ struct BenchGenerateCommand: ParsableCommand {
     var runs = 3
     @Option(parsing: .upToNextOption, help: "Models: tiny (the tiny Llama folder), 135m (random SmolLM-135M shape).")
     var models: [String] = ["tiny"]
-    @Option(parsing: .upToNextOption, help: "Cases: decode (prefill and decode), best-of, deal.")
-    var cases: [String] = ["decode", "best-of", "deal"]
+    @Option(parsing: .upToNextOption, help: "Cases: decode (prefill and decode), profile (a batch-1 step against the bandwidth bound, by parts), best-of, deal.")
+    var cases: [String] = ["decode", "profile", "best-of", "deal"]
     @Option(help: "Completions per prompt in the best-of case.")
     var bestOf = 8
     @Option(help: "Prompt length of the best-of and DeAL cases.")
@@ -54,8 +58,8 @@ struct BenchGenerateCommand: ParsableCommand {
         if let bad = models.first(where: { $0 != "tiny" && $0 != "135m" }) {
             throw ValidationError("--models: unknown model '\(bad)' (tiny, 135m)")
         }
-        if let bad = cases.first(where: { !["decode", "best-of", "deal"].contains($0) }) {
-            throw ValidationError("--cases: unknown case '\(bad)' (decode, best-of, deal)")
+        if let bad = cases.first(where: { !["decode", "profile", "best-of", "deal"].contains($0) }) {
+            throw ValidationError("--cases: unknown case '\(bad)' (decode, profile, best-of, deal)")
         }
         guard bestOf > 0, searchPromptLength > 0, searchNewTokens > 0 else {
             throw ValidationError("--best-of, --search-prompt-length and --search-new-tokens must be ≥ 1")
@@ -64,27 +68,44 @@ struct BenchGenerateCommand: ParsableCommand {
 
     func run() throws {
         let env = options.prepare()
-        let bandwidth = MemoryBandwidth.measure().best  // GB/s
+        let probe = ReadBandwidth()
+        var bufferBandwidth = probe.measure(sweeps: 5)  // GB/s, the best sweep of the 512 MB buffer so far
         var records: [BenchRecord] = []
         var notes: [String] = []
+        var profiles: [String] = []
         for name in models {
             let model = name == "tiny" ? try DecoderModel.load(directory: URL(fileURLWithPath: tinyLlama))
                 : ModelBench.randomModel(ModelBench.smolLM135M)
             let weightBytes = Double(model.namedParameters().reduce(0) { $0 + $1.1.count } * 4)
-            notes.append("\(label(name)) weights \(String(format: "%.1f", weightBytes / 1e6)) MB")
+            var bandwidth = bufferBandwidth  // this model's: also its weights' own sweep (which the caches may help)
             if cases.contains("decode") {
                 for b in batches {
-                    records += try measure(name, model, batch: b, limit: b == 1 ? bandwidth * 1e9 / weightBytes : nil)
+                    var rows = try measure(name, model, batch: b, limit: nil)
+                    bufferBandwidth = max(bufferBandwidth, probe.measure(sweeps: 3))
+                    bandwidth = max(bandwidth, bufferBandwidth, ReadBandwidth.measure(regions: model.weightRegions))
+                    if b == 1 { rows[1] = rows[1].withLimit(bandwidth * 1e9 / weightBytes) }
+                    records += rows
                 }
+            }
+            notes.append("\(label(name)) weights \(String(format: "%.1f", weightBytes / 1e6)) MB, decode limit at "
+                         + "\(String(format: "%.1f", bandwidth)) GB/s")
+            if cases.contains("profile") {
+                let p = try DecodeProfile.measure(model, promptLength: promptLength, steps: newTokens - 1,
+                                                  rounds: max(3, runs), probe: probe)
+                records += p.records(label(name), promptLength: promptLength)
+                profiles.append("\(label(name)) step ÷ bound per round: "
+                                + p.roundRatios.map { String(format: "%.2f", $0) }.joined(separator: " "))
             }
             records += try measureSearch(name, model)
         }
         if options.json {
             records.forEach { print($0.jsonLine()) }
         } else {
-            print("align bench generate — \(env); memory bandwidth \(String(format: "%.1f", bandwidth)) GB/s, "
-                + notes.joined(separator: ", ") + "; limit = bandwidth / weight bytes")
+            print("align bench generate — \(env); read bandwidth \(String(format: "%.1f", bufferBandwidth)) GB/s "
+                + "(best sweep of 512 MB); " + notes.joined(separator: "; ")
+                + "; decode limit = read bandwidth (best of the buffer and the weights' own sweep) / weight bytes")
             print(benchTable(records))
+            profiles.forEach { print($0) }
         }
     }
 

@@ -1,6 +1,7 @@
 // GemvKernels (Sources/AlignTensor/Kernels/GemvKernels.swift) and the WorkerPool behind it: y = W·x
-// matches a Float64 reference on shapes that exercise the 4-row blocks, the single-row tail, the K mod 16
-// tail and the threaded split; the split does not change a bit; the pool runs every part exactly once,
+// matches a Float64 reference on shapes that exercise the K mod 16 tail and the threaded split; the split
+// does not change a bit; fused products (several weights, bias and residual per row, one pool job) give
+// the same bits as each product alone followed by the additions; the pool runs every part exactly once,
 // including from concurrent callers (which fall back to serial).
 import Testing
 @testable import AlignTensor
@@ -40,6 +41,53 @@ struct GemvKernelTests {
             }
         } } }
         #expect(whole == pieces)
+    }
+
+    @Test("fused products give the bits of each product alone, then + bias, then residual +")
+    func fused() {
+        let k = 77
+        let x = testTensor([k], seed: 421).scalars, x2 = testTensor([k], seed: 422).scalars
+        let shapes = [300, 1, 45]  // a large product beside tiny ones: every chunk stays inside one product
+        let ws = shapes.enumerated().map { i, n in testTensor([n, k], seed: UInt64(430 + i)).scalars }
+        let bias = testTensor([45], seed: 440).scalars, residual = testTensor([45], seed: 441).scalars
+        var alone = shapes.map { [Float](repeating: 0, count: $0) }
+        for i in shapes.indices {
+            GemvKernels.gemv(w: ws[i], x: i == 2 ? x2 : x, y: &alone[i], n: shapes[i], k: k)
+        }
+        alone[2] = (0 ..< 45).map { residual[$0] + (alone[2][$0] + bias[$0]) }
+        // Raw copies, so every pointer stays valid through the one fused call.
+        func raw(_ a: [Float]) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: a.count)
+            p.initialize(from: a, count: a.count)
+            return p
+        }
+        let (pw, px, px2, pb, pr) = (ws.map(raw), raw(x), raw(x2), raw(bias), raw(residual))
+        let py = shapes.map { raw([Float](repeating: .nan, count: $0)) }
+        defer { (pw + [px, px2, pb, pr] + py).forEach { $0.deallocate() } }
+        GemvKernels.gemv([
+            .init(w: pw[0], x: px, y: py[0], n: 300, k: k),
+            .init(w: pw[1], x: px, y: py[1], n: 1, k: k),
+            .init(w: pw[2], x: px2, y: py[2], n: 45, k: k, bias: pb, residual: pr),
+        ])
+        let fused = shapes.indices.map { Array(UnsafeBufferPointer(start: py[$0], count: shapes[$0])) }
+        #expect(fused == alone)
+    }
+
+    @Test("the chunk plan covers every row of every product once, in proportion to size")
+    func chunkPlan() {
+        let dummy = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        defer { dummy.deallocate() }
+        let products = [(576, 576), (192, 576), (1, 576), (49152, 576)].map { n, k in
+            GemvKernels.Product(w: dummy, x: dummy, y: dummy, n: n, k: k)
+        }
+        let plan = GemvKernels.ChunkPlan(products, chunks: 16)
+        var seen = products.map { [Int](repeating: 0, count: $0.n) }
+        for c in 0 ..< plan.count {
+            let (p, rows) = plan.rows(of: c)
+            for r in rows { seen[p][r] += 1 }
+        }
+        #expect(seen.allSatisfy { $0.allSatisfy { $0 == 1 } })
+        #expect(plan.starts == [0, 1, 2, 3, 19])  // ⌈share⌉ chunks each, at least one: the LM head gets 16
     }
 
     #if os(Linux)

@@ -32,6 +32,14 @@ public struct BenchRecord: Codable, Sendable {
         self.limitFraction = limit.map { alignkit / $0 }
     }
 
+    /// This record measured against `limit` (sets `limit` and `limitFraction`).
+    public func withLimit(_ limit: Double) -> BenchRecord {
+        var r = self
+        r.limit = limit
+        r.limitFraction = alignkit / limit
+        return r
+    }
+
     /// The record as one JSON line (absent fields omitted, keys in a stable order).
     public func jsonLine() -> String {
         let enc = JSONEncoder()

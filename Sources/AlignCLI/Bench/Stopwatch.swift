@@ -19,6 +19,13 @@ public enum Stopwatch {
         times.sort()
         return times[times.count / 2]
     }
+
+    /// Wall-clock seconds of one run of `body`.
+    public static func time(_ body: () -> Void) -> Double {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    }
 }
 
 extension Stopwatch {

@@ -41,10 +41,21 @@ public final class Attention: Module {
 
     /// x [B, T, C] → [B, T, C]. With a cache layer, keys/values are appended and attention spans them all.
     public func callAsFunction(_ x: Tensor, _ ctx: AttentionContext, cache: KVCache.Layer? = nil) -> Tensor {
+        o(attend(x, ctx, cache: cache))
+    }
+
+    /// residual + self(x, ctx, cache:), with the residual added inside o_proj's rows when decoding one position.
+    public func callAsFunction(_ x: Tensor, _ ctx: AttentionContext, cache: KVCache.Layer?, adding residual: Tensor) -> Tensor {
+        o(attend(x, ctx, cache: cache), adding: residual)
+    }
+
+    /// Attention's output before o_proj: x [B, T, C] → [B, T, H·D]. One position's q/k/v run as one fused job.
+    func attend(_ x: Tensor, _ ctx: AttentionContext, cache: KVCache.Layer?) -> Tensor {
         let (b, t) = (x.shape[0], x.shape[1])
-        var qh = q(x).reshaped([b, t, heads, headDim])    // [B, T, H, D]
-        var kh = k(x).reshaped([b, t, kvHeads, headDim])  // [B, T, Hkv, D]
-        let vh = v(x).reshaped([b, t, kvHeads, headDim])
+        let qkv = Linear.outputs(of: [q, k, v], for: x)
+        var qh = qkv[0].reshaped([b, t, heads, headDim])    // [B, T, H, D]
+        var kh = qkv[1].reshaped([b, t, kvHeads, headDim])  // [B, T, Hkv, D]
+        let vh = qkv[2].reshaped([b, t, kvHeads, headDim])
         if let qNorm, let kNorm { qh = qNorm(qh); kh = kNorm(kh) }
         if let cos = ctx.cos, let sin = ctx.sin {
             qh = qh.applyingRotary(cos: cos, sin: sin, layout: .bthd)
@@ -61,7 +72,7 @@ public final class Attention: Module {
             out = Tensor.scaledDotProductAttention(query: qh, key: kh, value: vh, mask: mask, causal: true, layout: .bthd,
                                                    slidingWindow: slidingWindow)
         }
-        return o(out.reshaped([b, t, heads * headDim]))
+        return out.reshaped([b, t, heads * headDim])
     }
 
     public func namedParameters() -> [(String, Tensor)] {

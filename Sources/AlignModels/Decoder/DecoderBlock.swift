@@ -20,8 +20,8 @@ public final class DecoderBlock: Module {
 
     /// h [B, T, C] → [B, T, C].
     public func callAsFunction(_ h: Tensor, _ ctx: AttentionContext, cache: KVCache.Layer?) -> Tensor {
-        let a = h + attention(attentionNorm(h), ctx, cache: cache)
-        return a + mlp(mlpNorm(a))
+        let a = attention(attentionNorm(h), ctx, cache: cache, adding: h)  // h + attn(norm₁(h))
+        return mlp(mlpNorm(a), adding: a)                                   // a + mlp(norm₂(a))
     }
 
     /// Checkpoint names relative to the block (GPT-2's fused c_attn is handled by the loader).

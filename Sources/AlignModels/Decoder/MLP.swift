@@ -23,11 +23,22 @@ public final class MLP: Module {
 
     /// x [B, T, C] → [B, T, C].
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        if let gate, kind == .gated, activation == .silu {
-            return down(Tensor.swiglu(gate: gate(x), up: up(x)))  // fused silu(g)·u
+        down(hidden(x))
+    }
+
+    /// residual + self(x), with the residual added inside down_proj's rows when decoding one position.
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor) -> Tensor {
+        down(hidden(x), adding: residual)
+    }
+
+    /// The input of the down projection: x [B, T, C] → [B, T, F]. One position's gate/up run as one fused job.
+    func hidden(_ x: Tensor) -> Tensor {
+        if let gate, kind == .gated {
+            let gu = Linear.outputs(of: [gate, up], for: x)
+            if activation == .silu { return Tensor.swiglu(gate: gu[0], up: gu[1]) }  // fused silu(g)·u
+            return activate(gu[0]) * gu[1]
         }
-        if let gate { return down(activate(gate(x)) * up(x)) }
-        return down(activate(up(x)))
+        return activate(up(x))
     }
 
     func activate(_ x: Tensor) -> Tensor {

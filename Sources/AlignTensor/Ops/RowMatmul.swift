@@ -5,6 +5,8 @@
 // 576×1536). On Linux the [N, K] case (nn.Linear's layout) runs GemvKernels' own dot-product kernel over a
 // persistent worker pool instead: OpenBLAS wakes its threads per call, which costs a noticeable share of
 // the ~200 short products of one decoding step. Several rows, or a product the tape must record, go to `Tensor.matmul` unchanged.
+// `rowProducts` runs several such products (q/k/v, or gate/up, of one decoding step) as one job of that
+// pool, with the bias and a residual added per row, so a step synchronises its threads fewer times.
 #if canImport(Accelerate)
 import Accelerate
 #else
@@ -43,5 +45,61 @@ extension Tensor {
                         pw.baseAddress, Int32(w.shape[1]), px.baseAddress, 1, 0, po.baseAddress, 1)
         } } }
         return out
+    }
+}
+
+extension Tensor {
+    /// One product of `rowProducts`: residual + (x · weightᵀ + bias).
+    public struct RowProduct {
+        /// [..., K] holding one row.
+        public var x: Tensor
+        /// [N, K] (nn.Linear's layout).
+        public var weight: Tensor
+        /// [N], or nil.
+        public var bias: Tensor?
+        /// x's shape with N last, or nil.
+        public var residual: Tensor?
+
+        public init(x: Tensor, weight: Tensor, bias: Tensor? = nil, residual: Tensor? = nil) {
+            (self.x, self.weight, self.bias, self.residual) = (x, weight, bias, residual)
+        }
+
+        /// The output's shape: x's with N last.
+        var outputShape: [Int] { Array(x.shape.dropLast()) + [weight.shape[0]] }
+
+        /// One row against an [N, K] weight, with a matching bias and residual, and nothing to record.
+        var isRowProduct: Bool {
+            let k = x.shape.last ?? 0
+            guard x.rank >= 1, k > 0, x.count == k, weight.rank == 2, weight.shape[1] == k, weight.shape[0] > 0,
+                  bias.map({ $0.count == weight.shape[0] }) ?? true, residual.map({ $0.shape == outputShape }) ?? true
+            else { return false }
+            // needsGrad first: Autograd.isEnabled reads the thread dictionary.
+            return !(x.needsGrad || weight.needsGrad || bias?.needsGrad == true || residual?.needsGrad == true)
+                || !Autograd.isEnabled
+        }
+    }
+
+    /// residual + (x · Wᵀ + b) for each product, computed as matrix–vector products in one job of the worker
+    /// pool (GemvKernels.gemv(_:)) — the same bits as `rowAwareMatmul`, then `+ b`, then `residual +`, each
+    /// product alone. Returns nil (compute them one by one) unless every product is a single row with nothing
+    /// to record, or off Linux (where Accelerate's sgemv runs each product).
+    ///
+    ///     let qkv = Tensor.rowProducts([.init(x: x, weight: wq), .init(x: x, weight: wk), .init(x: x, weight: wv)])
+    public static func rowProducts(_ products: [RowProduct]) -> [Tensor]? {
+        #if os(Linux)
+        guard !products.isEmpty, products.allSatisfy(\.isRowProduct) else { return nil }
+        let outs = products.map { Tensor.uninitialized($0.outputShape) }
+        func address(_ t: Tensor) -> UnsafeMutablePointer<Float>? { t.storage.buffer.baseAddress.map { $0 + t.offset } }
+        var kernels: [GemvKernels.Product] = []
+        for (p, y) in zip(products, outs) {
+            guard let w = address(p.weight), let x = address(p.x), let yp = address(y) else { return nil }
+            kernels.append(GemvKernels.Product(w: w, x: x, y: yp, n: p.weight.shape[0], k: p.weight.shape[1],
+                                               bias: p.bias.flatMap(address), residual: p.residual.flatMap(address)))
+        }
+        withExtendedLifetime((products, outs)) { GemvKernels.gemv(kernels) }
+        return outs
+        #else
+        return nil
+        #endif
     }
 }
