@@ -1,5 +1,5 @@
 // `align train`: the training command group. Each objective family is a subcommand configured by flags or
-// a JSON/YAML file with TRL's snake_case keys (TrainConfigFile.swift); `dpo`, `sft` and `reward` exist so far.
+// a JSON/YAML file with TRL's snake_case keys (TrainConfigFile.swift); the TRL trainer names that are presets of `dpo` (orpo, cpo, simpo, ipo) are aliases of it.
 import ArgumentParser
 
 /// `align train <objective> …`.
@@ -16,6 +16,10 @@ public struct TrainCommand: ParsableCommand {
             TrainBCOCommand.self,
             TrainPROCommand.self,
             TrainLiPOCommand.self,
+            TrainORPOCommand.self,
+            TrainCPOCommand.self,
+            TrainSimPOCommand.self,
+            TrainIPOCommand.self,
         ])
 
     /// Creates the command.
