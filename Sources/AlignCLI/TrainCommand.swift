@@ -20,6 +20,7 @@ public struct TrainCommand: ParsableCommand {
             TrainCPOCommand.self,
             TrainSimPOCommand.self,
             TrainIPOCommand.self,
+            TrainASFTCommand.self,
         ])
 
     /// Creates the command.

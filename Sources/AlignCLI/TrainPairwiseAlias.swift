@@ -1,5 +1,5 @@
 // TrainPairwiseAlias: the TRL trainer names that are presets of `align train dpo` — `orpo`, `cpo`, `simpo`,
-// `ipo` — each an objective plus the defaults TRL documents for it (trl 1.16 docs: SimPO is CPOTrainer
+// `ipo`, `asft` — each an objective plus the defaults TRL documents for it (trl 1.16 docs: SimPO is CPOTrainer
 // with `loss_type="simpo"` and `cpo_alpha=0`; IPO is DPOTrainer with `loss_type="ipo"`). The preset pairs come
 // first, so the config file and the flags still override every other key; an explicit `objective` or
 // `loss_type` that contradicts the alias is an error naming both, never a silent switch of the method.
@@ -27,6 +27,9 @@ struct PairwiseAlias {
         abstract: "SimPO (Meng et al. 2024): `align train dpo --objective cpo --loss-type simpo` with cpo_alpha 0 (TRL's recipe).")
     static let ipo = PairwiseAlias(name: "ipo", objective: .dpo, lossType: "ipo", defaults: [],
                                    abstract: "IPO (Azar et al. 2023): `align train dpo --loss-type ipo`.")
+    static let asft = PairwiseAlias(
+        name: "asft", objective: .asft, lossType: nil, defaults: [],
+        abstract: "ASFT (Wang et al. 2024): `align train dpo --objective asft` (key asft_lambda). UNVERIFIED reconstruction of the loss.")
 
     /// The command configuration of the alias subcommand.
     var configuration: CommandConfiguration {

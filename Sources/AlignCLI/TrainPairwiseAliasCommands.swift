@@ -1,4 +1,4 @@
-// `align train orpo|cpo|simpo|ipo`: the pairwise aliases (TrainPairwiseAlias.swift). Each takes the whole
+// `align train orpo|cpo|simpo|ipo|asft`: the pairwise aliases (TrainPairwiseAlias.swift). Each takes the whole
 // option list of `align train dpo` through one @OptionGroup, so the options are declared once.
 import ArgumentParser
 
@@ -44,4 +44,15 @@ public struct TrainIPOCommand: ParsableCommand {
     public init() {}
     /// Runs `align train dpo` with the alias's presets.
     public func run() throws { try options.run(alias: .ipo) }
+}
+
+/// `align train asft …` = `align train dpo --objective asft …`.
+public struct TrainASFTCommand: ParsableCommand {
+    /// Command name and help.
+    public static let configuration = PairwiseAlias.asft.configuration
+    @OptionGroup var options: TrainDPOCommand
+    /// Creates the command.
+    public init() {}
+    /// Runs `align train dpo` with the alias's presets.
+    public func run() throws { try options.run(alias: .asft) }
 }
