@@ -21,6 +21,7 @@ public struct TrainCommand: ParsableCommand {
             TrainSimPOCommand.self,
             TrainIPOCommand.self,
             TrainASFTCommand.self,
+            TrainTPOCommand.self,
         ])
 
     /// Creates the command.
