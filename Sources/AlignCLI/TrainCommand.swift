@@ -22,6 +22,9 @@ public struct TrainCommand: ParsableCommand {
             TrainIPOCommand.self,
             TrainASFTCommand.self,
             TrainTPOCommand.self,
+            TrainAFTCommand.self,
+            TrainCoPGCommand.self,
+            TrainD2OCommand.self,
         ])
 
     /// Creates the command.
