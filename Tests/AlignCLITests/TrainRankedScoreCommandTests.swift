@@ -1,13 +1,14 @@
 // `align train copg|aft|d2o` in-process on the tiny Llama: copg on the ranked lists of `train pro|lipo` starts at the hand
 // value mean (R_i − R_j)² (policy = reference); aft trains and refuses a threshold above a whole list; d2o on
-// Tests/Fixtures/data/d2o_negatives.jsonl starts at ln 2 and names the line of a row with another sample count.
+// Tests/Fixtures/data/d2o_negatives.jsonl starts at ln 2 and names the line of a row with another sample count; posft
+// with the policy as its own aligned model starts at ln 2.
 @testable import AlignCLI
 import AlignData
 import AlignTestSupport
 import Foundation
 import Testing
 
-@Suite("align train aft|copg|d2o", .serialized)
+@Suite("align train aft|copg|d2o|posft", .serialized)
 struct TrainRankedScoreCommandTests {
     @Test("copg: first loss at policy = reference is (2.25 + 2.25 + 9 + 4 + 1 + 1)/6 from the lists' scores; aft trains")
     func copgAndAFT() throws {
@@ -50,5 +51,19 @@ struct TrainRankedScoreCommandTests {
         } catch let AlignDataError.malformedRow(loc, reason) {
             #expect(loc.line == 2 && reason.contains("'samples' has 1 entries"))
         }
+    }
+
+    @Test("posft with the policy itself as the aligned model (twice): first loss ln 2; no --aligned-model is refused")
+    func posft() throws {
+        let out = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let tiny = FixturePaths.shared("models/tiny-llama").path
+        let args = ["--model", tiny, "--dataset", FixturePaths.fixture("data/posft_sft.jsonl").path, "--output-dir", out.path,
+                    "--max-steps", "2", "--per-device-train-batch-size", "2", "--learning-rate", "1e-3", "--no-shuffle"]
+        try TrainPOSFTCommand.parse(args + ["--aligned-model", tiny, "--aligned-model", tiny, "--beta", "2"]).run()
+        let lines = try metricLines(out)
+        #expect(lines.count == 2 && abs((lines[0]["loss"] as? Double ?? 0) - log(2.0)) < 1e-5)
+        #expect(abs(lines[0]["score_gap"] as? Double ?? 1) < 1e-5)
+        #expect(throws: (any Error).self) { try TrainPOSFTCommand.parseAsRoot(args) }
     }
 }

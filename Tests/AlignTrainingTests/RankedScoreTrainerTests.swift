@@ -1,6 +1,7 @@
 // RankedScoreTrainer on the tiny random model: AFT's and D2O's first logged losses equal their formulas evaluated in
 // Float64 on log-probs from separate forwards (completionLogps, ASFTTrainerTests.swift); CoPG's first loss at policy =
-// reference is the hand value mean (R_i − R_j)² of the data scores; D2O at policy = reference gives ln 2.
+// reference is the hand value mean (R_i − R_j)² of the data scores; D2O at policy = reference gives ln 2; POSFT's first
+// loss and its aligned-model scorer match the Float64 formula.
 import Foundation
 import Testing
 import AlignModels
@@ -8,7 +9,7 @@ import AlignTensor
 import AlignTestSupport
 import AlignTraining
 
-@Suite("AFT, CoPG and D2O trainer")
+@Suite("AFT, CoPG, D2O and POSFT trainer")
 struct RankedScoreTrainerTests {
     static let lists = [
         TokenizedRanked(prompt: [1, 5, 9], completions: [[20, 30, 2], [40, 2], [22, 23, 24, 2]], scores: [2, 0.5, -1]),
@@ -75,5 +76,29 @@ struct RankedScoreTrainerTests {
         #expect(Swift.abs(logs[0].loss - expected) <= 1e-5 * expected)
         let same = try RankedScoreTrainer(model: try tinyModel(), objective: .d2o(D2OLoss()), config: zooConfig(), data: lists, padID: 0)
         #expect(Swift.abs((try same.train())[0].loss - log(2.0)) < 1e-5)
+    }
+
+    @Test("POSFT: first loss = mean −log σ(β·(s_θ − mean s_A)), s_θ the policy's per-token mean log-likelihood; the scorer matches")
+    func posftStep() throws {
+        let rows = [
+            TokenizedRanked(prompt: [1, 5, 9], completions: [[20, 30, 2]], scores: [-3.5, -4.25]),
+            TokenizedRanked(prompt: [1, 6], completions: [[21, 22, 23, 2]], scores: [-2, -6]),
+        ]
+        let model = try tinyModel()
+        var expected = 0.0, means: [Double] = []
+        for row in rows {
+            let l = try completionLogps(model, row.prompt, row.completions[0])
+            means.append(l.reduce(0, +) / Double(l.count))
+            expected += -logSigmoid(0.7 * (means[means.count - 1] - (row.scores[0] + row.scores[1]) / 2)) / 2
+        }
+        let scored = try RankedScoreTrainer.lengthNormalizedLogLikelihoods(model, rows, padID: 0, batchSize: 2)
+        #expect(zip(scored, means).allSatisfy { Swift.abs($0 - $1) <= 1e-5 * Swift.abs($1) })
+        let logs = try RankedScoreTrainer(model: model, objective: .posft(POSFTLoss(beta: 0.7)), config: zooConfig(),
+                                          data: rows, padID: 0).train()
+        #expect(Swift.abs(logs[0].loss - expected) <= 1e-5 * expected)
+        #expect(throws: TrainingError.self) {
+            _ = try RankedScoreTrainer(model: try tinyModel(), objective: .posft(POSFTLoss()), config: zooConfig(),
+                                       data: [Self.lists[0]], padID: 0)
+        }
     }
 }

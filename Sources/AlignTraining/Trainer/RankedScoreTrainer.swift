@@ -1,4 +1,4 @@
-// RankedScoreTrainer: three objectives that learn from scored completions, trained on the ranked rows
+// RankedScoreTrainer: four objectives that learn from scored completions, trained on the ranked rows
 // {prompt, completions, scores | ranks} that ListwiseTrainer reads (AlignData.RankedExample), on the shared
 // TrainingLoop (gradient accumulation, clipping, AdamW, schedule, checkpoints, exact resume):
 //  * AFT's constraint alignment loss (Wang et al. 2023, arXiv 2309.02144; AFTLoss, UNVERIFIED form): per list,
@@ -11,6 +11,9 @@
 //  * D2O (Duan et al. 2024, arXiv 2403.03419; D2OLoss, UNVERIFIED form): each list is the K self-generated samples
 //    followed by the human negative (AlignData.D2OExample); ρ against the same precomputed reference, which serves
 //    as both π_r⁻ and π_r⁺ (the paper's online refresh of the sample-side reference is not implemented).
+//  * POSFT (Fan et al. 2024, arXiv 2412.12865; POSFTLoss, UNVERIFIED β and aggregation): each row has one completion
+//    (the SFT target) and its `scores` are the frozen aligned models' length-normalized log-likelihoods of it; the
+//    policy's own s_θ is compared with their mean. Reference-free (the aligned scores are the anchor).
 // Per micro-batch the lists' completions go through the policy in one forward (list-major, as ListwiseTrainer),
 // and the loss is the mean over lists (AFT) or over all pairs of the micro-batch (CoPG).
 import AlignData
@@ -18,7 +21,7 @@ import AlignModels
 import AlignTensor
 import Foundation
 
-/// AFT, CoPG or D2O with its settings.
+/// AFT, CoPG, D2O or POSFT with its settings.
 public enum RankedScoreObjective {
     /// AFT: completions with score > `threshold` are positives, the others negatives.
     case aft(AFTLoss, threshold: Double)
@@ -26,12 +29,19 @@ public enum RankedScoreObjective {
     case copg(CoPGLoss)
     /// D2O: each list's last completion is the human negative, the others the model's own samples.
     case d2o(D2OLoss)
+    /// POSFT: one completion per row, `scores` = the M aligned models' length-normalized log-likelihoods of it.
+    case posft(POSFTLoss)
 
-    /// CoPG and D2O compare to a reference; AFT does not.
-    public var needsReference: Bool { if case .aft = self { return false } else { return true } }
+    /// CoPG and D2O compare to a reference; AFT and POSFT do not.
+    public var needsReference: Bool {
+        switch self {
+        case .copg, .d2o: return true
+        case .aft, .posft: return false
+        }
+    }
 }
 
-/// Trains a DecoderModel with AFT, CoPG or D2O on tokenized ranked rows.
+/// Trains a DecoderModel with AFT, CoPG, D2O or POSFT on tokenized ranked rows.
 public final class RankedScoreTrainer {
     public let model: DecoderModel
     public let objective: RankedScoreObjective
@@ -57,6 +67,12 @@ public final class RankedScoreTrainer {
         if case .d2o = objective, let i = data.firstIndex(where: { $0.completions.count != (data.first?.completions.count ?? 0) }) {
             throw TrainingError.invalidConfig(field: "train_dataset", value: "list \(i + 1) has \(data[i].completions.count) completions",
                                               expected: "the same number of samples + 1 negative in every D2O row")
+        }
+        if case .posft = objective, let i = data.firstIndex(where: { $0.completions.count != 1 || $0.scores.isEmpty
+                                                                         || $0.scores.count != data[0].scores.count }) {
+            throw TrainingError.invalidConfig(field: "train_dataset", value: "row \(i + 1): \(data[i].completions.count) completions, "
+                                              + "\(data[i].scores.count) aligned scores",
+                                              expected: "one completion and the same number (≥ 1) of aligned-model scores in every POSFT row")
         }
         loop = try TrainingLoop(model: model, config: config, exampleCount: data.count)
         self.model = model
@@ -104,6 +120,10 @@ public final class RankedScoreTrainer {
             let samples = rows.indices.flatMap { b in (0 ..< k).map { offsets[b] + $0 } }
             return (loss.compute(sampleRatios: ratios.gatherRows(samples).reshaped([rows.count, k]),
                                  negativeRatios: ratios.gatherRows(rows.indices.map { offsets[$0] + k })), tokens)
+        case let .posft(loss):
+            let means = sums * constant(rows.map { 1 / Float(Swift.max($0.completions[0].count, 1)) })  // [B] s_θ
+            let aligned = try Tensor(rows.flatMap { $0.scores.map(Float.init) }, shape: [rows.count, rows[0].scores.count])  // [B, M]
+            return (loss.compute(scores: means, alignedScores: aligned), tokens)
         }
     }
 
@@ -120,6 +140,21 @@ public final class RankedScoreTrainer {
             total = total.map { $0 + out.loss } ?? out.loss
         }
         return ObjectiveOutput(loss: (total ?? Tensor(scalar: 0)) / Float(Swift.max(rows.count, 1)), metrics: metrics)
+    }
+
+    /// [row] length-normalized completion log-likelihood Σ log π / |y| of each row's first completion under `model`,
+    /// without recording gradients (POSFT's aligned-model scores), in batches of `batchSize` rows.
+    public static func lengthNormalizedLogLikelihoods(_ model: DecoderModel, _ rows: [TokenizedRanked], padID: Int32,
+                                                      batchSize: Int = 8) throws -> [Double] {
+        var out: [Double] = []
+        for start in stride(from: 0, to: rows.count, by: Swift.max(batchSize, 1)) {
+            let chunk = rows[start ..< Swift.min(start + batchSize, rows.count)].map {
+                TokenizedRanked(prompt: $0.prompt, completions: [$0.completions[0]], scores: [])
+            }
+            let sums = try Autograd.withoutGrad { try sequenceLogps(model, chunk, padID: padID).sums.scalars }
+            out += zip(sums, chunk).map { Double($0) / Double(Swift.max($1.completions[0].count, 1)) }
+        }
+        return out
     }
 
     /// The objective's loss on the examples at `indices` under the current weights (recorded on the tape).
