@@ -12,15 +12,16 @@ struct TrainASFTCommandTests {
     func asft() throws {
         let alias = try scratchDirectory(), long = try scratchDirectory(), heavy = try scratchDirectory()
         defer { for d in [alias, long, heavy] { try? FileManager.default.removeItem(at: d) } }
-        try TrainASFTCommand.parse(trainArgs(alias)).run()
-        try TrainDPOCommand.parse(trainArgs(long, ["--objective", "asft"])).run()
+        let shortArgs = TrainPairwiseAliasTests().shortArgs
+        try TrainASFTCommand.parse(shortArgs(alias, 1, [])).run()
+        try TrainDPOCommand.parse(shortArgs(long, 1, ["--objective", "asft"])).run()
         try TrainPairwiseAliasTests().expectSameMetrics(alias, long)
         let first = try #require(try metricLines(alias).first)
         let nll = try #require(first["nll_loss"] as? Double), absolute = try #require(first["absolute_loss"] as? Double)
         #expect(abs((first["loss"] as? Double ?? 0) - (nll + 0.1 * absolute)) < 1e-5 * nll)  // default λ 0.1
         let config = heavy.appendingPathComponent("asft.yaml")
         try "asft_lambda: 2\n".write(to: config, atomically: true, encoding: .utf8)
-        try TrainASFTCommand.parse(trainArgs(heavy, ["--config", config.path])).run()
+        try TrainASFTCommand.parse(shortArgs(heavy, 1, ["--config", config.path])).run()
         let h = try #require(try metricLines(heavy).first)
         #expect(abs((h["loss"] as? Double ?? 0) - (nll + 2 * absolute)) < 1e-5 * nll)
         #expect(throws: AlignCLIError.self) { try TrainASFTCommand.parse(trainArgs(heavy, ["--loss-type", "ipo"])).run() }

@@ -11,6 +11,11 @@ import Testing
 
 @Suite("align train pairwise aliases", .serialized)
 struct TrainPairwiseAliasTests {
+    /// `trainArgs` cut to `steps` optimizer steps without checkpoints (a repeated option's last value wins), to keep the suite fast.
+    func shortArgs(_ out: URL, steps: Int, _ extra: [String] = []) -> [String] {
+        trainArgs(out, extra) + ["--max-steps", "\(steps)", "--save-steps", "0"]
+    }
+
     /// The two runs' metrics.jsonl: same lines, same keys, every number equal to 1e-5 relative.
     func expectSameMetrics(_ a: URL, _ b: URL) throws {
         let x = try metricLines(a), y = try metricLines(b)
@@ -28,14 +33,14 @@ struct TrainPairwiseAliasTests {
     func simpoEqualsLongForm() throws {
         let alias = try scratchDirectory(), long = try scratchDirectory(), cpo = try scratchDirectory()
         defer { for d in [alias, long, cpo] { try? FileManager.default.removeItem(at: d) } }
-        try TrainSimPOCommand.parse(trainArgs(alias)).run()
+        try TrainSimPOCommand.parse(shortArgs(alias, steps: 2)).run()
         let config = long.appendingPathComponent("simpo.json")
         try #"{"cpo_alpha": 0}"#.write(to: config, atomically: true, encoding: .utf8)
-        try TrainDPOCommand.parse(trainArgs(long, ["--objective", "cpo", "--loss-type", "simpo", "--config", config.path])).run()
-        #expect(try metricLines(alias).count == 3)
+        try TrainDPOCommand.parse(shortArgs(long, steps: 2, ["--objective", "cpo", "--loss-type", "simpo", "--config", config.path])).run()
+        #expect(try metricLines(alias).count == 2)
         try expectSameMetrics(alias, long)
         // `align train cpo --loss-type simpo` keeps TRL's cpo_alpha 1: same preference term plus the chosen NLL.
-        try TrainCPOCommand.parse(trainArgs(cpo, ["--loss-type", "simpo"])).run()
+        try TrainCPOCommand.parse(shortArgs(cpo, steps: 1, ["--loss-type", "simpo"])).run()
         let first = try #require(try metricLines(alias).first?["loss"] as? Double)
         let withNLL = try #require(try metricLines(cpo).first?["loss"] as? Double)
         #expect(withNLL > first + 1)  // the tiny model's chosen NLL is several nats per token
@@ -45,8 +50,8 @@ struct TrainPairwiseAliasTests {
     func ipoEqualsLongForm() throws {
         let alias = try scratchDirectory(), long = try scratchDirectory()
         defer { for d in [alias, long] { try? FileManager.default.removeItem(at: d) } }
-        try TrainIPOCommand.parse(trainArgs(alias)).run()
-        try TrainDPOCommand.parse(trainArgs(long, ["--loss-type", "ipo"])).run()
+        try TrainIPOCommand.parse(shortArgs(alias, steps: 1)).run()
+        try TrainDPOCommand.parse(shortArgs(long, steps: 1, ["--loss-type", "ipo"])).run()
         try expectSameMetrics(alias, long)
         let first = try #require(try metricLines(alias).first?["loss"] as? Double)
         #expect(abs(first - 25) < 1e-4)
