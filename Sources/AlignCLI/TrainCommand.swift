@@ -1,5 +1,7 @@
 // `align train`: the training command group. Each objective family is a subcommand configured by flags or
-// a JSON/YAML file with TRL's snake_case keys (TrainConfigFile.swift); `dpo`, `sft` and `reward` exist so far.
+// a JSON/YAML file with TRL's snake_case keys (TrainConfigFile.swift); the TRL trainer names that are presets
+// of `dpo` (orpo, cpo, simpo, ipo, asft) are aliases of it (TrainPairwiseAlias.swift); tpo, aft, copg, d2o
+// and posft have trainers of their own (TPOTrainer, RankedScoreTrainer).
 import ArgumentParser
 
 /// `align train <objective> …`.
@@ -16,6 +18,16 @@ public struct TrainCommand: ParsableCommand {
             TrainBCOCommand.self,
             TrainPROCommand.self,
             TrainLiPOCommand.self,
+            TrainORPOCommand.self,
+            TrainCPOCommand.self,
+            TrainSimPOCommand.self,
+            TrainIPOCommand.self,
+            TrainASFTCommand.self,
+            TrainTPOCommand.self,
+            TrainAFTCommand.self,
+            TrainCoPGCommand.self,
+            TrainD2OCommand.self,
+            TrainPOSFTCommand.self,
         ])
 
     /// Creates the command.

@@ -17,6 +17,7 @@ struct DPORunSettings {
     var dpo = DPOConfig()
     var cpo = CPOConfig()
     var orpo = ORPOConfig()
+    var asft = ASFTLoss()
     /// TRL DPOConfig's `max_length` (default 1024; nil = no truncation).
     var maxLength: Int? = 1024
     var truncationMode = TruncationMode.keepStart
@@ -77,6 +78,7 @@ enum TrainConfigFile {
         case .cpo: s.cpo = try cpoConfig(dpoPairs)
         case .orpo: s.orpo = try orpoConfig(dpoPairs)
         case .dpo: s.dpo = try dpoConfig(dpoPairs)
+        case .asft: s.asft = try asftLoss(dpoPairs)
         }
         try s.training.validate()
         return s

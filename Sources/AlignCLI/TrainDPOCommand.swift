@@ -60,9 +60,13 @@ public struct TrainDPOCommand: ParsableCommand {
     }
 
     /// Reads settings, runs training, prints progress and the summary.
-    public func run() throws {
+    public func run() throws { try run(alias: nil) }
+
+    /// The run, with the presets of an alias subcommand (`align train simpo`, TrainPairwiseAlias.swift) or none.
+    func run(alias: PairwiseAlias?) throws {
         let filePairs = try config.map(TrainConfigFile.read) ?? []
-        let settings = try TrainConfigFile.settings(filePairs + flagPairs())
+        let pairs = try alias.map { try $0.pairs(file: filePairs, flags: flagPairs()) } ?? filePairs + flagPairs()
+        let settings = try TrainConfigFile.settings(pairs)
         let template = try chatTemplate.map { path -> String in
             do { return try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) } catch {
                 throw ValidationError("cannot read --chat-template \(path): \(error.localizedDescription)")
