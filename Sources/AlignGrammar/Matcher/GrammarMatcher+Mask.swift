@@ -11,12 +11,17 @@
 struct WalkScratch {
     var path: [UInt8] = []
     var lex: [Int32] = []
-    /// Raw DFA states per depth (`LexAutomaton.rawWidth` per depth) and whether a depth is raw.
-    var raw: [Int32] = []
-    var rawLive: [Bool] = []
+    /// Per depth: the trie node on the current path, and the key depth of the lexer state there
+    /// (its pair tags name origin lists at or before that depth; see `boundary`).
+    var node: [Int32] = []
+    var keyDepth: [Int32] = []
+    /// The root walk's raw pairs (`LexAutomaton+RootWalk`): (pair index, DFA state) entries, and
+    /// per depth (list start, list end, lexer state, raw flag).
+    var rawBuf: [Int32] = []
+    var rawDepth: [Int32] = []
     var chart: [UInt8] = []
     var pairs: [UInt64] = []
-    /// Per mask: (lexer state << 8 | byte) of a root boundary → lexer state after it.
+    /// Per mask: (lexer state << 32 | key node << 8 | byte) of a tagged boundary → lexer state after it.
     var memo: [UInt64: Int32] = [:]
     /// Per mask: origin lists → pair tags (see `LexAutomaton.intern(items:)`), and a buffer for them.
     var origins: [[Int32]: UInt64] = [:]
@@ -28,17 +33,39 @@ struct WalkScratch {
         if path.count <= depth {
             path = [UInt8](repeating: 0, count: depth + 1)
             lex = [Int32](repeating: 0, count: depth + 1)
-            raw = [Int32](repeating: 0, count: (depth + 1) * LexAutomaton.rawWidth)
-            rawLive = [Bool](repeating: false, count: depth + 1)
+            node = [Int32](repeating: 0, count: depth + 1)
+            keyDepth = [Int32](repeating: 0, count: depth + 1)
         }
+    }
+
+    /// Makes the root walk's buffers hold `entries` raw entries and `depth + 1` depths.
+    mutating func reserveRaw(_ entries: Int, depth: Int) {
+        if rawBuf.count < 2 * entries { rawBuf = [Int32](repeating: 0, count: 2 * entries) }
+        if rawDepth.count < 4 * (depth + 1) { rawDepth = [Int32](repeating: 0, count: 4 * (depth + 1)) }
     }
 }
 
 extension EarleyParser {
     /// The lexer state of the current set.
-    mutating func lexState(_ lex: inout LexAutomaton, _ sc: inout WalkScratch) -> Int32 {
+    /// Items whose origins are all at most `rootPos + keyDepth` get tags (see `LexAutomaton.intern(items:)`).
+    mutating func lexState(_ lex: inout LexAutomaton, _ sc: inout WalkScratch, keyDepth: Int = 0) -> Int32 {
         terminalItems(into: &sc.pairs)
-        return lex.intern(items: &sc.pairs, rootPos: sc.rootPos, origins: &sc.origins, &sc.originBuf)
+        return lex.intern(items: &sc.pairs, rootPos: sc.rootPos + keyDepth, origins: &sc.origins, &sc.originBuf)
+    }
+
+    /// The lexer state after a boundary whose completions need the chart within the walk: items
+    /// are tagged up to the deepest origin before the current position, so later completions of
+    /// them (e.g. each further digit of ` 123` after the space predicted the number) are memoized
+    /// under that depth's trie node. Sets `sc.lex[d]` and `sc.keyDepth[d]`.
+    mutating func anchoredLexState(_ d: Int, _ lex: inout LexAutomaton, _ sc: inout WalkScratch) {
+        terminalItems(into: &sc.pairs)
+        var deepest = sc.rootPos
+        for c in sc.pairs {
+            let o = Int(LexAutomaton.tag(c))
+            if o < length && o > deepest { deepest = o }
+        }
+        sc.keyDepth[d] = Int32(deepest - sc.rootPos)
+        sc.lex[d] = lex.intern(items: &sc.pairs, rootPos: deepest, origins: &sc.origins, &sc.originBuf)
     }
 
     /// Makes the chart hold exactly `sc.path[0 ..< depth]` beyond `base` (popping to the common prefix
@@ -66,6 +93,8 @@ extension EarleyParser {
         sc.memo.removeAll(keepingCapacity: true)
         sc.origins.removeAll(keepingCapacity: true)
         sc.rootPos = length
+        sc.node[0] = 0
+        sc.keyDepth[0] = 0
         let root = lexState(&lex, &sc)
         let entry: RootMask
         if let e = roots[root] { entry = e } else {
@@ -78,7 +107,9 @@ extension EarleyParser {
         for (n, from) in entry.boundaries {
             let node = Int(n), d = Int(trie.depth[node])
             var k = node
-            for i in stride(from: d - 1, through: 0, by: -1) { sc.path[i] = trie.byte[k]; k = Int(trie.parent[k]) }
+            for i in stride(from: d - 1, through: 0, by: -1) {
+                sc.path[i] = trie.byte[k]; sc.node[i + 1] = Int32(k); sc.keyDepth[i] = 0; k = Int(trie.parent[k])
+            }
             if boundary(d, from, &lex, &sc, &limitHits) {
                 limitHits += walkSubtree(node, &lex, trie, mask, &sc)
             } else {
@@ -91,22 +122,30 @@ extension EarleyParser {
     }
 
     /// Sets `sc.lex[d]` to the lexer state after a boundary node at depth `d` (path in `sc.path`,
-    /// parent lexer state `from`). Boundaries where only pre-walk items completed ("root boundaries")
-    /// reached by the same transition lead to the same state — the completions look only at the chart
-    /// before the walk — so one parser step serves them all (e.g. every `…"` closing a string, or each
-    /// further digit of a number). Returns false if the parser refused the path (item limit).
+    /// parent lexer state `from`). A boundary where only tagged items completed — items whose origins
+    /// lie at or before the parent's key depth k — depends only on `from`, the byte and the chart up
+    /// to depth k, which the trie node at depth k fixes; so one parser step serves every such
+    /// boundary under that node with the same transition (every `…"` closing a string, each further
+    /// digit of a number). Its result keeps key depth k: tags up to k, position-independent
+    /// otherwise. Returns false if the parser refused the path (item limit).
     mutating func boundary(_ d: Int, _ from: Int32, _ lex: inout LexAutomaton, _ sc: inout WalkScratch,
                            _ limitHits: inout Int) -> Bool {
         let b = sc.path[d - 1]
-        let key = UInt64(UInt32(bitPattern: from)) << 8 | UInt64(b)
-        let memoOK = lex.step(from, b) == LexAutomaton.rootBoundary
-        if memoOK, let l = sc.memo[key] { sc.lex[d] = l; return true }
+        let k = Int(sc.keyDepth[d - 1])
+        let key = UInt64(UInt32(bitPattern: from)) << 32 | UInt64(UInt32(bitPattern: sc.node[k]) & 0xFF_FFFF) << 8 | UInt64(b)
+        let memoOK = lex.step(from, b) == LexAutomaton.rootBoundary && sc.node[k] < 1 << 24
+        if memoOK, let l = sc.memo[key] { sc.lex[d] = l; sc.keyDepth[d] = Int32(k); return true }
         if !materialize(d, &sc) {
             if limitHit { limitHits += 1 }
             return false
         }
-        sc.lex[d] = lexState(&lex, &sc)
-        if memoOK { sc.memo[key] = sc.lex[d] }
+        if memoOK {
+            sc.lex[d] = lexState(&lex, &sc, keyDepth: k)
+            sc.keyDepth[d] = Int32(k)
+            sc.memo[key] = sc.lex[d]
+        } else {
+            anchoredLexState(d, &lex, &sc)
+        }
         return true
     }
 
@@ -120,12 +159,14 @@ extension EarleyParser {
         while n < end {
             let d = Int(trie.depth[n]), b = trie.byte[n]
             sc.path[d - 1] = b
+            sc.node[d] = Int32(n)
             let t = lex.step(sc.lex[d - 1], b)
             if t == LexAutomaton.dead { n = Int(trie.next[n]); continue }
             if t < LexAutomaton.dead {
                 if !boundary(d, sc.lex[d - 1], &lex, &sc, &limitHits) { n = Int(trie.next[n]); continue }
             } else {
                 sc.lex[d] = t
+                sc.keyDepth[d] = sc.keyDepth[d - 1]
             }
             trie.setTokens(n, in: mask, allowed: true)
             n += 1

@@ -28,6 +28,10 @@ struct BodyStep {
 extension LexAutomaton {
     /// The frontier beyond which the check gives up (pattern-constrained strings).
     static let maxBodyFrontier = 16
+    /// The most distinct successor states one character may lead to in `BodyStep.succ`.
+    static let maxBodySuccessors = 64
+    /// The most states `allLiveClosure` visits before giving up.
+    static let maxBodyClosure = 4096
 
     /// For a root: the number n of characters of the body tokens it allows (see the file header),
     /// or nil if the slicer does not apply.
@@ -36,7 +40,8 @@ extension LexAutomaton {
         var n = 0, clean = true
         let comps = components[Int(root)]
         for c in comps {
-            if let k = pairDepth(LexAutomaton.state(c), cap: cap) { n = max(n, k) } else { clean = false }
+            let s = LexAutomaton.state(c)
+            if let k = pairDepth(s, cap: cap) { n = max(n, k) } else if allLiveClosure(s) { n = cap } else { clean = false }
         }
         if clean { return n }
         // A pair that allows every body token covers the others' body tokens; they only must not
@@ -73,6 +78,12 @@ extension LexAutomaton {
 
     /// Whether no string of at most `cap` plain characters leads DFA state `s` through an accepting state.
     mutating func neverAccepts(_ s: Int32, cap: Int) -> Bool {
+        frontierNeverAccepts(s, cap: cap) || allLiveClosure(s)
+    }
+
+    /// `neverAccepts` by following the frontier of states character by character (at most
+    /// `maxBodyFrontier` states per step).
+    mutating func frontierNeverAccepts(_ s: Int32, cap: Int) -> Bool {
         var cur = [s]
         var next: [Int32] = []
         for _ in 0..<cap where !cur.isEmpty {
@@ -86,6 +97,27 @@ extension LexAutomaton {
             swap(&cur, &next)
         }
         return true
+    }
+
+    /// Whether every state reachable from `s` through plain characters keeps every plain character
+    /// alive without accepting on its bytes — then every plain string of any length does (the
+    /// generic "not a declared name" key of an object with many properties, whose states branch
+    /// on the names' first characters past what the frontier walk tracks). Memoized per state.
+    mutating func allLiveClosure(_ s: Int32) -> Bool {
+        if let m = closureMemo[s] { return m }
+        var seen: Set<Int32> = [s]
+        var stack = [s]
+        var ok = true
+        search: while let q = stack.popLast() {
+            let step = bodyStep(q)
+            if !step.allLive { ok = false; break }
+            for t in step.succ where seen.insert(t).inserted {
+                if seen.count > LexAutomaton.maxBodyClosure { ok = false; break search }
+                stack.append(t)
+            }
+        }
+        closureMemo[s] = ok
+        return ok
     }
 
     /// How plain characters act on DFA state `s` (memoized per state).
@@ -118,7 +150,7 @@ extension LexAutomaton {
         // Many distinct states (an enum or a pattern DFA) are not a string body: give up tracking.
         if final {
             r.live = true
-            if !r.succ.contains(t) { r.succ.append(t); if r.succ.count > LexAutomaton.maxBodyFrontier { r.overflow = true } }
+            if !r.succ.contains(t) { r.succ.append(t); if r.succ.count > LexAutomaton.maxBodySuccessors { r.overflow = true } }
         } else if !mid.contains(t) {
             mid.append(t); if mid.count > 4 * LexAutomaton.maxBodyFrontier { r.overflow = true }
         }

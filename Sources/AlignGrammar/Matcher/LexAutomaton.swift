@@ -41,6 +41,8 @@ struct LexAutomaton {
     private var ruleStack: [Int32] = []
     /// Per DFA state: how plain string characters act on it (`LexAutomaton+Slicer`).
     var bodyMemo: [Int32: BodyStep] = [:]
+    /// Per DFA state: whether every plain string keeps it alive without accepting (`allLiveClosure`).
+    var closureMemo: [Int32: Bool] = [:]
 
     /// False when the grammar is too large for the packed pairs; every step is then a boundary.
     let enabled: Bool

@@ -1,0 +1,115 @@
+// LexAutomaton+RootWalk: the walk that fills a root mask (`RootMask`, MaskCache) — the whole token trie,
+// or for a string-body root the slicer's small trie, walked from one lexer state without the parser.
+//
+// While no DFA of the root's pairs has reached an accepting state, the lexer state at a trie node is
+// just the root's pairs with other DFA states, so the walk steps those DFAs directly ("raw" depths)
+// and interns a lexer state only where a DFA accepts. This is llguidance's per-node cost model (toktrie
+// walk over a lexer DFA: one table lookup per live lexeme per byte, no hashing) applied to our pairs.
+// Depth d's raw list holds only the pairs still alive there, as a stack in one flat buffer (DFS
+// order: a node's list sits right above its parent's), so a root with sixty property-name literals
+// pays for sixty lookups at the first byte and for the one or two literals that share a prefix below
+// it. Interning per node (the automaton's hash of a sorted pair list) costs ~100 ns and was the tail
+// of MaskBench's mask time at property-name roots of objects with many declared properties.
+
+extension LexAutomaton {
+    /// Roots with more pairs than this are walked through interned lexer states only.
+    static let maxRawPairs = 1024
+
+    /// Walks the whole trie from lexer state `root` without the parser: the root mask of `root`.
+    /// String-body roots (see `LexAutomaton+Slicer`) start from the slice bitset and walk the rest trie.
+    mutating func rootMask(_ root: Int32, _ vocabulary: TokenVocabulary, words: Int, _ sc: inout WalkScratch) -> RootMask {
+        let slices = vocabulary.slices
+        if let n = bodyDepth(root, cap: slices.maxChars) {
+            let bits = Array(slices.upTo[n * slices.words ..< (n + 1) * slices.words])
+            return rootMask(root, slices.rest, RootMask(words: bits, boundaries: [], sliced: true), &sc)
+        }
+        return rootMask(root, vocabulary.trie, RootMask(words: [UInt32](repeating: 0, count: words), boundaries: []), &sc)
+    }
+
+    /// The walk of `rootMask` over `trie`, adding to `out`.
+    private mutating func rootMask(_ root: Int32, _ trie: TokenTrie, _ start: RootMask, _ sc: inout WalkScratch) -> RootMask {
+        var out = start
+        let comps = components[Int(root)]
+        let k = comps.count
+        let raw = k > 0 && k <= LexAutomaton.maxRawPairs
+        sc.reserveRaw(raw ? k * (trie.maxDepth + 1) : 0, depth: trie.maxDepth)
+        var buf: [Int32] = [], per: [Int32] = [], pairs: [UInt64] = []
+        swap(&buf, &sc.rawBuf); swap(&per, &sc.rawDepth); swap(&pairs, &sc.pairs)
+        let gt = g.trans, acc = g.accepting
+        buf.withUnsafeMutableBufferPointer { rb in
+            per.withUnsafeMutableBufferPointer { pd in
+                gt.withUnsafeBufferPointer { gtrans in
+                    acc.withUnsafeBufferPointer { accepting in
+                        out.words.withUnsafeMutableBufferPointer { words in
+                            // Depth 0: every pair of the root, raw when there are not too many.
+                            pd[0] = 0; pd[1] = raw ? Int32(k) : 0; pd[2] = root; pd[3] = raw ? 1 : 0
+                            if raw { for i in 0..<k { rb[2 * i] = Int32(i); rb[2 * i + 1] = LexAutomaton.state(comps[i]) } }
+                            walk(root, comps, trie, rb, pd, gtrans, accepting, words, &out.boundaries, &pairs)
+                        }
+                    }
+                }
+            }
+        }
+        swap(&buf, &sc.rawBuf); swap(&per, &sc.rawDepth); swap(&pairs, &sc.pairs)
+        return out
+    }
+
+    /// The node loop. `pd[4 * d ..< 4 * d + 4]` = (raw list start, end, lexer state, raw flag) of
+    /// depth d; `rb[2 * i]`, `rb[2 * i + 1]` = (pair index into `comps`, DFA state) of raw entry i.
+    /// A raw depth's lexer state is `unknown` until a child needs it.
+    private mutating func walk(_ root: Int32, _ comps: [UInt64], _ trie: TokenTrie,
+                               _ rb: UnsafeMutableBufferPointer<Int32>, _ pd: UnsafeMutableBufferPointer<Int32>,
+                               _ gtrans: UnsafeBufferPointer<Int32>, _ accepting: UnsafeBufferPointer<Bool>,
+                               _ words: UnsafeMutableBufferPointer<UInt32>,
+                               _ boundaries: inout [(node: Int32, from: Int32)], _ pairs: inout [UInt64]) {
+        var n = 1
+        let count = trie.nodeCount
+        while n < count {
+            let d = Int(trie.depth[n]), b = Int(trie.byte[n])
+            let up = 4 * (d - 1), here = 4 * d
+            pd[here + 3] = 0
+            if pd[up + 3] != 0 {
+                // Step the parent's live pairs into this depth's list, right above the parent's.
+                let lo = Int(pd[up]), hi = Int(pd[up + 1])
+                var w = hi, accepted = false
+                for i in lo..<hi {
+                    let r = gtrans[Int(rb[2 * i + 1]) &* 256 &+ b]
+                    if r != 0 {
+                        rb[2 * w] = rb[2 * i]; rb[2 * w + 1] = r; w += 1
+                        if accepting[Int(r)] { accepted = true }
+                    }
+                }
+                if w == hi { n = Int(trie.next[n]); continue }
+                if !accepted {
+                    pd[here] = Int32(hi); pd[here + 1] = Int32(w); pd[here + 2] = LexAutomaton.unknown; pd[here + 3] = 1
+                    trie.setTokens(n, in: words, allowed: true)
+                    n += 1
+                    continue
+                }
+                // A DFA accepts: from here on the lexer automaton decides (it knows what advancing means).
+                if pd[up + 2] == LexAutomaton.unknown { pd[up + 2] = internRaw(comps, rb, lo, hi, &pairs) }
+            }
+            let t = step(pd[up + 2], UInt8(b))
+            if t == LexAutomaton.dead { n = Int(trie.next[n]); continue }
+            trie.setTokens(n, in: words, allowed: true)
+            if t < LexAutomaton.dead {
+                boundaries.append((Int32(n), pd[up + 2]))
+                n = Int(trie.next[n])
+            } else {
+                pd[here + 2] = t
+                n += 1
+            }
+        }
+    }
+
+    /// The lexer state of raw entries `lo ..< hi` (the root's pairs with those DFA states).
+    private mutating func internRaw(_ comps: [UInt64], _ rb: UnsafeMutableBufferPointer<Int32>, _ lo: Int, _ hi: Int,
+                                    _ pairs: inout [UInt64]) -> Int32 {
+        pairs.removeAll(keepingCapacity: true)
+        for i in lo..<hi {
+            let c = comps[Int(rb[2 * i])]
+            pairs.append(LexAutomaton.pack(LexAutomaton.dot(c), rb[2 * i + 1], LexAutomaton.tag(c)))
+        }
+        return intern(&pairs)
+    }
+}
