@@ -12,6 +12,7 @@ final class SchemaCompiler {
     private var refRules: [String: Int] = [:]
     private var inlineStack: [String] = []
     let refs: RefResolver
+    let validator: InstanceValidator
     var cache = TerminalCache()
 
     /// One conjunct: a flat schema (combinators ignored) or a reference to compile as a rule.
@@ -20,6 +21,7 @@ final class SchemaCompiler {
     init(root: JSONValue, options: JSONSchemaOptions) {
         self.root = root; self.options = options
         refs = RefResolver(root: root)
+        validator = InstanceValidator(refs: refs, root: root)
         b.maxTerminalStates = options.maxTerminalStates
     }
 
@@ -59,6 +61,7 @@ final class SchemaCompiler {
         case .object: break
         default: throw AlignGrammarError.invalidSchema(pointer: s.ptr, message: "a schema must be an object or a boolean")
         }
+        if let exact = finiteEnum(s) { return exact }
         try checkKeywords(s)
         var result: [[Part]] = [[.flat(s)]]
         if let r = s.value["$ref"] {
