@@ -41,6 +41,9 @@ struct EnumFilter {
     }
 
     private func number(_ x: JSONNumber) throws -> Bool {
+        for (v, _) in f.values("$align:notNumbers") {
+            if case .array(let xs) = v, xs.contains(where: { if case .number(let n) = $0 { return JSONNumber(n) == x }; return false }) { return false }
+        }
         for (b, _) in try f.numbers("minimum") where x < b { return false }
         for (b, _) in try f.numbers("exclusiveMinimum") where !(b < x) { return false }
         for (b, _) in try f.numbers("maximum") where b < x { return false }

@@ -70,7 +70,7 @@ struct InstanceValidator {
         case "if": return conditional(v, s, depth: depth)
         case "then", "else", "$ref", "minContains", "maxContains", "additionalItems": return true   // read with their partners
         case "format", "unevaluatedProperties", "unevaluatedItems", "$dynamicRef", "$recursiveRef": return nil
-        default: break
+        default: if k.hasPrefix("$align:") { return nil }
         }
         switch v {
         case .number(let n): return numberKeyword(k, kv, n)
