@@ -51,8 +51,12 @@ extension SchemaCompiler {
         case .object: break
         default: throw AlignGrammarError.invalidSchema(pointer: s.ptr, message: "a schema must be an object or a boolean")
         }
+        // Drafts 04–07 ignore a `$ref`'s siblings, so ¬S is ¬target there (negating the siblings too
+        // would admit instances that are invalid under those drafts).
+        var members = s.value.members ?? []
+        if validator.refOverridesSiblings, let r = members.last(where: { $0.key == "$ref" }) { members = [r] }
         var alts: [[Part]] = []
-        for m in s.value.members ?? [] {
+        for m in members {
             alts += try negateKeyword(m, s)
             if alts.count > options.maxAlternatives {
                 throw AlignGrammarError.tooLarge(what: "schema alternatives (not)", limit: options.maxAlternatives)
