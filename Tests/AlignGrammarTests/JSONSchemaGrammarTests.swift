@@ -75,12 +75,12 @@ struct JSONSchemaGrammarTests {
 
     @Test("unsupported keywords name the keyword and pointer; lenient turns them into warnings")
     func unsupported() throws {
-        let s = #"{"properties":{"a":{"not":{"type":"string"}}}}"#
-        #expect(throws: AlignGrammarError.unsupportedKeyword(keyword: "not", pointer: "#/properties/a/not", reason: "not compiled to a grammar")) {
+        let s = #"{"properties":{"a":{"unevaluatedProperties":false}}}"#
+        #expect(throws: AlignGrammarError.unsupportedKeyword(keyword: "unevaluatedProperties", pointer: "#/properties/a/unevaluatedProperties", reason: "not compiled to a grammar")) {
             try JSONSchemaGrammar.compile(s)
         }
         let (_, warnings) = try JSONSchemaGrammar.compile(s, options: JSONSchemaOptions(lenient: true))
-        #expect(warnings == ["ignored 'not' at #/properties/a/not: not compiled to a grammar"])
+        #expect(warnings == ["ignored 'unevaluatedProperties' at #/properties/a/unevaluatedProperties: not compiled to a grammar"])
     }
 
     @Test("overlapping oneOf branches are refused")

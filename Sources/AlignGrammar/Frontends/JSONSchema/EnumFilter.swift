@@ -18,7 +18,7 @@ struct EnumFilter {
             try structural(["properties", "additionalProperties", "patternProperties", "propertyNames"])
             for (r, p) in f.values("required") {
                 guard case .array(let names) = r else { throw AlignGrammarError.invalidSchema(pointer: p, message: "expected an array") }
-                for case .string(let n) in names where !ms.contains(where: { $0.key == n }) { return false }
+                for case .string(let n) in names where !ms.contains(where: { $0.key.sameScalars(n) }) { return false }
             }
             let lo = try f.minCount("minProperties"), hi = try f.maxCount("maxProperties") ?? Int.max
             return ms.count >= lo && ms.count <= hi
@@ -41,6 +41,9 @@ struct EnumFilter {
     }
 
     private func number(_ x: JSONNumber) throws -> Bool {
+        for (v, _) in f.values("$align:notNumbers") {
+            if case .array(let xs) = v, xs.contains(where: { if case .number(let n) = $0 { return JSONNumber(n) == x }; return false }) { return false }
+        }
         for (b, _) in try f.numbers("minimum") where x < b { return false }
         for (b, _) in try f.numbers("exclusiveMinimum") where !(b < x) { return false }
         for (b, _) in try f.numbers("maximum") where b < x { return false }

@@ -20,6 +20,7 @@ extension FlatCompiler {
                 try c.unsupported("format", p, "unknown format '\(f)' (supported: \(Formats.supported.joined(separator: ", ")))")
             }
         }
+        constraints += try negatedStrings()
         if constraints.isEmpty && !forceDFA { return nil }
         var d = try DFA(.repeat(charRegex, min: lo, max: hi), maxStates: c.options.maxTerminalStates)
         for x in constraints { d = try d.intersect(x, maxStates: c.options.maxTerminalStates) }
@@ -94,7 +95,41 @@ extension FlatCompiler {
         return (lo, hi)
     }
 
-    func numberExpr(integerOnly: Bool) throws -> GrammarExpr {
+    /// String content outside `$align:notPattern` patterns and `$align:notStrings` values.
+    private func negatedStrings() throws -> [DFA] {
+        let maxStates = c.options.maxTerminalStates
+        var out: [DFA] = []
+        for (v, p) in values("$align:notPattern") + values("$align:notStrings") {
+            guard case .string(let pat) = v else {
+                guard case .array(let xs) = v else { throw AlignGrammarError.invalidSchema(pointer: p, message: "expected strings") }
+                let lits = xs.compactMap { x -> ByteRegex? in if case .string(let str) = x { return .literal(ObjectCompiler.content(str)) }; return nil }
+                if !lits.isEmpty { out.append(try DFA(.star(charRegex)).subtract(try DFA(.alt(lits)), maxStates: maxStates)) }
+                continue
+            }
+            let d = try DFA(RegexLowering.searchLanguage(pat, encoding: .jsonString), maxStates: maxStates)
+            out.append(try DFA(.star(charRegex)).subtract(d, maxStates: maxStates))
+        }
+        return out
+    }
+
+    /// Number spellings without exponent that are not integers, and those outside `$align:notNumbers`
+    /// (exponent spellings are left out: sound, they are refused although some would be valid).
+    private func negatedNumbers(fractionOnly: Bool) throws -> [DFA] {
+        let excluded = values("$align:notNumbers").flatMap { v, _ -> [JSONValue] in if case .array(let xs) = v { return xs }; return [] }
+        guard fractionOnly || !excluded.isEmpty else { return [] }
+        let digits = ByteRegex.repeat(NumberLanguage.digit, min: 0, max: nil)
+        let plain = ByteRegex.seq([.opt(NumberLanguage.minus), NumberLanguage.unsigned(0, nil), NumberLanguage.anyFraction])
+        var out = [try DFA(plain)]
+        if fractionOnly {
+            out.append(try DFA(.seq([.opt(NumberLanguage.minus), NumberLanguage.unsigned(0, nil), .literal("."), digits,
+                                     NumberLanguage.digitRange(1, 9), digits])))
+        }
+        let lits = excluded.compactMap { x -> ByteRegex? in if case .number(let n) = x, let v = JSONNumber(n) { return LiteralGrammar.number(v) }; return nil }
+        if !lits.isEmpty { out.append(try DFA(plain).subtract(try DFA(.alt(lits)), maxStates: c.options.maxTerminalStates)) }
+        return out
+    }
+
+    func numberExpr(integerOnly: Bool, fractionOnly: Bool = false) throws -> GrammarExpr {
         let (lo, hi) = try integerBounds()
         if let lo, let hi, lo > hi { return .nothing }
         var extra: [DFA] = []
@@ -111,6 +146,7 @@ extension FlatCompiler {
                 try c.unsupported("multipleOf", p, "only integers and powers of ten (0.1, 0.01, …) are compiled")
             }
         }
+        extra += try negatedNumbers(fractionOnly: fractionOnly)
         if lo == nil && hi == nil && extra.isEmpty { return mustBeInteger ? try c.anyInteger() : try c.anyNumber() }
         let base = mustBeInteger ? NumberLanguage.integer(lo, hi) : NumberLanguage.number(lo, hi)
         var d = try DFA(base, maxStates: c.options.maxTerminalStates)

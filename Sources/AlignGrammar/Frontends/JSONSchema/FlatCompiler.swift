@@ -20,6 +20,7 @@ struct TypeSet: OptionSet {
         case "string": return .string
         case "integer": return .integer
         case "number": return [.integer, .fraction]
+        case SchemaCompiler.fractionType: return .fraction
         default: return nil
         }
     }
@@ -69,6 +70,7 @@ struct FlatCompiler {
         if t.contains(.null) { alts.append(c.b.literal("null")) }
         if t.contains(.boolean) { alts += [c.b.literal("true"), c.b.literal("false")] }
         if t.contains(.integer) { alts.append(try numberExpr(integerOnly: !t.contains(.fraction))) }
+        else if t.contains(.fraction) { alts.append(try numberExpr(integerOnly: false, fractionOnly: true)) }
         if t.contains(.string) { alts.append(try stringExpr()) }
         if t.contains(.object) { alts.append(try ObjectCompiler(self).compile()) }
         if t.contains(.array) { alts.append(try arrayExpr()) }

@@ -29,6 +29,9 @@ public struct JSONSchemaOptions: Sendable {
     public var maxAnyOrderProperties = 8
     /// Upper bound on the alternatives one schema expands to (anyOf × allOf products).
     public var maxAlternatives = 256
+    /// Upper bound on the alternatives of nested `$ref`s inlined next to sibling keywords (each
+    /// alternative is compiled separately, e.g. patterns intersected with negated patterns).
+    public var maxInlinedAlternatives = 32
     /// Upper bound on one terminal automaton.
     public var maxTerminalStates = 50_000
 

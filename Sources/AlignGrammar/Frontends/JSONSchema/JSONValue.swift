@@ -80,15 +80,23 @@ public indirect enum JSONValue: Sendable, Equatable {
         out += "\""
     }
 
-    /// JSON Schema equality (numbers compare by value: 1 == 1.0; object member order is irrelevant).
+    /// JSON Schema equality (numbers compare by value: 1 == 1.0; object member order is irrelevant;
+    /// strings compare code point by code point — Swift's `==` would equate canonically equivalent
+    /// strings such as NFC "ä" and NFD "a\u{308}", which JSON Schema keeps distinct).
     public func schemaEquals(_ o: JSONValue) -> Bool {
         switch (self, o) {
         case let (.number(a), .number(b)): return JSONNumber(a) == JSONNumber(b)
+        case let (.string(a), .string(b)): return a.sameScalars(b)
         case let (.array(a), .array(b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.schemaEquals($1) }
         case let (.object(a), .object(b)):
-            return a.count == b.count && a.allSatisfy { m in b.contains { $0.key == m.key && $0.value.schemaEquals(m.value) } }
+            return a.count == b.count && a.allSatisfy { m in b.contains { $0.key.sameScalars(m.key) && $0.value.schemaEquals(m.value) } }
         default: return self == o
         }
     }
+}
+
+extension String {
+    /// Code-point equality (no Unicode canonical equivalence).
+    func sameScalars(_ o: String) -> Bool { utf8.elementsEqual(o.utf8) }
 }

@@ -19,7 +19,8 @@ struct OneOfDisjointness {
     }
 
     private func flatOf(_ p: SchemaCompiler.Part) -> Located {
-        switch p { case .flat(let l), .ref(let l): return l }
+        switch p { case .flat(let l), .ref(let l): return l
+        case .negRef(let l): return Located(value: .bool(true), ptr: l.ptr) }
     }
 
     private func constValues(_ v: JSONValue) -> [JSONValue]? {

@@ -2,7 +2,7 @@
 // ("DNF") of flat schemas and `$ref` atoms: allOf multiplies, anyOf/oneOf add alternatives, sibling
 // keywords join every alternative (llguidance's sibling-intersection approach). A conjunction that is
 // a lone `$ref` becomes a rule reference, which is how recursive schemas work; a `$ref` merged with
-// other keywords is inlined (and a cycle through such inlining is an error).
+// other keywords is inlined into a memoized conjunction rule, so recursion through it terminates.
 
 final class SchemaCompiler {
     let root: JSONValue
@@ -10,16 +10,19 @@ final class SchemaCompiler {
     let b = GrammarBuilder()
     var warnings: [String] = []
     private var refRules: [String: Int] = [:]
-    private var inlineStack: [String] = []
+    private var conjunctionRules: [String: Int] = [:]
+    private var inlineWidth = 1
     let refs: RefResolver
+    let validator: InstanceValidator
     var cache = TerminalCache()
 
     /// One conjunct: a flat schema (combinators ignored) or a reference to compile as a rule.
-    enum Part { case flat(Located), ref(Located) }
+    enum Part { case flat(Located), ref(Located), negRef(Located) }
 
     init(root: JSONValue, options: JSONSchemaOptions) {
         self.root = root; self.options = options
         refs = RefResolver(root: root)
+        validator = InstanceValidator(refs: refs, root: root)
         b.maxTerminalStates = options.maxTerminalStates
     }
 
@@ -46,7 +49,7 @@ final class SchemaCompiler {
         return out.count == 1 ? out[0] : .alt(out)
     }
 
-    private func product(_ a: [[Part]], _ b: [[Part]]) throws -> [[Part]] {
+    func product(_ a: [[Part]], _ b: [[Part]]) throws -> [[Part]] {
         if a.count * b.count > options.maxAlternatives {
             throw AlignGrammarError.tooLarge(what: "schema alternatives (anyOf/oneOf × allOf)", limit: options.maxAlternatives)
         }
@@ -59,6 +62,7 @@ final class SchemaCompiler {
         case .object: break
         default: throw AlignGrammarError.invalidSchema(pointer: s.ptr, message: "a schema must be an object or a boolean")
         }
+        if let exact = finiteEnum(s) { return exact }
         try checkKeywords(s)
         var result: [[Part]] = [[.flat(s)]]
         if let r = s.value["$ref"] {
@@ -66,6 +70,7 @@ final class SchemaCompiler {
             result = try product(result, [[.ref(try refs.resolve(ref, at: s.ptr))]])
         }
         if let all = try subschemas(s, "allOf") { for x in all { result = try product(result, try dnf(x)) } }
+        for factor in try applicators(s) { result = try product(result, factor) }
         if let any = try subschemas(s, "anyOf") { result = try product(result, try any.flatMap { try dnf($0) }) }
         if let one = try subschemas(s, "oneOf") {
             let branches = try one.map { try dnf($0) }
@@ -98,37 +103,53 @@ final class SchemaCompiler {
         }
     }
 
-    /// Compiles one conjunction.
+    /// Compiles one conjunction. A reference alone becomes a rule; a reference with sibling
+    /// conjuncts is inlined, and the conjunction itself is memoized as a rule (keyed by its parts'
+    /// pointers and text), so a recursive reference with siblings meets its own rule again instead
+    /// of expanding forever.
     func conjunction(_ parts: [Part]) throws -> GrammarExpr {
         var flats: [Located] = []
-        var refParts: [Located] = []
+        var refParts: [(Located, Bool)] = []
+        var seen = Set<String>()
         for p in parts {
             switch p {
-            case .flat(let l): if Keywords.constrains(l.value.members ?? []) { flats.append(l) }
-            case .ref(let l): refParts.append(l)
+            case .flat(let l):
+                if Keywords.constrains(l.value.members ?? []), seen.insert(l.ptr + " " + l.value.serialized).inserted { flats.append(l) }
+            case .ref(let l): if seen.insert("ref " + l.ptr).inserted { refParts.append((l, false)) }
+            case .negRef(let l): if seen.insert("not " + l.ptr).inserted { refParts.append((l, true)) }
             }
         }
         if flats.isEmpty && refParts.isEmpty { return try anyValue() }
-        if flats.isEmpty && refParts.count == 1 { return .rule(try refRule(refParts[0])) }
-        guard let first = refParts.first else { return try FlatCompiler(self, flats).compile() }
-        // Inline the first reference into this conjunction.
-        if inlineStack.contains(first.ptr) {
-            throw AlignGrammarError.unsupportedKeyword(keyword: "$ref", pointer: first.ptr,
-                reason: "recursive reference combined with sibling keywords or allOf")
+        if flats.isEmpty && refParts.count == 1 { return .rule(try refRule(refParts[0].0, negated: refParts[0].1)) }
+        guard let (first, negated) = refParts.first else { return try FlatCompiler(self, flats).compile() }
+        let key = seen.sorted().joined(separator: "\u{1}")
+        if let id = conjunctionRules[key] { return .rule(id) }
+        let id = b.newRule("conjunction at " + first.ptr)
+        conjunctionRules[key] = id
+        let rest = flats.map { Part.flat($0) } + refParts.dropFirst().map { $0.1 ? Part.negRef($0.0) : Part.ref($0.0) }
+        // Nested inlining multiplies alternatives; bound the product like anyOf × allOf products.
+        let alts = try negated ? negation(first) : dnf(first)
+        let outer = inlineWidth
+        inlineWidth *= max(alts.count, 1)
+        defer { inlineWidth = outer }
+        if inlineWidth > options.maxInlinedAlternatives {
+            throw AlignGrammarError.tooLarge(what: "schema alternatives (references inlined with sibling keywords)", limit: options.maxInlinedAlternatives)
         }
-        inlineStack.append(first.ptr)
-        defer { inlineStack.removeLast() }
-        let rest = flats.map { Part.flat($0) } + refParts.dropFirst().map { Part.ref($0) }
         var out: [GrammarExpr] = []
-        for alt in try dnf(first) { out.append(try conjunction(rest + alt)) }
-        return out.count == 1 ? out[0] : .alt(out)
+        for alt in alts { out.append(try conjunction(rest + alt)) }
+        b.define(id, out.count == 1 ? out[0] : .alt(out))
+        return .rule(id)
     }
 
-    private func refRule(_ target: Located) throws -> Int {
-        if let id = refRules[target.ptr] { return id }
-        let id = b.newRule("ref " + target.ptr)
-        refRules[target.ptr] = id
-        b.define(id, try expr(target))
+    private func refRule(_ target: Located, negated: Bool) throws -> Int {
+        let key = (negated ? "not " : "") + target.ptr
+        if let id = refRules[key] { return id }
+        let id = b.newRule(key)
+        refRules[key] = id
+        if !negated { b.define(id, try expr(target)); return id }
+        var out: [GrammarExpr] = []
+        for a in try negation(target) { out.append(try conjunction(a)) }
+        b.define(id, out.count == 1 ? out[0] : .alt(out))
         return id
     }
 }
