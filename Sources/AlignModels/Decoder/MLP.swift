@@ -24,7 +24,13 @@ public final class MLP: Module {
     /// x [B, T, C] → [B, T, C].
     public func callAsFunction(_ x: Tensor) -> Tensor {
         if let gate, kind == .gated, activation == .silu {
-            return down(Tensor.swiglu(gate: gate(x), up: up(x)))  // fused silu(g)·u
+            let (g, u) = (gate(x), up(x))  // [B, T, F] each
+            if Autograd.isEnabled && down.lora == nil && down.bias == nil
+                && (g.needsGrad || u.needsGrad || down.weight.needsGrad) {
+                // Training: down(silu(g)·u) as one op that recomputes silu(g)·u in its backward instead of saving it.
+                return Tensor.swigluLinear(gate: g, up: u, weight: down.weight, transposeB: down.layout == .outIn)
+            }
+            return down(Tensor.swiglu(gate: g, up: u))  // fused silu(g)·u
         }
         if let gate { return down(activate(gate(x)) * up(x)) }
         return down(activate(up(x)))
