@@ -51,6 +51,7 @@ extension Tensor {
         }
         let logp = Tensor(zeros: [n])  // [N]; ignored rows stay 0
         var lse = [Float](repeating: 0, count: active.count)
+        // The chunk walker needs no log-sum-exps; the backward's copy (`full`, below) carries them.
         let saved = LinearLogProbSaved(hidden: hidden, weight: weight, active: active, labels: activeLabels, lse: [],
                                        chunkRows: max(chunkRows, 1))
         logp.withUnsafeMutableBuffer { out in lse.withUnsafeMutableBufferPointer { ls in
