@@ -1,7 +1,7 @@
 // DecoderModel: the decoder-only language model shared by Llama, Mistral, Qwen2/3, SmolLM and
 // GPT-2 — token (+ learned position) embeddings, blocks, final norm, LM head (tied or not).
 // Forward paths: hidden states, full logits, and per-token log-probs of given labels through the
-// fused log-softmax+gather in row chunks, so training never holds [B, T, V] logits at once.
+// fused LM head + log-softmax+gather in row chunks, so training never holds [B, T, V] logits at once.
 import AlignTensor
 
 /// A causal language model built from a `DecoderSpec`.
@@ -83,22 +83,16 @@ public final class DecoderModel: Module {
         return Tensor.matmul(h, outputWeight, transposeB: true)
     }
 
-    /// Per-token log π(labels) [B, T] (0 where the label is −100), computing the LM head and the
-    /// fused log-softmax+gather `chunkRows` rows of B·T at a time.
+    /// Per-token log π(labels) [B, T] (0 where the label is −100). The LM head and the log-softmax+gather run as
+    /// one fused op (`Tensor.linearTokenLogProbs`) over the labelled positions only, `chunkRows` of them at a
+    /// time, so neither training nor the reference pass holds [B, T, V] logits; its backward recomputes each
+    /// chunk's logits instead of keeping them.
     public func tokenLogProbs(_ ids: [[Int32]], labels: [[Int32]], attentionMask: [[Int32]]? = nil,
                               positions: [[Int]]? = nil, chunkRows: Int = 256) throws -> Tensor {
         let (b, t) = (ids.count, ids.first?.count ?? 0)
         let h = try hiddenStates(ids, attentionMask: attentionMask, positions: positions).reshaped([b * t, spec.hiddenSize])
-        let flat = labels.flatMap { $0 }
-        var parts: [Tensor] = []
-        var start = 0
-        while start < b * t {
-            let end = min(start + max(chunkRows, 1), b * t)
-            let logits = Tensor.matmul(h.rows(start ..< end), outputWeight, transposeB: true)  // [rows, V]
-            parts.append(try Tensor.tokenLogProbs(logits, labels: Array(flat[start ..< end])))
-            start = end
-        }
-        return (parts.count == 1 ? parts[0] : Tensor.concat(parts)).reshaped([b, t])
+        return try Tensor.linearTokenLogProbs(h, weight: outputWeight, labels: labels.flatMap { $0 }, chunkRows: chunkRows)
+            .reshaped([b, t])
     }
 
     public func namedParameters() -> [(String, Tensor)] {

@@ -23,12 +23,25 @@ public final class MLP: Module {
 
     /// x [B, T, C] → [B, T, C].
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        down(hidden(x))
+        recordedSwiGLU(x) ?? down(hidden(x))
     }
 
     /// residual + self(x), with the residual added inside down_proj's rows when decoding one position.
     public func callAsFunction(_ x: Tensor, adding residual: Tensor) -> Tensor {
-        down(hidden(x), adding: residual)
+        if let y = recordedSwiGLU(x) { return residual + y }
+        return down(hidden(x), adding: residual)
+    }
+
+    /// Training: down(silu(g)·u) as one op that recomputes silu(g)·u in its backward instead of saving
+    /// [B, T, F]; nil when the tape records nothing here (inference keeps the fused row products).
+    func recordedSwiGLU(_ x: Tensor) -> Tensor? {
+        guard let gate, kind == .gated, activation == .silu, down.lora == nil, down.bias == nil,
+              Autograd.isEnabled else { return nil }
+        let trainable = x.needsGrad || gate.weight.needsGrad || up.weight.needsGrad || down.weight.needsGrad
+            || gate.lora != nil || up.lora != nil
+        guard trainable else { return nil }
+        let (g, u) = (gate(x), up(x))  // [B, T, F] each
+        return Tensor.swigluLinear(gate: g, up: u, weight: down.weight, transposeB: down.layout == .outIn)
     }
 
     /// The input of the down projection: x [B, T, C] → [B, T, F]. One position's gate/up run as one fused job.

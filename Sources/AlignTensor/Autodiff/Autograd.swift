@@ -1,19 +1,47 @@
 // Autograd: define-by-run reverse mode. An op records a GradNode on its output only when
 // gradients are enabled and some input needs one, so inference pays one branch per op.
 // Backward walks the recorded graph in reverse topological order and accumulates.
+// Memory: a node refers to its inputs' nodes (or to leaf tensors), never to a non-leaf input tensor
+// itself, so an activation stays alive only if some op's backward closure captured it (as PyTorch's
+// saved tensors); and each node drops its closure once backward has run it, so activations are freed
+// layer by layer during the backward instead of all at its end.
 import Foundation
 
-/// One recorded op: its inputs and the function mapping the output's gradient to theirs.
+/// Where one input of a recorded op sends its gradient: the op that produced it, and/or the tensor
+/// itself when that tensor accumulates a gradient (a leaf, or a recorded tensor with `requiresGrad`).
+struct GradEdge {
+    let node: GradNode?
+    let tensor: Tensor?
+    let shape: [Int]
+
+    /// The vertex this edge leads to in the backward graph (its node, else its leaf tensor).
+    var id: ObjectIdentifier? { node.map(ObjectIdentifier.init) ?? tensor.map(ObjectIdentifier.init) }
+}
+
+/// One recorded op: edges to its inputs and the function mapping the output's gradient to theirs.
 final class GradNode {
-    let inputs: [Tensor]
-    /// Given dL/d(output), returns dL/d(input) for each input (nil where none is needed).
-    let backward: (Tensor) -> [Tensor?]
+    /// One per input; nil where the input needed no gradient when the op was recorded.
+    private(set) var inputs: [GradEdge?]
+    /// Given dL/d(output), returns dL/d(input) for each input (nil where none is needed); nil once run.
+    private(set) var backward: ((Tensor) -> [Tensor?])?
     let op: String
 
     init(op: String, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
         self.op = op
-        self.inputs = inputs
+        self.inputs = inputs.map { t in
+            guard t.needsGrad else { return nil }
+            return GradEdge(node: t.node, tensor: t.node == nil || t.requiresGrad ? t : nil, shape: t.shape)
+        }
         self.backward = backward
+    }
+
+    /// False once backward has run this node (its saved tensors are released).
+    var isLive: Bool { backward != nil }
+
+    /// Drops the closure (and with it the tensors it saved) and the edges.
+    func release() {
+        backward = nil
+        inputs = []
     }
 }
 
@@ -38,7 +66,7 @@ public enum Autograd {
 
 extension Tensor {
     /// True when this tensor is a leaf that wants a gradient or the output of a recorded op.
-    public var needsGrad: Bool { requiresGrad || node != nil }
+    public var needsGrad: Bool { requiresGrad || node?.isLive == true }
 
     /// Attaches `backward` to `out` if recording is on and any input needs a gradient. Returns `out`.
     /// Every op — primitive or fused — goes through here.
@@ -51,31 +79,37 @@ extension Tensor {
     }
 
     /// Backpropagates from this tensor. With no `gradient`, the tensor must hold one element and
-    /// the seed is 1. Leaves with `requiresGrad` accumulate into `grad`; the graph is released.
+    /// the seed is 1. Leaves with `requiresGrad` accumulate into `grad`; the graph is released as it is
+    /// walked (each node right after it has run).
     public func backward(_ gradient: Tensor? = nil) {
         precondition(gradient != nil || count == 1,
                      "backward(): tensor of shape \(shape) is not a scalar; pass its gradient")
         let seed = gradient ?? Tensor(repeating: 1, shape: shape)
         precondition(seed.shape == shape, "backward(): gradient shape \(seed.shape) for tensor \(shape)")
-        let order = topologicalOrder()
-        var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
+        guard needsGrad else { return }
+        let root = GradEdge(node: node?.isLive == true ? node : nil, tensor: requiresGrad || node?.isLive != true ? self : nil,
+                            shape: shape)
+        let order = Self.topologicalOrder(from: root)
+        var grads: [ObjectIdentifier: Tensor] = [:]
+        if let id = root.id { grads[id] = seed }
         Autograd.withoutGrad {
-            for t in order.reversed() {
-                guard let g = grads.removeValue(forKey: ObjectIdentifier(t)) else { continue }
-                if let node = t.node {
-                    let inGrads = node.backward(g)
+            for edge in order.reversed() {
+                guard let id = edge.id, let g = grads.removeValue(forKey: id) else { continue }
+                if let node = edge.node, let backward = node.backward {
+                    let inGrads = backward(g)
                     for (input, ig) in zip(node.inputs, inGrads) {
-                        guard let ig, input.needsGrad else { continue }
+                        guard let ig, let input, let inputID = input.id else { continue }
                         precondition(ig.shape == input.shape,
                                      "\(node.op) backward: gradient \(ig.shape) for input \(input.shape)")
-                        let id = ObjectIdentifier(input)
-                        if let prev = grads[id] { grads[id] = prev + ig } else { grads[id] = ig }
+                        if let prev = grads[inputID] { grads[inputID] = prev + ig } else { grads[inputID] = ig }
                     }
+                    node.release()
                 }
-                if t.requiresGrad { t.accumulateGrad(g) }
+                if let t = edge.tensor, t.requiresGrad { t.accumulateGrad(g) }
             }
         }
-        for t in order { t.node = nil }
+        for edge in order { edge.node?.release() }
+        node = nil
     }
 
     /// Adds `g` into `grad` (allocating it on first use): gradients accumulate across backward calls.
@@ -93,19 +127,20 @@ extension Tensor {
     /// Drops the accumulated gradient.
     public func zeroGrad() { grad = nil }
 
-    /// Tensors reachable through recorded nodes, each after all of its inputs (iterative DFS).
-    private func topologicalOrder() -> [Tensor] {
-        var order: [Tensor] = []
+    /// Vertices reachable from `root` through live nodes, each after all of its inputs (iterative DFS,
+    /// inputs visited in op order).
+    private static func topologicalOrder(from root: GradEdge) -> [GradEdge] {
+        var order: [GradEdge] = []
         var seen = Set<ObjectIdentifier>()
-        var stack: [(Tensor, Bool)] = [(self, false)]
-        while let (t, expanded) = stack.popLast() {
-            if expanded { order.append(t); continue }
-            let id = ObjectIdentifier(t)
-            if seen.contains(id) { continue }
+        var stack: [(GradEdge, Bool)] = [(root, false)]
+        while let (e, expanded) = stack.popLast() {
+            if expanded { order.append(e); continue }
+            guard let id = e.id, !seen.contains(id) else { continue }
             seen.insert(id)
-            stack.append((t, true))
-            for input in t.node?.inputs ?? [] where input.needsGrad && !seen.contains(ObjectIdentifier(input)) {
-                stack.append((input, false))
+            stack.append((e, true))
+            guard let node = e.node, node.isLive else { continue }
+            for case let input? in node.inputs where input.node?.isLive == true || input.tensor?.requiresGrad == true {
+                if let inputID = input.id, !seen.contains(inputID) { stack.append((input, false)) }
             }
         }
         return order

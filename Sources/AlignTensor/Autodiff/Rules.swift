@@ -50,7 +50,12 @@ public enum UnaryOp: Sendable {
 }
 
 extension BinaryOp {
-    /// (∂/∂a, ∂/∂b) of op(a, b), before summing back over broadcast dims.
+    /// Whether `partials` reads the operands' values. Add and sub do not, so their backward keeps no operand
+    /// alive (a residual add would otherwise hold both of its [B, T, C] inputs until the backward).
+    var readsOperands: Bool { self != .add && self != .sub }
+
+    /// (∂/∂a, ∂/∂b) of op(a, b), before summing back over broadcast dims. `a` and `b` are only read when
+    /// `readsOperands`.
     func partials(_ g: Tensor, _ a: Tensor, _ b: Tensor) -> (Tensor, Tensor) {
         switch self {
         case .add: return (g, g)

@@ -6,9 +6,11 @@ extension Tensor {
     public static func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) -> Tensor {
         let shape = checked { try Shape.broadcast(a.shape, b.shape, op: "\(op)") }
         let out = BroadcastKernels.binary(op, a, b, outShape: shape)
-        return record("\(op)", out, [a, b]) { g in
-            let (ga, gb) = op.partials(g, a, b)
-            return [BroadcastKernels.sumTo(ga, a.shape), BroadcastKernels.sumTo(gb, b.shape)]
+        // Operands are captured only when the rule reads them (not for add/sub), so they are not kept alive.
+        let operands = op.readsOperands ? (a, b) : nil
+        return record("\(op)", out, [a, b]) { [aShape = a.shape, bShape = b.shape] g in
+            let (ga, gb) = op.partials(g, operands?.0 ?? g, operands?.1 ?? g)
+            return [BroadcastKernels.sumTo(ga, aShape), BroadcastKernels.sumTo(gb, bShape)]
         }
     }
 

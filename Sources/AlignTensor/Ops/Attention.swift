@@ -111,9 +111,11 @@ extension Tensor {
         // Strides follow the stored time axis, which may be longer than S (a cache's capacity).
         let kvs = HeadStrides(heads: g.kvHeads, seq: key.shape[layout == .bhtd ? 2 : 1], dim: g.headDim, layout: layout)
         let out = Tensor(zeros: query.shape)
-        // P [B, H, T, S] is kept only when the tape will need it; inference uses per-thread scratch.
+        // P [B, H, T, S] is never kept for T > 1: the backward recomputes it (AttentionRecomputeKernels), so
+        // training holds no [B, H, T, S] buffer per layer. A one-query forward (the decode kernel) saves it, tiny.
         let recording = Autograd.isEnabled && (query.needsGrad || key.needsGrad || value.needsGrad)
-        let probs: Tensor? = recording ? Tensor.uninitialized([g.batch, g.heads, g.queryLength, g.keyLength]) : nil
+        let probs: Tensor? = recording && g.queryLength == 1
+            ? Tensor.uninitialized([g.batch, g.heads, g.queryLength, g.keyLength]) : nil
         query.withUnsafeBuffer { q in key.withUnsafeBuffer { k in value.withUnsafeBuffer { v in
             out.withUnsafeMutableBuffer { o in withOptionalMutablePointer(probs) { p in
                 withMaskView(mask, geometry: g) { m in
@@ -122,10 +124,36 @@ extension Tensor {
                 }
             } }
         } } }
-        guard let probs else { return out }
+        guard recording else { return out }
+        guard let probs else {
+            return record("scaledDotProductAttention", out, [query, key, value]) { dout in
+                attentionBackwardRecomputing(dout: dout, query: query, key: key, value: value, mask: mask, geometry: g,
+                                             dims: dims, qs: qs, kvs: kvs)
+            }
+        }
         return record("scaledDotProductAttention", out, [query, key, value]) { dout in
             attentionBackward(dout: dout, probs: probs, query: query, key: key, value: value, dims: dims, qs: qs, kvs: kvs)
         }
+    }
+
+    /// The gradients of query, key and value (nil for those that need none), recomputing the probabilities.
+    private static func attentionBackwardRecomputing(dout: Tensor, query: Tensor, key: Tensor, value: Tensor,
+                                                     mask: AttentionMask?, geometry: AttentionGeometry,
+                                                     dims: AttentionDims, qs: HeadStrides, kvs: HeadStrides) -> [Tensor?] {
+        // Zero-filled: dK/dV accumulate, and rows no query reaches are never written.
+        let dq: Tensor? = query.needsGrad ? Tensor(zeros: query.shape) : nil
+        let dk: Tensor? = key.needsGrad ? Tensor(zeros: key.shape) : nil
+        let dv: Tensor? = value.needsGrad ? Tensor(zeros: value.shape) : nil
+        dout.withUnsafeBuffer { g in query.withUnsafeBuffer { q in key.withUnsafeBuffer { k in value.withUnsafeBuffer { v in
+            withOptionalMutablePointer(dq) { pdq in withOptionalMutablePointer(dk) { pdk in withOptionalMutablePointer(dv) { pdv in
+                withMaskView(mask, geometry: geometry) { m in
+                    AttentionKernels.backwardRecomputing(dq: pdq, dk: pdk, dv: pdv, dout: g.baseAddress!, q: q.baseAddress!,
+                                                         k: k.baseAddress!, v: v.baseAddress!, dims: dims, qs: qs, kvs: kvs,
+                                                         mask: m)
+                }
+            } } }
+        } } } }
+        return [dq, dk, dv]
     }
 
     /// The gradients of query, key and value (nil for those that need none).

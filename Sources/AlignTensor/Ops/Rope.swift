@@ -100,10 +100,12 @@ extension Tensor {
         withUnsafeBuffer { x in cos.withUnsafeBuffer { c in sin.withUnsafeBuffer { s in out.withUnsafeMutableBuffer { y in
             RopeKernels.ropeForward(out: y.baseAddress!, x: x.baseAddress!, cos: c.baseAddress!, sin: s.baseAddress!, geometry: geo)
         } } } }
-        return Tensor.record("applyingRotary", out, [self, cos, sin]) { [self] g in
+        // x itself is kept only for the gradients of cos/sin (which training never needs): dx reads only cos and sin.
+        let (xShape, xNeedsGrad) = (shape, needsGrad), x = cos.needsGrad || sin.needsGrad ? self : nil
+        return Tensor.record("applyingRotary", out, [self, cos, sin]) { g in
             var dx: Tensor?
-            if self.needsGrad {
-                let d = Tensor.uninitialized(self.shape)
+            if xNeedsGrad {
+                let d = Tensor.uninitialized(xShape)
                 g.withUnsafeBuffer { pg in cos.withUnsafeBuffer { c in sin.withUnsafeBuffer { s in d.withUnsafeMutableBuffer { pd in
                     RopeKernels.ropeBackward(dx: pd.baseAddress!, dout: pg.baseAddress!, cos: c.baseAddress!,
                                              sin: s.baseAddress!, geometry: geo)
@@ -112,8 +114,8 @@ extension Tensor {
             }
             let dcos: Tensor? = cos.needsGrad ? Tensor(zeros: cos.shape) : nil
             let dsin: Tensor? = sin.needsGrad ? Tensor(zeros: sin.shape) : nil
-            if dcos != nil || dsin != nil {
-                g.withUnsafeBuffer { pg in self.withUnsafeBuffer { x in
+            if let x, dcos != nil || dsin != nil {
+                g.withUnsafeBuffer { pg in x.withUnsafeBuffer { x in
                     withOptionalMutablePointer(dcos) { dc in withOptionalMutablePointer(dsin) { ds in
                         RopeKernels.ropeTableBackward(dcos: dc, dsin: ds, dout: pg.baseAddress!, x: x.baseAddress!, geometry: geo)
                     } }

@@ -1,0 +1,143 @@
+// Linear + token log-probabilities: log softmax(h · Wᵀ)[label] per row, the LM head and the fused
+// log-softmax+gather (LogProbs.swift) as ONE recorded op, computed in chunks of rows and only for rows
+// whose label is not the ignore index. It never holds the logits of more than one chunk: the forward
+// keeps only the hidden states (already alive as the LM head's input) and one log-sum-exp per row, and
+// the backward recomputes each chunk's logits, turns them into dlogits in place and multiplies them
+// out (dh = dlogits · W, dW += dlogitsᵀ · h). The same idea as the "chunked / fused linear
+// cross-entropy" of Liger-Kernel (LigerFusedLinearCrossEntropy) and Apple's Cut Cross-Entropy
+// (Wijmans et al. 2024), written here for log-probs of given labels instead of a loss.
+//
+// Against `tokenLogProbs(matmul(h, W, transposeB: true), labels:)` (which TRL's selective_log_softmax
+// matches): the values are the same up to sgemm's blocking of each chunk, rows labelled
+// `ignoreIndex` get 0 and no gradient in both, and their logits are not computed here at all —
+// for completion-only DPO the prompt positions, about half of the LM head's work and memory.
+// Left out: temperature, the log-sum-exp output, a bias on the head.
+
+/// What the backward needs: the operands, the active rows and their log-sum-exps.
+private struct LinearLogProbSaved {
+    let hidden: Tensor   // [N, C]
+    let weight: Tensor   // [V, C]
+    let active: [Int32]  // rows whose label is not ignored, ascending
+    let labels: [Int32]  // [active.count] their labels
+    let lse: [Float]     // [active.count] log Σ exp(logits) of each active row
+    let chunkRows: Int
+}
+
+extension Tensor {
+    /// log softmax(hidden · weightᵀ)[label] per row, without materializing more than `chunkRows` rows of
+    /// logits at once, and without computing logits for rows labelled `ignoreIndex` (0, no gradient).
+    ///
+    ///     let logp = try Tensor.linearTokenLogProbs(h, weight: lmHead, labels: labels)  // [N, C]·[V, C]ᵀ → [N]
+    ///
+    /// - Parameters:
+    ///   - hidden: `[N, C]` final hidden states (one row per position).
+    ///   - weight: `[V, C]` LM-head weight (nn.Linear layout).
+    ///   - labels: N ids, each in `0..<V` or `ignoreIndex`.
+    ///   - chunkRows: active rows per chunk (≥ 1); peak extra memory is chunkRows·V floats.
+    /// - Returns: `[N]` log-probabilities; differentiable with respect to `hidden` and `weight`.
+    /// - Throws: `TensorError` when shapes, the label count or a label do not fit.
+    public static func linearTokenLogProbs(_ hidden: Tensor, weight: Tensor, labels: [Int32],
+                                           ignoreIndex: Int32 = defaultIgnoreIndex, chunkRows: Int = 256) throws -> Tensor {
+        guard hidden.rank == 2, weight.rank == 2, hidden.shape[1] == weight.shape[1] else {
+            throw TensorError.shapeMismatch(op: "linearTokenLogProbs", shapes: [hidden.shape, weight.shape],
+                                            expected: "hidden [N, C] and weight [V, C]")
+        }
+        let (n, v) = (hidden.shape[0], weight.shape[0])
+        try checkLabels([n, v], labels, ignoreIndex: ignoreIndex, op: "linearTokenLogProbs")
+        var active: [Int32] = [], activeLabels: [Int32] = []
+        for (r, label) in labels.enumerated() where label != ignoreIndex {
+            active.append(Int32(r))
+            activeLabels.append(label)
+        }
+        let logp = Tensor(zeros: [n])  // [N]; ignored rows stay 0
+        var lse = [Float](repeating: 0, count: active.count)
+        // The chunk walker needs no log-sum-exps; the backward's copy (`full`, below) carries them.
+        let saved = LinearLogProbSaved(hidden: hidden, weight: weight, active: active, labels: activeLabels, lse: [],
+                                       chunkRows: max(chunkRows, 1))
+        logp.withUnsafeMutableBuffer { out in lse.withUnsafeMutableBufferPointer { ls in
+            saved.forEachChunk { range, logits in
+                var chunkLogp = [Float](repeating: 0, count: range.count)
+                chunkLogp.withUnsafeMutableBufferPointer { lp in activeLabels.withUnsafeBufferPointer { lab in
+                    LogProbKernels.forward(logits: UnsafeBufferPointer(logits),
+                                           labels: UnsafeBufferPointer(rebasing: lab[range]), v: v, scale: 1,
+                                           ignoreIndex: ignoreIndex, logp: lp,
+                                           lse: UnsafeMutableBufferPointer(rebasing: ls[range]))
+                } }
+                for (i, r) in range.enumerated() { out[Int(active[r])] = chunkLogp[i] }
+            }
+        } }
+        let full = LinearLogProbSaved(hidden: hidden, weight: weight, active: active, labels: activeLabels, lse: lse,
+                                      chunkRows: saved.chunkRows)
+        return record("linearTokenLogProbs", logp, [hidden, weight]) { g in full.backward(g) }
+    }
+}
+
+extension LinearLogProbSaved {
+    /// Calls `body(range, logits)` for each chunk of active rows, `logits` = [range.count, V] = h[rows] · Wᵀ in a
+    /// scratch buffer reused by the next chunk (the body may overwrite it).
+    func forEachChunk(_ body: (Range<Int>, UnsafeMutableBufferPointer<Float>) -> Void) {
+        let (c, v) = (hidden.shape[1], weight.shape[0])
+        let rowsPerChunk = min(chunkRows, max(active.count, 1))
+        let x = Tensor.uninitialized([rowsPerChunk, c])       // gathered hidden rows
+        let logits = Tensor.uninitialized([rowsPerChunk, v])  // one chunk of logits
+        var start = 0
+        while start < active.count {
+            let range = start ..< min(start + rowsPerChunk, active.count)
+            gatherRows(range, into: x)
+            x.withUnsafeBuffer { px in weight.withUnsafeBuffer { pw in logits.withUnsafeMutableBuffer { pl in
+                BLAS.sgemm(transA: false, transB: true, m: range.count, n: v, k: c, a: px.baseAddress!, lda: c,
+                           b: pw.baseAddress!, ldb: c, c: pl.baseAddress!, ldc: v)
+                body(range, UnsafeMutableBufferPointer(rebasing: pl[0 ..< range.count * v]))
+            } } }
+            start = range.upperBound
+        }
+    }
+
+    /// Copies hidden rows active[range] into the first range.count rows of `x` ([chunk, C]).
+    func gatherRows(_ range: Range<Int>, into x: Tensor) {
+        let c = hidden.shape[1]
+        hidden.withUnsafeBuffer { h in x.withUnsafeMutableBuffer { dst in
+            for (i, r) in range.enumerated() {
+                (dst.baseAddress! + i * c).update(from: h.baseAddress! + Int(active[r]) * c, count: c)
+            }
+        } }
+    }
+
+    /// (dhidden [N, C], dweight [V, C]) for the upstream gradient `g` [N]; nil for an operand needing none.
+    func backward(_ g: Tensor) -> [Tensor?] {
+        let (c, v) = (hidden.shape[1], weight.shape[0])
+        let dh: Tensor? = hidden.needsGrad ? Tensor(zeros: hidden.shape) : nil
+        let dw: Tensor? = weight.needsGrad ? Tensor(zeros: weight.shape) : nil
+        let gAll = g.scalars
+        let x = Tensor.uninitialized([min(chunkRows, max(active.count, 1)), c])  // the chunk's hidden rows again
+        forEachChunk { range, logits in
+            let k = range.count
+            let gLogp = range.map { gAll[Int(active[$0])] }
+            // dlogits overwrite the logits in place: the kernel reads each element before writing it.
+            gLogp.withUnsafeBufferPointer { gl in labels.withUnsafeBufferPointer { lab in lse.withUnsafeBufferPointer { ls in
+                LogProbKernels.backward(logits: UnsafeBufferPointer(logits), labels: UnsafeBufferPointer(rebasing: lab[range]),
+                                        v: v, scale: 1, ignoreIndex: Tensor.defaultIgnoreIndex,
+                                        lse: UnsafeBufferPointer(rebasing: ls[range]), gLogp: gl, gLse: nil, dlogits: logits)
+            } } }
+            if let dw {  // dW += dlogitsᵀ · h[rows]
+                gatherRows(range, into: x)
+                x.withUnsafeBuffer { px in dw.withUnsafeMutableBuffer { pd in
+                    BLAS.sgemm(transA: true, transB: false, m: v, n: c, k: k, a: UnsafePointer(logits.baseAddress!), lda: v,
+                               b: px.baseAddress!, ldb: c, beta: 1, c: pd.baseAddress!, ldc: c)
+                } }
+            }
+            if let dh {  // dh[rows] = dlogits · W, straight into the active rows (each appears once)
+                x.withUnsafeMutableBuffer { px in weight.withUnsafeBuffer { pw in
+                    BLAS.sgemm(transA: false, transB: false, m: k, n: c, k: v, a: UnsafePointer(logits.baseAddress!), lda: v,
+                               b: pw.baseAddress!, ldb: c, c: px.baseAddress!, ldc: c)
+                    dh.withUnsafeMutableBuffer { pd in
+                        for (i, r) in range.enumerated() {
+                            (pd.baseAddress! + Int(active[r]) * c).update(from: px.baseAddress! + i * c, count: c)
+                        }
+                    }
+                } }
+            }
+        }
+        return [dh, dw]
+    }
+}
