@@ -1,7 +1,8 @@
 // LoRA on a DecoderModel, as PEFT applies it (peft 0.21 LoraModel): adapters on the projections whose
 // module names match `target_modules`, the base frozen; saved and loaded as PEFT's adapter folder —
 // adapter_config.json plus adapter_model.safetensors with keys
-// `base_model.model.<module path>.lora_A.weight` / `.lora_B.weight` — and merged into the weights.
+// `base_model.model.<module path>.lora_A.weight` / `.lora_B.weight` — merged into the weights, or bypassed
+// for a reference forward (PEFT's disable_adapter()).
 import AlignTensor
 import Foundation
 
@@ -74,6 +75,18 @@ extension DecoderModel {
     /// Sets every adapter's dropout on (training) or off (evaluation).
     public func setLoRATraining(_ training: Bool) {
         for (_, linear) in loraTargetModules { linear.lora?.training = training }
+    }
+
+    /// Runs `body` with every attached adapter bypassed, so the model computes exactly its base (PEFT's
+    /// `disable_adapter()` context manager, which TRL's DPOTrainer uses as the reference of a PEFT policy:
+    /// the reference costs no second copy of the weights). Adapters are re-enabled afterwards, also on a throw.
+    ///
+    ///     let refLogps = try policy.withLoRADisabled { try policy.tokenLogProbs(ids, labels: labels) }
+    public func withLoRADisabled<R>(_ body: () throws -> R) rethrows -> R {
+        let adapters = loraTargetModules.compactMap { $0.1.lora }.filter(\.isEnabled)
+        for adapter in adapters { adapter.isEnabled = false }
+        defer { for adapter in adapters { adapter.isEnabled = true } }
+        return try body()
     }
 
     /// Drops every adapter without merging (the base weights are untouched; they stay frozen).

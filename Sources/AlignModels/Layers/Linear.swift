@@ -1,6 +1,6 @@
 // Linear: y = x·Wᵀ + b with W stored as nn.Linear stores it ([out, in]), or as GPT-2's Conv1D
 // stores it ([in, out]) — the layout is a flag passed to BLAS, never a copy. An optional LoRA
-// adapter adds its low-rank update (PEFT's LoraLayer semantics).
+// adapter adds its low-rank update (PEFT's LoraLayer semantics), fused with the base product.
 import AlignTensor
 
 /// How a checkpoint stores a projection's weight.
@@ -30,11 +30,18 @@ public final class Linear: Module {
         self.bias = bias ? Tensor(zeros: [outFeatures]) : nil
     }
 
-    /// x [..., in] → [..., out].
+    /// x [..., in] → [..., out]. With an enabled adapter the base product and the low-rank update are one
+    /// recorded op (`Tensor.loraLinear`), so a frozen weight gets no gradient and no [..., out] temporaries stay
+    /// on the tape; the bias is added after the update (PEFT adds the update to the biased base output: equal up
+    /// to rounding).
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        var y = Tensor.rowAwareMatmul(x, weight, transposeB: layout == .outIn)  // one row (decoding): sgemv
+        var y: Tensor
+        if let lora, lora.isEnabled {
+            y = lora.forward(x, base: weight, transposeWeight: layout == .outIn)
+        } else {
+            y = Tensor.rowAwareMatmul(x, weight, transposeB: layout == .outIn)  // one row (decoding): sgemv
+        }
         if let b = bias { y = y + b }
-        if let lora { y = y + lora(x) }
         return y
     }
 

@@ -1,7 +1,8 @@
 // LoRAAdapter: PEFT's LoRA for a Linear (Hu et al. 2021, arXiv 2106.09685; peft 0.21 LoraLayer):
 // Δy = dropout(x)·Aᵀ·Bᵀ·(α/r), A initialized like nn.Linear's kaiming_uniform(a=√5) — i.e.
 // U(−1/√in, 1/√in) — and B = 0, so an attached adapter starts as the identity update.
-// rsLoRA scaling α/√r is an option, as in PEFT's `use_rslora`.
+// rsLoRA scaling α/√r is an option, as in PEFT's `use_rslora`. An adapted Linear runs the base product and
+// the update as one fused op (Tensor.loraLinear); `callAsFunction` keeps the composed form as its reference.
 import AlignTensor
 
 /// The trainable low-rank update of one projection.
@@ -18,6 +19,9 @@ public final class LoRAAdapter: Module {
     public var generator: RandomGenerator?
     /// When false (evaluation), dropout is skipped.
     public var training = true
+    /// When false the layer computes its base product only (PEFT's `disable_adapter()`; see
+    /// `DecoderModel.withLoRADisabled`).
+    public var isEnabled = true
 
     public init(inFeatures: Int, outFeatures: Int, rank: Int, alpha: Float, dropout: Float = 0,
                 useRSLoRA: Bool = false, generator: inout RandomGenerator) {
@@ -34,15 +38,30 @@ public final class LoRAAdapter: Module {
         b.requiresGrad = true
     }
 
-    /// x [..., in] → the update [..., out].
+    /// x [..., in] → the update [..., out], composed from plain ops: the readable reference that
+    /// `forward(_:base:transposeWeight:)` is tested against.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        var input = x
-        if dropout > 0 && training, var g = generator {
-            input = x.dropout(p: dropout, generator: &g)
-            generator = g
-        }
+        let input = adapterInput(x) ?? x
         let h = Tensor.matmul(input, a, transposeB: true)       // [..., r]
         return Tensor.matmul(h, b, transposeB: true) * scaling  // [..., out]
+    }
+
+    /// x·op(W) + the update, as one recorded op (`Tensor.loraLinear`): what an adapted Linear computes.
+    /// - Parameters:
+    ///   - x: [..., in].
+    ///   - weight: the frozen base weight, [out, in] when `transposeWeight` (nn.Linear), else [in, out] (Conv1D).
+    /// - Returns: [..., out].
+    public func forward(_ x: Tensor, base weight: Tensor, transposeWeight: Bool) -> Tensor {
+        Tensor.loraLinear(x, weight: weight, transposeWeight: transposeWeight, a: a, b: b, scaling: scaling,
+                          adapterInput: adapterInput(x))
+    }
+
+    /// dropout(x) when dropout is on and training (advancing the seeded stream), else nil (the input is x).
+    func adapterInput(_ x: Tensor) -> Tensor? {
+        guard dropout > 0 && training, var g = generator else { return nil }
+        let out = x.dropout(p: dropout, generator: &g)
+        generator = g
+        return out
     }
 
     /// PEFT names: `lora_A.weight`, `lora_B.weight` (the adapter file adds the module path).

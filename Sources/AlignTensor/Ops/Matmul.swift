@@ -43,12 +43,15 @@ extension Tensor {
         let s = checked { try MatmulShape.resolve(a.shape, b.shape, transA: transposeA, transB: transposeB) }
         let out = Tensor.uninitialized(s.outShape)
         gemm(a, b, out, s, transA: transposeA, transB: transposeB, beta: 0)
+        // Only the operands that want a gradient get one (torch's needs_input_grad): a frozen weight — LoRA's
+        // base, a frozen LM head — costs no [out, in] product in the backward.
+        let (needA, needB) = (a.needsGrad, b.needsGrad)
         return record("matmul", out, [a, b]) { g in
             // dop(A) = G·op(B)ᵀ and dop(B) = op(A)ᵀ·G, then transposed back where a flag was set.
-            let ga = transposeA
+            let ga = !needA ? nil : transposeA
                 ? batchedProduct(b, g, transX: transposeB, transY: true, batch: s.batch, outShape: a.shape, sumBatch: false)
                 : matmul(g, b, transposeB: !transposeB)
-            let gb = transposeB
+            let gb = !needB ? nil : transposeB
                 ? batchedProduct(g, a, transX: true, transY: transposeA, batch: s.batch, outShape: b.shape, sumBatch: !s.bBatched)
                 : batchedProduct(a, g, transX: !transposeA, transY: false, batch: s.batch, outShape: b.shape, sumBatch: !s.bBatched)
             return [ga, gb]

@@ -43,7 +43,9 @@ public final class DPOTrainer {
         self.data = data
         self.padID = padID
         let ref = reference ?? model, batchSize = config.perDeviceTrainBatchSize
-        let compute = { try Self.sequenceLogps(ref, data, padID: padID, batchSize: batchSize) }
+        let compute = {  // the base with adapters bypassed under LoRA (ReferenceModel)
+            try ReferenceModel.run(policy: model, reference: reference) { try Self.sequenceLogps($0, data, padID: padID, batchSize: batchSize) }
+        }
         if !objective.needsReference {
             referenceLogps = []
         } else if let referenceCache {

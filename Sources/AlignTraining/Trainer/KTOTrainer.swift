@@ -39,7 +39,9 @@ public final class KTOTrainer {
         self.config = config
         self.data = data
         self.padID = padID
-        referenceLogps = try Self.referenceLogps(reference ?? model, data, padID: padID, batchSize: config.perDeviceTrainBatchSize)
+        referenceLogps = try ReferenceModel.run(policy: model, reference: reference) {
+            try Self.referenceLogps($0, data, padID: padID, batchSize: config.perDeviceTrainBatchSize)
+        }
     }
 
     /// TRL's checks for loss types that estimate the KL term (KTOTrainer.__init__).

@@ -49,9 +49,9 @@ public final class ListwiseTrainer {
         self.data = data.map(Self.sortedBestFirst)
         self.padID = padID
         guard case .lipo = objective else { referenceLogps = []; return }
-        let ref = reference ?? model
-        referenceLogps = try self.data.map { row in
-            try Autograd.withoutGrad { try Self.sequenceLogps(ref, [row], padID: padID).sums.scalars }
+        let rows = self.data
+        referenceLogps = try ReferenceModel.run(policy: model, reference: reference) { ref in
+            try rows.map { row in try Autograd.withoutGrad { try Self.sequenceLogps(ref, [row], padID: padID).sums.scalars } }
         }
     }
 
