@@ -1,5 +1,6 @@
 // `align train`: the training command group. Each objective family is a subcommand configured by flags or
-// a JSON/YAML file with TRL's snake_case keys (TrainConfigFile.swift); `dpo`, `sft` and `reward` exist so far.
+// a JSON/YAML file with TRL's snake_case keys (TrainConfigFile.swift): `dpo` (the DPO family, CPO/SimPO and ORPO
+// through `objective`), `sft`, `reward`, `kto`, `bco` (unpaired) and `pro`, `lipo` (listwise).
 import ArgumentParser
 
 /// `align train <objective> …`.
