@@ -23,6 +23,7 @@ extension TrainConfigFile {
         switch key {
         case "learning_rate": t.learningRate = try double(key, v)
         case "max_steps": t.maxSteps = try int(key, v)
+        case "num_train_epochs": t.numTrainEpochs = try double(key, v)
         case "per_device_train_batch_size": t.perDeviceTrainBatchSize = try int(key, v)
         case "gradient_accumulation_steps": t.gradientAccumulationSteps = try int(key, v)
         case "max_grad_norm": t.maxGradNorm = try double(key, v)

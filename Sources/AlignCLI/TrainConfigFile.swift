@@ -28,7 +28,7 @@ struct DPORunSettings {
 
 enum TrainConfigFile {
     static let trainingKeys: Set<String> = [
-        "learning_rate", "max_steps", "per_device_train_batch_size", "gradient_accumulation_steps", "max_grad_norm",
+        "learning_rate", "max_steps", "num_train_epochs", "per_device_train_batch_size", "gradient_accumulation_steps", "max_grad_norm",
         "weight_decay", "lr_scheduler_type", "warmup_steps", "logging_steps", "save_steps", "seed", "shuffle", "output_dir",
     ]
     static let dpoKeys: Set<String> = [

@@ -24,6 +24,7 @@ public struct TrainDPOCommand: ParsableCommand {
     var chatTemplate: String?
     @Option(help: "Output folder (TRL output_dir).") var outputDir: String?
     @Option(help: "Optimizer steps (TRL max_steps).") var maxSteps: Int?
+    @Option(help: "Epochs when --max-steps is not given (TRL num_train_epochs, default 3).") var numTrainEpochs: Double?
     @Option(help: "Peak learning rate.") var learningRate: Double?
     @Option(help: "DPO β.") var beta: Double?
     @Option(help: "Objective: dpo (default), cpo (CPO/SimPO) or orpo.") var objective: String?
@@ -45,6 +46,7 @@ public struct TrainDPOCommand: ParsableCommand {
         var p: [(String, ChatJSON)] = []
         if let v = outputDir { p.append(("output_dir", .string(v))) }
         if let v = maxSteps { p.append(("max_steps", .int(v))) }
+        if let v = numTrainEpochs { p.append(("num_train_epochs", .double(v))) }
         if let v = learningRate { p.append(("learning_rate", .double(v))) }
         if let v = beta { p.append(("beta", .double(v))) }
         if let v = objective { p.append(("objective", .string(v))) }

@@ -29,6 +29,7 @@ public struct TrainSFTCommand: ParsableCommand {
     var initFromScratch = false
     @Option(help: "Output folder (TRL output_dir).") var outputDir: String?
     @Option(help: "Optimizer steps (TRL max_steps).") var maxSteps: Int?
+    @Option(help: "Epochs when --max-steps is not given (TRL num_train_epochs, default 3).") var numTrainEpochs: Double?
     @Option(help: "Peak learning rate (SFT default 2e-5).") var learningRate: Double?
     @Option(help: "Examples per micro-batch.") var perDeviceTrainBatchSize: Int?
     @Option(help: "Micro-batches per optimizer step.") var gradientAccumulationSteps: Int?
@@ -55,6 +56,7 @@ public struct TrainSFTCommand: ParsableCommand {
         func add(_ k: String, _ v: ChatJSON?) { if let v { p.append((k, v)) } }
         add("output_dir", outputDir.map { .string($0) })
         add("max_steps", maxSteps.map { .int($0) })
+        add("num_train_epochs", numTrainEpochs.map { .double($0) })
         add("learning_rate", learningRate.map { .double($0) })
         add("per_device_train_batch_size", perDeviceTrainBatchSize.map { .int($0) })
         add("gradient_accumulation_steps", gradientAccumulationSteps.map { .int($0) })
