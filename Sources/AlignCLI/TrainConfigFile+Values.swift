@@ -14,6 +14,10 @@ extension TrainConfigFile {
         case "truncation_mode": s.truncationMode = try truncationMode(key, v)
         case "ref_logps_cache_dir": s.refLogpsCacheDir = v == .null ? nil : try string(key, v)
         case "ref_model": s.refModel = v == .null ? nil : try string(key, v)
+        case "precompute_ref_log_probs": s.precomputeRefLogProbs = try bool(key, v)
+        case "sync_ref_model": s.referenceSync.syncRefModel = try bool(key, v)
+        case "ref_model_mixup_alpha": s.referenceSync.refModelMixupAlpha = try double(key, v)
+        case "ref_model_sync_steps": s.referenceSync.refModelSyncSteps = try int(key, v)
         default: throw AlignCLIError.unknownConfigKey(file: "flags", key: key)
         }
     }

@@ -35,9 +35,11 @@ struct TrainDPORun {
         let objective = try settings.makeObjective()
         // TRL's ref_model: a separate frozen reference (e.g. SALSA's soup from `align merge --soup`); it must share the
         // policy's tokenizer. nil: the policy's own initial weights.
+        // With sync_ref_model it is live: mixed toward the policy every ref_model_sync_steps and checkpointed.
         let reference = try settings.refModel.map { try DecoderModel.load(directory: URL(fileURLWithPath: $0)) }
         let trainer = try DPOTrainer(model: model, reference: reference, objective: objective, config: settings.training,
-                                     data: data.examples, padID: try padID(tokenizer), referenceCache: cache)
+                                     data: data.examples, padID: try padID(tokenizer), referenceCache: cache,
+                                     referenceSync: settings.referenceSync)
         if let cache, objective.needsReference {
             say("reference log-probs \(trainer.referenceCacheHit ? "read from" : "computed and stored in") \(cache.directory.path)")
         }

@@ -51,6 +51,9 @@ public final class TrainingLoop {
     public internal(set) var scheduler: LRScheduler
     /// Step, epoch, position in the epoch's order, tokens seen.
     public internal(set) var state = TrainerState()
+    /// Weights a trainer keeps besides the trainable ones (TR-DPO's live reference), saved in and restored from
+    /// every checkpoint (TrainingLoop+Checkpoint.swift).
+    public var checkpointExtras: [CheckpointExtra] = []
 
     /// The loop over `model`'s trainable parameters: base parameters with `requiresGrad` (full fine-tuning)
     /// plus attached LoRA adapters (PEFT names).
