@@ -9,11 +9,13 @@ import Foundation
 extension TrainConfigFile {
     static func apply(_ key: String, _ v: ChatJSON, to s: inout DPORunSettings) throws {
         if try applyTraining(key, v, to: &s.training) { return }
+        if try s.lora.apply(key, v) { return }
         switch key {
         case "max_length": s.maxLength = try maxLength(key, v)
         case "truncation_mode": s.truncationMode = try truncationMode(key, v)
         case "ref_logps_cache_dir": s.refLogpsCacheDir = v == .null ? nil : try string(key, v)
         case "ref_model": s.refModel = v == .null ? nil : try string(key, v)
+        case "disable_dropout": s.disableDropout = try bool(key, v)
         case "precompute_ref_log_probs": s.precomputeRefLogProbs = try bool(key, v)
         case "sync_ref_model": s.referenceSync.syncRefModel = try bool(key, v)
         case "ref_model_mixup_alpha": s.referenceSync.refModelMixupAlpha = try double(key, v)

@@ -30,6 +30,10 @@ struct DPORunSettings {
     /// either way (the same values TRL computes per batch); the key is read so that `true` with `sync_ref_model`
     /// fails as it does in TRL.
     var precomputeRefLogProbs = false
+    /// TRL ModelConfig's LoRA keys (`use_peft`, `lora_r`, …); off: full fine-tuning.
+    var lora = LoRARunSettings()
+    /// DPOConfig's `disable_dropout` (default true): LoRA dropout off while training.
+    var disableDropout = true
 }
 
 enum TrainConfigFile {
@@ -41,10 +45,10 @@ enum TrainConfigFile {
         "beta", "loss_type", "loss_weights", "label_smoothing", "f_divergence_type", "f_alpha_divergence_coef",
         "ld_alpha", "use_weighting", "discopop_tau",
     ]
-    static let dataKeys: Set<String> = [
+    static let dataKeys: Set<String> = Set([
         "max_length", "truncation_mode", "ref_logps_cache_dir", "ref_model", "precompute_ref_log_probs",
-        "sync_ref_model", "ref_model_mixup_alpha", "ref_model_sync_steps",
-    ]
+        "sync_ref_model", "ref_model_mixup_alpha", "ref_model_sync_steps", "disable_dropout",
+    ]).union(LoRARunSettings.keys)
 
     /// Reads a DPO config file (see `read(_:known:)`).
     static func read(_ path: String) throws -> [(String, ChatJSON)] { try read(path, known: nil) }

@@ -37,6 +37,7 @@ public struct TrainDPOCommand: ParsableCommand {
     @Option(help: "Log (print) every N steps.") var loggingSteps: Int?
     @Option(help: "Resume from a checkpoint-N folder.") var resumeFromCheckpoint: String?
     @Flag(help: "Keep the data order sequential (shuffle: false).") var noShuffle = false
+    @OptionGroup var lora: LoRAOptions
     @Flag(help: "TR-DPO: mix the policy into the reference every --ref-model-sync-steps (TRL sync_ref_model).")
     var syncRefModel = false
     @Option(help: "TR-DPO α: the policy's share of the new reference (default 0.6).") var refModelMixupAlpha: Double?
@@ -62,6 +63,7 @@ public struct TrainDPOCommand: ParsableCommand {
         if let v = saveSteps { p.append(("save_steps", .int(v))) }
         if let v = loggingSteps { p.append(("logging_steps", .int(v))) }
         if noShuffle { p.append(("shuffle", .bool(false))) }
+        p += lora.pairs()
         if syncRefModel { p.append(("sync_ref_model", .bool(true))) }
         if let v = refModelMixupAlpha { p.append(("ref_model_mixup_alpha", .double(v))) }
         if let v = refModelSyncSteps { p.append(("ref_model_sync_steps", .int(v))) }

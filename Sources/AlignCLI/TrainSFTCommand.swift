@@ -46,6 +46,7 @@ public struct TrainSFTCommand: ParsableCommand {
     @Option(help: "Log (print) every N steps.") var loggingSteps: Int?
     @Option(help: "Resume from a checkpoint-N folder.") var resumeFromCheckpoint: String?
     @Flag(help: "Keep the data order sequential (shuffle: false).") var noShuffle = false
+    @OptionGroup var lora: LoRAOptions
 
     /// Creates the command.
     public init() {}
@@ -71,7 +72,7 @@ public struct TrainSFTCommand: ParsableCommand {
         add("save_steps", saveSteps.map { .int($0) })
         add("logging_steps", loggingSteps.map { .int($0) })
         add("shuffle", noShuffle ? .bool(false) : nil)
-        return p
+        return p + lora.pairs()
     }
 
     /// Reads settings, runs training, prints progress and the summary.

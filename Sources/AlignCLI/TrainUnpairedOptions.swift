@@ -26,6 +26,7 @@ struct TrainUnpairedOptions: ParsableArguments {
     @Option(help: "Checkpoint every N steps (0: none).") var saveSteps: Int?
     @Option(help: "Log (print) every N steps.") var loggingSteps: Int?
     @Option(help: "Resume from a checkpoint-N folder.") var resumeFromCheckpoint: String?
+    @OptionGroup var lora: LoRAOptions
 
     init() {}
 
@@ -43,7 +44,7 @@ struct TrainUnpairedOptions: ParsableArguments {
         if let v = seed { p.append(("seed", .int(v))) }
         if let v = saveSteps { p.append(("save_steps", .int(v))) }
         if let v = loggingSteps { p.append(("logging_steps", .int(v))) }
-        return p
+        return p + lora.pairs()
     }
 
     /// Reads settings (file, then `extra` pairs, then flags), runs training, prints progress and the summary.

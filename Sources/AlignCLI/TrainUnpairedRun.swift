@@ -35,7 +35,7 @@ struct TrainUnpairedRun {
             throw AlignCLIError.noTrainableRows(file: dataFile.path, dropped: examples.count, maxLength: settings.maxLength ?? 0)
         }
         let model = try DecoderModel.load(directory: modelDirectory)
-        model.setTrainable(true)  // full fine-tuning: every parameter is updated (loaded weights start frozen)
+        try settings.lora.prepare(model, seed: settings.training.seed, disableDropout: settings.disableDropout)
         let pad = try TrainRunFiles.padID(tokenizer, modelDirectory: modelDirectory)
         let out = outputDirectory
         switch settings.objective {
@@ -48,8 +48,8 @@ struct TrainUnpairedRun {
                                          data: data.examples, padID: pad)
             try TrainLoggedRun.run(trainer, training: settings.training, output: out, resumeFrom: resumeFrom, say: say)
         }
-        try TrainRunFiles.saveFinalModel(model, from: modelDirectory, to: out, chatTemplateSource: chatTemplateSource)
-        say("saved the final model in \(out.path)")
+        try settings.lora.saveFinal(model, from: modelDirectory, to: out, chatTemplateSource: chatTemplateSource)
+        say("saved the final \(settings.lora.usePeft ? "adapter" : "model") in \(out.path)")
     }
 
     func reportDropped(_ data: TokenizedUnpairedDataset, total: Int, say: (String) -> Void) {

@@ -21,6 +21,10 @@ struct UnpairedRunSettings {
     var bcoBeta = 0.1
     /// KTOConfig's `max_length` (nil = no filter and no truncation).
     var maxLength: Int? = 1024
+    /// TRL ModelConfig's LoRA keys (TrainLoRASettings.swift).
+    var lora = LoRARunSettings()
+    /// KTOConfig's / BCOConfig's `disable_dropout` (default true): LoRA dropout off while training.
+    var disableDropout = true
 
     init(objective: UnpairedObjectiveName) {
         self.objective = objective
@@ -34,7 +38,7 @@ struct UnpairedRunSettings {
     static let bcoKeys: Set<String> = ["beta", "max_length"]
 
     static func knownKeys(_ o: UnpairedObjectiveName) -> Set<String> {
-        TrainConfigFile.trainingKeys.union(o == .kto ? ktoKeys : bcoKeys)
+        TrainConfigFile.trainingKeys.union(o == .kto ? ktoKeys : bcoKeys).union(LoRARunSettings.keys).union(["disable_dropout"])
     }
 
     /// Reads a `.json` file as JSON and anything else as YAML, with this objective's keys.
@@ -49,7 +53,9 @@ struct UnpairedRunSettings {
         for (key, v) in pairs {
             guard known.contains(key) else { throw AlignCLIError.unknownConfigKey(file: "flags", key: key) }
             if try TrainConfigFile.applyTraining(key, v, to: &s.training) { continue }
+            if try s.lora.apply(key, v) { continue }
             switch key {
+            case "disable_dropout": s.disableDropout = try TrainConfigFile.bool(key, v)
             case "beta":
                 let b = try TrainConfigFile.double(key, v)
                 guard b > 0 else { throw AlignCLIError.badConfigValue(key: key, value: "\(b)", expected: "> 0") }
