@@ -45,11 +45,21 @@ struct TrainUnpairedRun {
             try TrainLoggedRun.run(trainer, training: settings.training, output: out, resumeFrom: resumeFrom, say: say)
         case .bco:
             let trainer = try BCOTrainer(model: model, objective: BCOLoss(beta: settings.bcoBeta), config: settings.training,
-                                         data: data.examples, padID: pad)
+                                         data: data.examples, padID: pad, udm: try udm(data.examples, say: say))
             try TrainLoggedRun.run(trainer, training: settings.training, output: out, resumeFrom: resumeFrom, say: say)
         }
         try settings.lora.saveFinal(model, from: modelDirectory, to: out, chatTemplateSource: chatTemplateSource)
         say("saved the final \(settings.lora.usePeft ? "adapter" : "model") in \(out.path)")
+    }
+
+    /// UDM settings with every row's prompt embedded by `udm_embedding_model`, or nil when that key is unset.
+    func udm(_ rows: [TokenizedUnpaired], say: (String) -> Void) throws -> UDMSettings? {
+        guard let dir = settings.udmEmbeddingModel else { return nil }
+        let embedder = try DecoderModel.load(directory: URL(fileURLWithPath: dir))
+        let embeddings = try PromptEmbedding.meanPooled(embedder, prompts: rows.map(\.prompt))
+        say("UDM: embedded \(rows.count) prompts with \(dir) (\(embedder.spec.hiddenSize) dims)")
+        return UDMSettings(promptEmbeddings: embeddings, promptSampleSize: settings.promptSampleSize,
+                           minDensityRatio: settings.minDensityRatio, maxDensityRatio: settings.maxDensityRatio)
     }
 
     func reportDropped(_ data: TokenizedUnpairedDataset, total: Int, say: (String) -> Void) {

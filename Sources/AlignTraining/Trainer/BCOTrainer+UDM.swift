@@ -25,10 +25,10 @@ public struct UDMSettings: Sendable {
 }
 
 extension BCOTrainer {
-    /// The classifier fitted on sampled prompts of each side (TRL BCOTrainer.__init__).
+    /// The classifier fitted on sampled prompts of each side (TRL BCOTrainer.__init__), drawn with `seed` (the run's).
     /// - Throws: `TrainingError.invalidConfig` for embeddings that do not match the data, a bad sample size or ratio
     ///   range, or a side without rows.
-    static func fitClassifier(_ udm: UDMSettings, data: [TokenizedUnpaired], seed: UInt64) throws -> DensityRatioClassifier {
+    public static func fitClassifier(_ udm: UDMSettings, data: [TokenizedUnpaired], seed: UInt64) throws -> DensityRatioClassifier {
         func bad(_ field: String, _ value: Any, _ expected: String) -> TrainingError {
             .invalidConfig(field: field, value: "\(value)", expected: expected)
         }
