@@ -19,7 +19,7 @@ public final class DPOTrainer {
     public let data: [TokenizedPreference]
     public let padID: Int32
     /// [example] (chosen, rejected) reference sequence log-probs, computed once before training
-    /// (empty when the objective is reference-free).
+    /// (empty when the objective is reference-free, or with `sync_ref_model`, whose reference runs per batch).
     public let referenceLogps: [(Float, Float)]
     /// True when `referenceLogps` came from the on-disk cache.
     public private(set) var referenceCacheHit = false
