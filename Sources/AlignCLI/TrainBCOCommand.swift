@@ -1,5 +1,6 @@
 // `align train bco`: Binary Classifier Optimization on unpaired `{prompt, completion, label}` data: the
-// log-ratio reward is trained as a logistic classifier around δ, the running mean of rewards (BCOTrainer).
+// log-ratio reward is trained as a logistic classifier around δ, the running mean of rewards (BCOTrainer); with
+// `udm_embedding_model` undesirable rows are weighted by a prompt density ratio (UDM).
 import ArgumentParser
 
 /// `align train bco --model DIR --dataset F [--config F] [overrides…]`.
@@ -7,7 +8,7 @@ public struct TrainBCOCommand: ParsableCommand {
     /// Command name and help.
     public static let configuration = CommandConfiguration(
         commandName: "bco",
-        abstract: "Train with BCO on unpaired data (reward shift δ = running mean of rewards; no UDM classifier).",
+        abstract: "Train with BCO on unpaired data (reward shift δ = running mean of rewards; UDM with udm_embedding_model).",
         discussion: "Writes output_dir/metrics.jsonl, checkpoint-N/ folders every --save-steps (δ included), and the final model.")
 
     @OptionGroup var options: TrainUnpairedOptions

@@ -1,7 +1,8 @@
 // `align train`: the training command group. Each objective family is a subcommand configured by flags or
-// a JSON/YAML file with TRL's snake_case keys (TrainConfigFile.swift); the TRL trainer names that are presets
-// of `dpo` (orpo, cpo, simpo, ipo, asft) are aliases of it (TrainPairwiseAlias.swift); tpo, aft, copg, d2o
-// and posft have trainers of their own (TPOTrainer, RankedScoreTrainer).
+// a JSON/YAML file with TRL's snake_case keys (TrainConfigFile.swift): `dpo` (the DPO family, CPO/SimPO and ORPO
+// through `objective`), `sft`, `reward`, `kto`, `bco` (unpaired) and `pro`, `lipo` (listwise); the TRL trainer
+// names that are presets of `dpo` (orpo, cpo, simpo, ipo, asft) are aliases of it (TrainPairwiseAlias.swift);
+// tpo, aft, copg, d2o and posft have trainers of their own (TPOTrainer, RankedScoreTrainer).
 import ArgumentParser
 
 /// `align train <objective> …`.

@@ -9,11 +9,17 @@ import Foundation
 extension TrainConfigFile {
     static func apply(_ key: String, _ v: ChatJSON, to s: inout DPORunSettings) throws {
         if try applyTraining(key, v, to: &s.training) { return }
+        if try s.lora.apply(key, v) { return }
         switch key {
         case "max_length": s.maxLength = try maxLength(key, v)
         case "truncation_mode": s.truncationMode = try truncationMode(key, v)
         case "ref_logps_cache_dir": s.refLogpsCacheDir = v == .null ? nil : try string(key, v)
         case "ref_model": s.refModel = v == .null ? nil : try string(key, v)
+        case "disable_dropout": s.disableDropout = try bool(key, v)
+        case "precompute_ref_log_probs": s.precomputeRefLogProbs = try bool(key, v)
+        case "sync_ref_model": s.referenceSync.syncRefModel = try bool(key, v)
+        case "ref_model_mixup_alpha": s.referenceSync.refModelMixupAlpha = try double(key, v)
+        case "ref_model_sync_steps": s.referenceSync.refModelSyncSteps = try int(key, v)
         default: throw AlignCLIError.unknownConfigKey(file: "flags", key: key)
         }
     }
@@ -23,6 +29,7 @@ extension TrainConfigFile {
         switch key {
         case "learning_rate": t.learningRate = try double(key, v)
         case "max_steps": t.maxSteps = try int(key, v)
+        case "num_train_epochs": t.numTrainEpochs = try double(key, v)
         case "per_device_train_batch_size": t.perDeviceTrainBatchSize = try int(key, v)
         case "gradient_accumulation_steps": t.gradientAccumulationSteps = try int(key, v)
         case "max_grad_norm": t.maxGradNorm = try double(key, v)

@@ -25,18 +25,31 @@ struct DPORunSettings {
     var refLogpsCacheDir: String?
     /// A reference model folder (TRL's `ref_model`, e.g. an `align merge --soup` for SALSA); nil: the initial policy.
     var refModel: String?
+    /// TR-DPO: `sync_ref_model`, `ref_model_mixup_alpha`, `ref_model_sync_steps` (DPOConfig's names and defaults).
+    var referenceSync = ReferenceSync()
+    /// DPOConfig's `precompute_ref_log_probs` (default false). AlignKit computes a fixed reference's log-probs once
+    /// either way (the same values TRL computes per batch); the key is read so that `true` with `sync_ref_model`
+    /// fails as it does in TRL.
+    var precomputeRefLogProbs = false
+    /// TRL ModelConfig's LoRA keys (`use_peft`, `lora_r`, …); off: full fine-tuning.
+    var lora = LoRARunSettings()
+    /// DPOConfig's `disable_dropout` (default true): LoRA dropout off while training.
+    var disableDropout = true
 }
 
 enum TrainConfigFile {
     static let trainingKeys: Set<String> = [
-        "learning_rate", "max_steps", "per_device_train_batch_size", "gradient_accumulation_steps", "max_grad_norm",
+        "learning_rate", "max_steps", "num_train_epochs", "per_device_train_batch_size", "gradient_accumulation_steps", "max_grad_norm",
         "weight_decay", "lr_scheduler_type", "warmup_steps", "logging_steps", "save_steps", "seed", "shuffle", "output_dir",
     ]
     static let dpoKeys: Set<String> = [
         "beta", "loss_type", "loss_weights", "label_smoothing", "f_divergence_type", "f_alpha_divergence_coef",
         "ld_alpha", "use_weighting", "discopop_tau",
     ]
-    static let dataKeys: Set<String> = ["max_length", "truncation_mode", "ref_logps_cache_dir", "ref_model"]
+    static let dataKeys: Set<String> = Set([
+        "max_length", "truncation_mode", "ref_logps_cache_dir", "ref_model", "precompute_ref_log_probs",
+        "sync_ref_model", "ref_model_mixup_alpha", "ref_model_sync_steps", "disable_dropout",
+    ]).union(LoRARunSettings.keys)
 
     /// Reads a DPO config file (see `read(_:known:)`).
     static func read(_ path: String) throws -> [(String, ChatJSON)] { try read(path, known: nil) }
@@ -81,7 +94,27 @@ enum TrainConfigFile {
         case .asft: s.asft = try asftLoss(dpoPairs)
         }
         try s.training.validate()
+        try checkReferenceSync(s)
         return s
+    }
+
+    /// TR-DPO's sync needs a live reference: no precomputed or cached reference log-probs, a reference-based objective
+    /// (TRL DPOTrainer raises for `precompute_ref_log_probs=True`; CPO and ORPO have no reference).
+    static func checkReferenceSync(_ s: DPORunSettings) throws {
+        let sync = s.referenceSync
+        do { try sync.validate() } catch let TrainingError.invalidConfig(field, value, expected) {
+            throw AlignCLIError.badConfigValue(key: field, value: value, expected: expected)
+        }
+        guard sync.syncRefModel else { return }
+        func bad(_ key: String, _ value: String) -> AlignCLIError {
+            .badConfigValue(key: key, value: value, expected: "unset with sync_ref_model: true (a synced reference changes during training)")
+        }
+        if s.precomputeRefLogProbs { throw bad("precompute_ref_log_probs", "true") }
+        if let dir = s.refLogpsCacheDir { throw bad("ref_logps_cache_dir", dir) }
+        if s.objective != .dpo {
+            throw AlignCLIError.badConfigValue(key: "sync_ref_model", value: "true",
+                                               expected: "objective dpo (\(s.objective.rawValue) has no reference model)")
+        }
     }
 
     /// DPOConfig from its TRL keys, through DPOConfig's own decoder (which keeps TRL's defaults).

@@ -24,6 +24,7 @@ public struct TrainDPOCommand: ParsableCommand {
     var chatTemplate: String?
     @Option(help: "Output folder (TRL output_dir).") var outputDir: String?
     @Option(help: "Optimizer steps (TRL max_steps).") var maxSteps: Int?
+    @Option(help: "Epochs when --max-steps is not given (TRL num_train_epochs, default 3).") var numTrainEpochs: Double?
     @Option(help: "Peak learning rate.") var learningRate: Double?
     @Option(help: "DPO β.") var beta: Double?
     @Option(help: "Objective: dpo (default), cpo (CPO/SimPO) or orpo.") var objective: String?
@@ -36,6 +37,11 @@ public struct TrainDPOCommand: ParsableCommand {
     @Option(help: "Log (print) every N steps.") var loggingSteps: Int?
     @Option(help: "Resume from a checkpoint-N folder.") var resumeFromCheckpoint: String?
     @Flag(help: "Keep the data order sequential (shuffle: false).") var noShuffle = false
+    @OptionGroup var lora: LoRAOptions
+    @Flag(help: "TR-DPO: mix the policy into the reference every --ref-model-sync-steps (TRL sync_ref_model).")
+    var syncRefModel = false
+    @Option(help: "TR-DPO α: the policy's share of the new reference (default 0.6).") var refModelMixupAlpha: Double?
+    @Option(help: "TR-DPO τ: optimizer steps between reference syncs (default 512).") var refModelSyncSteps: Int?
 
     /// Creates the command.
     public init() {}
@@ -45,6 +51,7 @@ public struct TrainDPOCommand: ParsableCommand {
         var p: [(String, ChatJSON)] = []
         if let v = outputDir { p.append(("output_dir", .string(v))) }
         if let v = maxSteps { p.append(("max_steps", .int(v))) }
+        if let v = numTrainEpochs { p.append(("num_train_epochs", .double(v))) }
         if let v = learningRate { p.append(("learning_rate", .double(v))) }
         if let v = beta { p.append(("beta", .double(v))) }
         if let v = objective { p.append(("objective", .string(v))) }
@@ -56,6 +63,10 @@ public struct TrainDPOCommand: ParsableCommand {
         if let v = saveSteps { p.append(("save_steps", .int(v))) }
         if let v = loggingSteps { p.append(("logging_steps", .int(v))) }
         if noShuffle { p.append(("shuffle", .bool(false))) }
+        p += lora.pairs()
+        if syncRefModel { p.append(("sync_ref_model", .bool(true))) }
+        if let v = refModelMixupAlpha { p.append(("ref_model_mixup_alpha", .double(v))) }
+        if let v = refModelSyncSteps { p.append(("ref_model_sync_steps", .int(v))) }
         return p
     }
 

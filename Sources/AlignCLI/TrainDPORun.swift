@@ -20,8 +20,10 @@ struct TrainDPORun {
 
     var outputDirectory: URL { URL(fileURLWithPath: settings.training.outputDir) }
 
-    /// Runs to the end; `say` receives the progress and summary lines.
-    func execute(say: (String) -> Void) throws {
+    /// Runs to the end; `say` receives the progress and summary lines. Returns the trained policy (LoRA attached
+    /// when `use_peft`).
+    @discardableResult
+    func execute(say: (String) -> Void) throws -> DecoderModel {
         let examples = try PreferenceExample.load(dataFile)
         let tokenizer = try PreferenceTokenizer(directory: modelDirectory, chatTemplateSource: chatTemplateSource)
         let data = try tokenizer.tokenize(examples, maxLength: settings.maxLength, truncationMode: settings.truncationMode)
@@ -30,22 +32,25 @@ struct TrainDPORun {
             throw AlignCLIError.noTrainableRows(file: dataFile.path, dropped: examples.count, maxLength: settings.maxLength ?? 0)
         }
         let model = try DecoderModel.load(directory: modelDirectory)
-        model.setTrainable(true)  // full fine-tuning: every parameter is updated (loaded weights start frozen)
+        try settings.lora.prepare(model, seed: settings.training.seed, disableDropout: settings.disableDropout)
         let cache = settings.refLogpsCacheDir.map { ReferenceLogpsCache(directory: URL(fileURLWithPath: $0)) }
         let objective = try settings.makeObjective()
         // TRL's ref_model: a separate frozen reference (e.g. SALSA's soup from `align merge --soup`); it must share the
         // policy's tokenizer. nil: the policy's own initial weights.
+        // With sync_ref_model it is live: mixed toward the policy every ref_model_sync_steps and checkpointed.
         let reference = try settings.refModel.map { try DecoderModel.load(directory: URL(fileURLWithPath: $0)) }
         let trainer = try DPOTrainer(model: model, reference: reference, objective: objective, config: settings.training,
-                                     data: data.examples, padID: try padID(tokenizer), referenceCache: cache)
+                                     data: data.examples, padID: try padID(tokenizer), referenceCache: cache,
+                                     referenceSync: settings.referenceSync)
         if let cache, objective.needsReference {
             say("reference log-probs \(trainer.referenceCacheHit ? "read from" : "computed and stored in") \(cache.directory.path)")
         }
         // Displacement is read from rewards/chosen = β·(log π − log π_ref): only reference-based objectives log that.
         try TrainLoggedRun.run(trainer, training: settings.training, output: outputDirectory, resumeFrom: resumeFrom,
                                watchDisplacement: objective.needsReference, say: say)
-        try saveFinalModel(model)
-        say("saved the final model in \(outputDirectory.path) (\(trainer.state.step) steps)")
+        try settings.lora.saveFinal(model, from: modelDirectory, to: outputDirectory, chatTemplateSource: chatTemplateSource)
+        say("saved the final \(settings.lora.usePeft ? "adapter" : "model") in \(outputDirectory.path) (\(trainer.state.step) steps)")
+        return model
     }
 
     func reportDropped(_ data: TokenizedPreferenceDataset, total: Int, say: (String) -> Void) {
@@ -58,9 +63,4 @@ struct TrainDPORun {
 
     /// TRL: `pad_token or tokenizer.pad_token or tokenizer.eos_token`.
     func padID(_ tok: PreferenceTokenizer) throws -> Int32 { try TrainRunFiles.padID(tok, modelDirectory: modelDirectory) }
-
-    /// model.safetensors plus the model folder's config and tokenizer files, each written atomically.
-    func saveFinalModel(_ model: DecoderModel) throws {
-        try TrainRunFiles.saveFinalModel(model, from: modelDirectory, to: outputDirectory, chatTemplateSource: chatTemplateSource)
-    }
 }

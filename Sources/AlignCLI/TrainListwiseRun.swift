@@ -23,6 +23,7 @@ struct TrainListwiseOptions: ParsableArguments {
     @Option(help: "A chat template (Jinja file) for conversational data, instead of the model's.") var chatTemplate: String?
     @Option(help: "Output folder.") var outputDir: String?
     @Option(help: "Optimizer steps.") var maxSteps: Int?
+    @Option(help: "Epochs when --max-steps is not given (TRL num_train_epochs, default 3).") var numTrainEpochs: Double?
     @Option(help: "Peak learning rate (default 1e-6).") var learningRate: Double?
     @Option(help: "Lists per micro-batch.") var perDeviceTrainBatchSize: Int?
     @Option(help: "Maximum tokens per sequence (default 1024).") var maxLength: Int?
@@ -36,6 +37,7 @@ struct TrainListwiseOptions: ParsableArguments {
         var p: [(String, ChatJSON)] = []
         if let v = outputDir { p.append(("output_dir", .string(v))) }
         if let v = maxSteps { p.append(("max_steps", .int(v))) }
+        if let v = numTrainEpochs { p.append(("num_train_epochs", .double(v))) }
         if let v = learningRate { p.append(("learning_rate", .double(v))) }
         if let v = perDeviceTrainBatchSize { p.append(("per_device_train_batch_size", .int(v))) }
         if let v = maxLength { p.append(("max_length", .int(v))) }

@@ -7,6 +7,8 @@ import Foundation
 /// What the CLI needs of a trainer (DPOTrainer, SFTTrainer and RewardTrainer all have it).
 protocol LoggedTrainer: AnyObject {
     var state: TrainerState { get }
+    /// The loop, whose config holds the resolved step count (max_steps, or num_train_epochs in steps).
+    var loop: TrainingLoop { get }
     func resume(from checkpoint: URL) throws
     @discardableResult func train(onStep: (StepLog) -> Bool) throws -> [StepLog]
 }
@@ -27,7 +29,7 @@ enum TrainLoggedRun {
             say("resumed from \(resumeFrom.path) at step \(trainer.state.step)")
         }
         var metrics = try MetricsFile(url: output.appendingPathComponent("metrics.jsonl"), keepingStepsUpTo: trainer.state.step)
-        var progress = TrainProgress(totalSteps: training.maxSteps, firstStep: trainer.state.step, loggingSteps: training.loggingSteps)
+        var progress = TrainProgress(totalSteps: trainer.loop.config.maxSteps, firstStep: trainer.state.step, loggingSteps: training.loggingSteps)
         var displacement = LikelihoodDisplacementMonitor()
         try trainer.train { log in
             do { try metrics.append(log) } catch {

@@ -27,6 +27,7 @@ public struct TrainRewardCommand: ParsableCommand {
     var chatTemplate: String?
     @Option(help: "Output folder (TRL output_dir).") var outputDir: String?
     @Option(help: "Optimizer steps (TRL max_steps).") var maxSteps: Int?
+    @Option(help: "Epochs when --max-steps is not given (TRL num_train_epochs, default 3).") var numTrainEpochs: Double?
     @Option(help: "Peak learning rate (default 1e-4, RewardConfig's).") var learningRate: Double?
     @Option(help: "Pairs per micro-batch.") var perDeviceTrainBatchSize: Int?
     @Option(help: "Micro-batches per optimizer step.") var gradientAccumulationSteps: Int?
@@ -49,6 +50,7 @@ public struct TrainRewardCommand: ParsableCommand {
         var p: [(String, ChatJSON)] = []
         if let v = outputDir { p.append(("output_dir", .string(v))) }
         if let v = maxSteps { p.append(("max_steps", .int(v))) }
+        if let v = numTrainEpochs { p.append(("num_train_epochs", .double(v))) }
         if let v = learningRate { p.append(("learning_rate", .double(v))) }
         if let v = perDeviceTrainBatchSize { p.append(("per_device_train_batch_size", .int(v))) }
         if let v = gradientAccumulationSteps { p.append(("gradient_accumulation_steps", .int(v))) }

@@ -20,8 +20,13 @@ enum TrainRunFiles {
     static func saveFinalModel(_ model: DecoderModel, from modelDirectory: URL, to outputDirectory: URL,
                                chatTemplateSource: String?) throws {
         try model.saveWeights(to: outputDirectory)
-        let files = ["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
-                     "special_tokens_map.json", "chat_template.jinja"]
+        try copyFiles(["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
+                       "special_tokens_map.json", "chat_template.jinja"], from: modelDirectory, to: outputDirectory,
+                      chatTemplateSource: chatTemplateSource)
+    }
+
+    /// Copies the named files that exist in `modelDirectory` (and a --chat-template's source), each written atomically.
+    static func copyFiles(_ files: [String], from modelDirectory: URL, to outputDirectory: URL, chatTemplateSource: String?) throws {
         for name in files {
             let src = modelDirectory.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: src.path) else { continue }

@@ -29,6 +29,7 @@ public struct TrainSFTCommand: ParsableCommand {
     var initFromScratch = false
     @Option(help: "Output folder (TRL output_dir).") var outputDir: String?
     @Option(help: "Optimizer steps (TRL max_steps).") var maxSteps: Int?
+    @Option(help: "Epochs when --max-steps is not given (TRL num_train_epochs, default 3).") var numTrainEpochs: Double?
     @Option(help: "Peak learning rate (SFT default 2e-5).") var learningRate: Double?
     @Option(help: "Examples per micro-batch.") var perDeviceTrainBatchSize: Int?
     @Option(help: "Micro-batches per optimizer step.") var gradientAccumulationSteps: Int?
@@ -45,6 +46,7 @@ public struct TrainSFTCommand: ParsableCommand {
     @Option(help: "Log (print) every N steps.") var loggingSteps: Int?
     @Option(help: "Resume from a checkpoint-N folder.") var resumeFromCheckpoint: String?
     @Flag(help: "Keep the data order sequential (shuffle: false).") var noShuffle = false
+    @OptionGroup var lora: LoRAOptions
 
     /// Creates the command.
     public init() {}
@@ -55,6 +57,7 @@ public struct TrainSFTCommand: ParsableCommand {
         func add(_ k: String, _ v: ChatJSON?) { if let v { p.append((k, v)) } }
         add("output_dir", outputDir.map { .string($0) })
         add("max_steps", maxSteps.map { .int($0) })
+        add("num_train_epochs", numTrainEpochs.map { .double($0) })
         add("learning_rate", learningRate.map { .double($0) })
         add("per_device_train_batch_size", perDeviceTrainBatchSize.map { .int($0) })
         add("gradient_accumulation_steps", gradientAccumulationSteps.map { .int($0) })
@@ -69,7 +72,7 @@ public struct TrainSFTCommand: ParsableCommand {
         add("save_steps", saveSteps.map { .int($0) })
         add("logging_steps", loggingSteps.map { .int($0) })
         add("shuffle", noShuffle ? .bool(false) : nil)
-        return p
+        return p + lora.pairs()
     }
 
     /// Reads settings, runs training, prints progress and the summary.

@@ -32,12 +32,12 @@ struct TrainSFTRun {
         let model = initFromScratch
             ? try DecoderModel.randomlyInitialized(directory: modelDirectory, seed: settings.training.seed)
             : try DecoderModel.load(directory: modelDirectory)
-        model.setTrainable(true)  // full fine-tuning: every parameter is updated (loaded weights start frozen)
+        try settings.lora.prepare(model, seed: settings.training.seed, disableDropout: false)
         let trainer = try SFTTrainer(model: model, config: settings.training, data: data.examples,
                                      padID: try TrainRunFiles.padID(tokenizer.base, modelDirectory: modelDirectory))
         try TrainLoggedRun.run(trainer, training: settings.training, output: outputDirectory, resumeFrom: resumeFrom, say: say)
-        try TrainRunFiles.saveFinalModel(model, from: modelDirectory, to: outputDirectory, chatTemplateSource: chatTemplateSource)
-        say("saved the final model in \(outputDirectory.path) (\(trainer.state.step) steps)")
+        try settings.lora.saveFinal(model, from: modelDirectory, to: outputDirectory, chatTemplateSource: chatTemplateSource)
+        say("saved the final \(settings.lora.usePeft ? "adapter" : "model") in \(outputDirectory.path) (\(trainer.state.step) steps)")
     }
 
     func report(_ data: TokenizedSFTDataset, total: Int, say: (String) -> Void) {

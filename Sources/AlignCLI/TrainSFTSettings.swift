@@ -16,6 +16,8 @@ struct SFTRunSettings {
         return t
     }()
     var data = SFTDataConfig()
+    /// TRL ModelConfig's LoRA keys (TrainLoRASettings.swift); SFTConfig has no disable_dropout, so lora_dropout stays on.
+    var lora = LoRARunSettings()
 
     static let sftKeys: Set<String> = [
         "max_length", "truncation_mode", "completion_only_loss", "packing", "packing_strategy", "loss_type",
@@ -23,13 +25,14 @@ struct SFTRunSettings {
     ]
 
     /// Every key an SFT config file may hold.
-    static var knownKeys: Set<String> { TrainConfigFile.trainingKeys.union(sftKeys) }
+    static var knownKeys: Set<String> { TrainConfigFile.trainingKeys.union(sftKeys).union(LoRARunSettings.keys) }
 
     /// Builds the settings from key/value pairs (later pairs override earlier ones).
     static func from(_ pairs: [(String, ChatJSON)]) throws -> SFTRunSettings {
         var s = SFTRunSettings()
         for (key, value) in pairs {
             if try TrainConfigFile.applyTraining(key, value, to: &s.training) { continue }
+            if try s.lora.apply(key, value) { continue }
             try s.apply(key, value)
         }
         try s.training.validate()

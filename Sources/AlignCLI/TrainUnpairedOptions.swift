@@ -16,6 +16,7 @@ struct TrainUnpairedOptions: ParsableArguments {
     var chatTemplate: String?
     @Option(help: "Output folder (TRL output_dir).") var outputDir: String?
     @Option(help: "Optimizer steps (TRL max_steps).") var maxSteps: Int?
+    @Option(help: "Epochs when --max-steps is not given (TRL num_train_epochs, default 3).") var numTrainEpochs: Double?
     @Option(help: "Peak learning rate (default 1e-6, KTOConfig's).") var learningRate: Double?
     @Option(help: "β (default 0.1).") var beta: Double?
     @Option(help: "Rows per micro-batch.") var perDeviceTrainBatchSize: Int?
@@ -25,6 +26,7 @@ struct TrainUnpairedOptions: ParsableArguments {
     @Option(help: "Checkpoint every N steps (0: none).") var saveSteps: Int?
     @Option(help: "Log (print) every N steps.") var loggingSteps: Int?
     @Option(help: "Resume from a checkpoint-N folder.") var resumeFromCheckpoint: String?
+    @OptionGroup var lora: LoRAOptions
 
     init() {}
 
@@ -33,6 +35,7 @@ struct TrainUnpairedOptions: ParsableArguments {
         var p: [(String, ChatJSON)] = []
         if let v = outputDir { p.append(("output_dir", .string(v))) }
         if let v = maxSteps { p.append(("max_steps", .int(v))) }
+        if let v = numTrainEpochs { p.append(("num_train_epochs", .double(v))) }
         if let v = learningRate { p.append(("learning_rate", .double(v))) }
         if let v = beta { p.append(("beta", .double(v))) }
         if let v = perDeviceTrainBatchSize { p.append(("per_device_train_batch_size", .int(v))) }
@@ -41,7 +44,7 @@ struct TrainUnpairedOptions: ParsableArguments {
         if let v = seed { p.append(("seed", .int(v))) }
         if let v = saveSteps { p.append(("save_steps", .int(v))) }
         if let v = loggingSteps { p.append(("logging_steps", .int(v))) }
-        return p
+        return p + lora.pairs()
     }
 
     /// Reads settings (file, then `extra` pairs, then flags), runs training, prints progress and the summary.

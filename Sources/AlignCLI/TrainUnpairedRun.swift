@@ -35,7 +35,7 @@ struct TrainUnpairedRun {
             throw AlignCLIError.noTrainableRows(file: dataFile.path, dropped: examples.count, maxLength: settings.maxLength ?? 0)
         }
         let model = try DecoderModel.load(directory: modelDirectory)
-        model.setTrainable(true)  // full fine-tuning: every parameter is updated (loaded weights start frozen)
+        try settings.lora.prepare(model, seed: settings.training.seed, disableDropout: settings.disableDropout)
         let pad = try TrainRunFiles.padID(tokenizer, modelDirectory: modelDirectory)
         let out = outputDirectory
         switch settings.objective {
@@ -45,11 +45,21 @@ struct TrainUnpairedRun {
             try TrainLoggedRun.run(trainer, training: settings.training, output: out, resumeFrom: resumeFrom, say: say)
         case .bco:
             let trainer = try BCOTrainer(model: model, objective: BCOLoss(beta: settings.bcoBeta), config: settings.training,
-                                         data: data.examples, padID: pad)
+                                         data: data.examples, padID: pad, udm: try udm(data.examples, say: say))
             try TrainLoggedRun.run(trainer, training: settings.training, output: out, resumeFrom: resumeFrom, say: say)
         }
-        try TrainRunFiles.saveFinalModel(model, from: modelDirectory, to: out, chatTemplateSource: chatTemplateSource)
-        say("saved the final model in \(out.path)")
+        try settings.lora.saveFinal(model, from: modelDirectory, to: out, chatTemplateSource: chatTemplateSource)
+        say("saved the final \(settings.lora.usePeft ? "adapter" : "model") in \(out.path)")
+    }
+
+    /// UDM settings with every row's prompt embedded by `udm_embedding_model`, or nil when that key is unset.
+    func udm(_ rows: [TokenizedUnpaired], say: (String) -> Void) throws -> UDMSettings? {
+        guard let dir = settings.udmEmbeddingModel else { return nil }
+        let embedder = try DecoderModel.load(directory: URL(fileURLWithPath: dir))
+        let embeddings = try PromptEmbedding.meanPooled(embedder, prompts: rows.map(\.prompt))
+        say("UDM: embedded \(rows.count) prompts with \(dir) (\(embedder.spec.hiddenSize) dims)")
+        return UDMSettings(promptEmbeddings: embeddings, promptSampleSize: settings.promptSampleSize,
+                           minDensityRatio: settings.minDensityRatio, maxDensityRatio: settings.maxDensityRatio)
     }
 
     func reportDropped(_ data: TokenizedUnpairedDataset, total: Int, say: (String) -> Void) {

@@ -7,7 +7,8 @@
 // not as the old BCOTrainer did (which had its own BOS/prompt-length handling).
 // Metrics as its `log`: rewards/* and logps/* are sums over the step's micro-batches divided by the
 // desirable / undesirable row counts, rewards/margins their difference, delta the mean over micro-batches.
-// Left out: the UDM density-ratio classifier (BCOLoss accepts its probabilities; no classifier is trained here).
+// With `udm` (BCOTrainer+UDM.swift), undesirable rows are weighted by the density ratio of a logistic classifier on
+// prompt embeddings (DensityRatioClassifier), as TRL's embedding_func option does.
 import AlignModels
 import AlignTensor
 import Foundation
@@ -26,13 +27,22 @@ public final class BCOTrainer {
     public let loop: TrainingLoop
     /// Where the loop is.
     public var state: TrainerState { loop.state }
+    /// UDM's prompt embeddings and ratio range, when the density-ratio weighting is on.
+    public let udm: UDMSettings?
+    /// The UDM classifier fitted at construction (nil without `udm`).
+    public let classifier: DensityRatioClassifier?
 
     /// - Parameters:
     ///   - reference: the frozen reference; nil means the policy's own initial weights (computed now).
+    ///   - udm: prompt embeddings for underlying distribution matching (fits the classifier now); nil: weights 1.
     public init(model: DecoderModel, reference: DecoderModel? = nil, objective: BCOLoss, config: TrainingConfig,
-                data: [TokenizedUnpaired], padID: Int32) throws {
+                data: [TokenizedUnpaired], padID: Int32, udm: UDMSettings? = nil) throws {
         loop = try TrainingLoop(model: model, config: config, exampleCount: data.count)
         self.model = model
+        self.udm = udm
+        classifier = try udm.map { try Self.fitClassifier($0, data: data, seed: config.seed) }
+        var objective = objective
+        if let udm { (objective.minDensityRatio, objective.maxDensityRatio) = (udm.minDensityRatio, udm.maxDensityRatio) }
         self.objective = objective
         self.config = config
         self.data = data
@@ -52,7 +62,8 @@ public final class BCOTrainer {
         let logps = (try model.tokenLogProbs(b.ids, labels: b.labels, attentionMask: b.attentionMask) * b.completionMask).sum(axis: 1)  // [N]
         let ratios = logps - (try Tensor(indices.map { referenceLogps[$0] }, shape: [indices.count]))
         let labels = rows.map(\.label)
-        let out = objective.compute(ratios: ratios, labels: labels, training: true)
+        let out = objective.compute(ratios: ratios, labels: labels, desirableProbability: desirableProbabilities(indices),
+                                    training: true)
         let (lp, rw) = (logps.scalars, ratios.scalars.map { Double($0) * objective.beta })
         var sums: [String: Double] = ["delta": out.metrics["delta"] ?? 0]
         for (i, desirable) in labels.enumerated() {

@@ -14,7 +14,7 @@ extension DPOTrainer {
             input = PreferenceLogps(tokenLogps: logps, completionMask: batch.completionMask)
         }
         if objective.needsReference {
-            let refs = indices.map { referenceLogps[$0].0 } + indices.map { referenceLogps[$0].1 }
+            let refs = try referenceValues(indices, batch)
             let ref = Tensor(zeros: [refs.count])  // [2B]
             ref.withUnsafeMutableBuffer { _ = $0.update(fromContentsOf: refs) }
             input.referenceLogps = ref
@@ -46,6 +46,8 @@ extension DPOTrainer {
             for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(n) }
             return out.loss
         }
-        return loop.finishStep(loss: loss, metrics: metrics)
+        let log = loop.finishStep(loss: loss, metrics: metrics)
+        syncReferenceIfDue()
+        return log
     }
 }

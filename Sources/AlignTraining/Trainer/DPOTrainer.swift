@@ -3,7 +3,10 @@
 // at an epoch's end, as transformers' Trainer) of [chosen; rejected] → policy per-token log-probs →
 // the pairwise loss (scaled by 1/micro-batches) → backward → global-norm clipping → AdamW → LR
 // schedule. Data order is a seeded permutation per epoch (or sequential), so a run is reproducible
-// and a checkpoint can resume it exactly; those shared pieces live in TrainingLoop.
+// and a checkpoint can resume it exactly; those shared pieces live in TrainingLoop. With TR-DPO's
+// `sync_ref_model` (ReferenceSync) the reference is a live model instead: its log-probs are computed per
+// micro-batch, it is mixed toward the policy every τ steps, and checkpoints carry its weights
+// (DPOTrainer+Reference.swift).
 import AlignModels
 import AlignTensor
 import Foundation
@@ -16,10 +19,15 @@ public final class DPOTrainer {
     public let data: [TokenizedPreference]
     public let padID: Int32
     /// [example] (chosen, rejected) reference sequence log-probs, computed once before training
-    /// (empty when the objective is reference-free).
+    /// (empty when the objective is reference-free, or with `sync_ref_model`, whose reference runs per batch).
     public let referenceLogps: [(Float, Float)]
     /// True when `referenceLogps` came from the on-disk cache.
     public private(set) var referenceCacheHit = false
+    /// TR-DPO's reference sync settings (off by default).
+    public let referenceSync: ReferenceSync
+    /// The live reference when `referenceSync.syncRefModel` is on (then `referenceLogps` is empty): the given
+    /// reference, or a copy of the policy's initial weights; mixed toward the policy every τ steps.
+    public let liveReference: DecoderModel?
     /// Optimizer, schedule, data order, loop position and checkpoints.
     public let loop: TrainingLoop
     /// The loop's AdamW optimizer.
@@ -34,19 +42,28 @@ public final class DPOTrainer {
     ///     Unused when `objective.needsReference` is false.
     ///   - referenceCache: where reference log-probs are looked up and stored (keyed by reference weights, data, pad
     ///     id and batch size); nil computes them every run.
+    ///   - referenceSync: TR-DPO's `sync_ref_model`; when on, `reference` (or a copy of the policy) stays live and is
+    ///     updated in place.
+    /// - Throws: `TrainingError.invalidConfig` for a bad config, or `sync_ref_model` combined with a reference cache,
+    ///   a reference-free objective, LoRA adapters, or a reference whose parameters differ from the policy's.
     public init(model: DecoderModel, reference: DecoderModel? = nil, objective: any PairwiseObjective, config: TrainingConfig,
-                data: [TokenizedPreference], padID: Int32, referenceCache: ReferenceLogpsCache? = nil) throws {
+                data: [TokenizedPreference], padID: Int32, referenceCache: ReferenceLogpsCache? = nil,
+                referenceSync: ReferenceSync = ReferenceSync()) throws {
         loop = try TrainingLoop(model: model, config: config, exampleCount: data.count)
         self.model = model
         self.objective = objective
         self.config = config
         self.data = data
         self.padID = padID
+        self.referenceSync = referenceSync
+        liveReference = try Self.liveReference(policy: model, reference: reference, objective: objective,
+                                               cache: referenceCache, sync: referenceSync)
+        if let live = liveReference { loop.checkpointExtras.append(Self.referenceCheckpoint(live)) }
         let ref = reference ?? model, batchSize = config.perDeviceTrainBatchSize
         let compute = {  // the base with adapters bypassed under LoRA (ReferenceModel)
             try ReferenceModel.run(policy: model, reference: reference) { try Self.sequenceLogps($0, data, padID: padID, batchSize: batchSize) }
         }
-        if !objective.needsReference {
+        if !objective.needsReference || liveReference != nil {
             referenceLogps = []
         } else if let referenceCache {
             let key = ReferenceLogpsCache.key(reference: ref, data: data, padID: padID, batchSize: batchSize)

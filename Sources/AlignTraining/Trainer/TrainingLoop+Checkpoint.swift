@@ -1,11 +1,26 @@
 // Checkpoints for exact resume: `checkpoint-<step>/` holds the trainable weights (model.safetensors,
 // transformers' names), the AdamW buffers (optimizer.safetensors, "<param>.<buffer>") and
-// trainer_state.json (loop position, per-parameter optimizer steps, scheduler step). The folder is
+// trainer_state.json (loop position, per-parameter optimizer steps, scheduler step), plus any extra weights
+// the trainer registers (`checkpointExtras`, e.g. ref_model.safetensors of TR-DPO's live reference). The folder is
 // written under a temporary name and renamed, so a kill never leaves a half-written checkpoint.
 // Shared by every trainer through TrainingLoop.
 import AlignModels
 import AlignTensor
 import Foundation
+
+/// Weights a checkpoint carries besides the trainable parameters: written to `file` in the checkpoint folder,
+/// and on resume assigned back by name (a missing or wrongly shaped tensor is an error naming it).
+public struct CheckpointExtra {
+    /// The file name inside `checkpoint-<step>/`.
+    public let file: String
+    /// The tensors to save and to restore into, by name (read at save and at resume time).
+    public let tensors: () -> [(String, Tensor)]
+
+    public init(file: String, tensors: @escaping () -> [(String, Tensor)]) {
+        self.file = file
+        self.tensors = tensors
+    }
+}
 
 /// trainer_state.json.
 struct CheckpointState: Codable {
@@ -26,6 +41,10 @@ extension TrainingLoop {
             try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
             let weights = optimizer.parameters.map { SafetensorsWriter.Entry($0.name, $0.tensor) }
             try SafetensorsWriter.write(weights, to: tmp.appendingPathComponent("model.safetensors"))
+            for extra in checkpointExtras {
+                try SafetensorsWriter.write(extra.tensors().map { SafetensorsWriter.Entry($0.0, $0.1) },
+                                            to: tmp.appendingPathComponent(extra.file))
+            }
             let opt = optimizer.exportState()
             try SafetensorsWriter.write(opt.flatTensors.sorted { $0.key < $1.key }.map { SafetensorsWriter.Entry($0.key, $0.value) },
                                         to: tmp.appendingPathComponent("optimizer.safetensors"))
@@ -49,6 +68,10 @@ extension TrainingLoop {
         let weights = try SafetensorsFile(url: checkpoint.appendingPathComponent("model.safetensors"))
         for p in optimizer.parameters {
             p.tensor.assign(try weights.tensor(p.name, expectedShape: p.tensor.shape))
+        }
+        for extra in checkpointExtras {
+            let file = try SafetensorsFile(url: checkpoint.appendingPathComponent(extra.file))
+            for (name, t) in extra.tensors() { t.assign(try file.tensor(name, expectedShape: t.shape)) }
         }
         let optFile = try SafetensorsFile(url: checkpoint.appendingPathComponent("optimizer.safetensors"))
         var flat: [String: Tensor] = [:]

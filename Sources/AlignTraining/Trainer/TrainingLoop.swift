@@ -40,7 +40,8 @@ public struct TrainerState: Codable, Sendable, Equatable {
 
 /// Optimizer, schedule, data order and loop position shared by the trainers.
 public final class TrainingLoop {
-    /// The run's settings (validated).
+    /// The run's settings (validated), with `maxSteps` resolved to the optimizer steps this run trains
+    /// (`num_train_epochs` turned into steps when `max_steps` is -1; TrainingConfig.resolvedMaxSteps).
     public let config: TrainingConfig
     /// Number of training examples (the order permutes 0..<exampleCount).
     public let exampleCount: Int
@@ -50,6 +51,9 @@ public final class TrainingLoop {
     public internal(set) var scheduler: LRScheduler
     /// Step, epoch, position in the epoch's order, tokens seen.
     public internal(set) var state = TrainerState()
+    /// Weights a trainer keeps besides the trainable ones (TR-DPO's live reference), saved in and restored from
+    /// every checkpoint (TrainingLoop+Checkpoint.swift).
+    public var checkpointExtras: [CheckpointExtra] = []
 
     /// The loop over `model`'s trainable parameters: base parameters with `requiresGrad` (full fine-tuning)
     /// plus attached LoRA adapters (PEFT names).
@@ -68,7 +72,9 @@ public final class TrainingLoop {
         guard exampleCount > 0 else {
             throw TrainingError.invalidConfig(field: "train_dataset", value: "0 rows", expected: "at least one example")
         }
-        self.config = config
+        var resolved = config
+        resolved.maxSteps = config.resolvedMaxSteps(exampleCount: exampleCount)
+        self.config = resolved
         self.exampleCount = exampleCount
         guard !params.isEmpty else {  // a loaded model starts frozen: training it would silently do nothing
             throw TrainingError.invalidConfig(field: "model", value: "no trainable parameters",
@@ -76,7 +82,7 @@ public final class TrainingLoop {
         }
         optimizer = try AdamW(ParameterGroup.split(params, lr: config.learningRate, weightDecay: config.weightDecay,
                                                    noDecay: ParameterGroup.isBiasOrNorm))
-        scheduler = LRScheduler(optimizer, schedule: Self.schedule(config))
+        scheduler = LRScheduler(optimizer, schedule: Self.schedule(resolved))
     }
 
     /// The LR schedule named by `lr_scheduler_type` (transformers' get_scheduler over max_steps).
