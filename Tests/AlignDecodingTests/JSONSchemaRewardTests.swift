@@ -83,6 +83,6 @@ struct JSONSchemaRewardTests {
         #expect(fenced.score(prompt: "", completion: "Sure! ```json\n{\"n\": 2}\n``` done") == 1)
         #expect(fenced.score(prompt: "", completion: " {\"n\": 2} ") == 1)
         #expect(throws: AlignDecodingError.self) { try JSONSchemaReward(schema: #"{"type": "#) }
-        #expect(throws: AlignDecodingError.self) { try JSONSchemaReward(schema: #"{"not": {"type": "string"}}"#) }
+        #expect(throws: AlignDecodingError.self) { try JSONSchemaReward(schema: #"{"type": "object", "unevaluatedProperties": false}"#) }
     }
 }

@@ -19,10 +19,12 @@ struct TinyLlamaOutputs: Decodable {
 /// The tiny Llama's spec, as its config.json describes it (vocab 32000, C 256, 4 layers, 8 heads,
 /// 2 KV heads, D 32, MLP 688, RMSNorm 1e-6, RoPE θ 10000, tied embeddings).
 func tinyLlamaSpec() throws -> DecoderSpec {
-    DecoderSpec(vocabSize: 32000, hiddenSize: 256, layers: 4, heads: 8, kvHeads: 2, headDim: 32, intermediateSize: 688,
+    var spec = DecoderSpec(vocabSize: 32000, hiddenSize: 256, layers: 4, heads: 8, kvHeads: 2, headDim: 32, intermediateSize: 688,
                 norm: .rms(eps: 1e-6), positions: .rotary(inverseFrequencies: try Rope.inverseFrequencies(dimension: 32, theta: 10000),
                                                           attentionScaling: 1),
                 tiedEmbeddings: true)
+    spec.embeddingPaddingIndex = 0  // config.json's pad_token_id, torch's padding_idx
+    return spec
 }
 
 let tinyLlamaDirectory = FixturePaths.shared("models/tiny-llama")

@@ -52,9 +52,11 @@ struct RewardTrainerTests {
         #expect(Swift.abs(step.loss - loss) < 1e-5)
         #expect(step.metrics["accuracy"] == Double(d.filter { $0 > 0 }.count) / 2)
         #expect(Swift.abs((step.metrics["margin"] ?? 0) - (d[0] + d[1]) / 2) < 1e-5)
-        #expect(Swift.abs((step.metrics["min_reward"] ?? 0) - (r.min() ?? 0)) < 1e-6)
-        #expect(Swift.abs((step.metrics["max_reward"] ?? 0) - (r.max() ?? 0)) < 1e-6)
-        #expect(Swift.abs((step.metrics["mean_reward"] ?? 0) - r.reduce(0, +) / 4) < 1e-6)
+        // 1e-5 as for the loss: the trainer's forward records a tape and the probe's does not, and which kernels
+        // run (and so the last bits of each reward) depends on that and on the machine's BLAS.
+        #expect(Swift.abs((step.metrics["min_reward"] ?? 0) - (r.min() ?? 0)) < 1e-5)
+        #expect(Swift.abs((step.metrics["max_reward"] ?? 0) - (r.max() ?? 0)) < 1e-5)
+        #expect(Swift.abs((step.metrics["mean_reward"] ?? 0) - r.reduce(0, +) / 4) < 1e-5)
         #expect(step.metrics["num_tokens"] == Double(5 + 5 + 4 + 4))
     }
 

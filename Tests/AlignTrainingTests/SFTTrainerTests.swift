@@ -72,7 +72,10 @@ struct SFTTrainerTests {
         #expect(Swift.abs(lb[0].loss - la[0].loss) < 1e-5)
         #expect(Swift.abs(la[0].gradNorm - lb[0].gradNorm) < 1e-5 * Swift.max(1, la[0].gradNorm))
         for ((_, x), (_, y)) in zip(a.model.namedParameters(), b.model.namedParameters()) {
-            let r = compareClose(x.scalars, y.scalars, atol: 1e-6, rtol: 1e-5)
+            // atol 5e-5 = 0.25% of the learning rate: AdamW's first step moves each weight by lr·g/(|g| + ε), so a
+            // gradient entry near ε turns the two splits' last-bit differences (sgemm rounds differently for 4
+            // rows than for 1, and differently on each BLAS kernel) into visible differences of the update.
+            let r = compareClose(x.scalars, y.scalars, atol: 5e-5, rtol: 1e-5)
             #expect(r.passed, "\(r)")
         }
         #expect(la[0].metrics["num_tokens"] == Double(tinySFT.prefix(4).reduce(0) { $0 + $1.tokenCount }))

@@ -57,7 +57,8 @@ public final class DecoderModel: Module {
             throw TensorError.shapeMismatch(op: "DecoderModel.forward", shapes: [[w]], expected: "sliding_window > 0")
         }
         let pos = positions ?? Array(repeating: Array(past ..< past + t), count: b)
-        var h = try Tensor.embedding(embedTokens, ids: ids.flatMap { $0 }, shape: [b, t])  // [B, T, C]
+        var h = try Tensor.embedding(embedTokens, ids: ids.flatMap { $0 }, shape: [b, t],
+                                     paddingIndex: spec.embeddingPaddingIndex)  // [B, T, C]
         var ctx = AttentionContext()
         switch spec.positions {
         case let .rotary(inv, scaling):

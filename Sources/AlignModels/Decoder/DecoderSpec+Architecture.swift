@@ -26,6 +26,15 @@ extension DecoderSpec {
                   qkvBias: arch.qkvBias, outputBias: arch.outputBias, mlpBias: arch.mlpBias, qkNorm: arch.qkNorm,
                   tiedEmbeddings: arch.tiedEmbeddings, names: arch.family == .gpt2 ? .gpt2 : .llama)
         slidingWindow = arch.slidingWindow
+        if arch.family != .gpt2, let pad = arch.padTokenId {
+            // torch wraps a negative padding_idx once (−1 is the last row) and rejects one outside the table.
+            let row = pad < 0 ? pad + arch.vocabSize : pad
+            guard (0 ..< arch.vocabSize).contains(row) else {
+                throw AlignModelsError.invalidConfig(file: "config.json", key: "pad_token_id",
+                                                     reason: "\(pad) is outside the embedding table of \(arch.vocabSize) rows")
+            }
+            embeddingPaddingIndex = Int32(row)
+        }
     }
 
     /// Applies a rope_scaling rule to default inverse frequencies, in Float32 as torch does.

@@ -49,6 +49,10 @@ public struct DecoderSpec: Sendable, Equatable {
     /// Mistral's sliding window W: the query at position p attends keys p − W < j ≤ p (transformers'
     /// `sliding_window_overlay`); nil = plain causal attention.
     public var slidingWindow: Int?
+    /// The token whose embedding row gets no gradient from the lookup: torch's `nn.Embedding(padding_idx=)`,
+    /// which transformers' Llama, Mistral and Qwen models set to `pad_token_id` (GPT-2 sets none). Only the
+    /// lookup's gradient is skipped; a tied LM head still trains that row, as in torch.
+    public var embeddingPaddingIndex: Int32?
 
     public init(vocabSize: Int, hiddenSize: Int, layers: Int, heads: Int, kvHeads: Int, headDim: Int,
                 intermediateSize: Int, norm: NormKind, mlp: MLPKind = .gated, activation: Activation = .silu,

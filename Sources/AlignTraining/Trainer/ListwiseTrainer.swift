@@ -49,10 +49,26 @@ public final class ListwiseTrainer {
         self.data = data.map(Self.sortedBestFirst)
         self.padID = padID
         guard case .lipo = objective else { referenceLogps = []; return }
-        let rows = self.data
+        let rows = self.data, batchSize = max(config.perDeviceTrainBatchSize, 1)
         referenceLogps = try ReferenceModel.run(policy: model, reference: reference) { ref in
-            try rows.map { row in try Autograd.withoutGrad { try Self.sequenceLogps(ref, [row], padID: padID).sums.scalars } }
+            try Self.referenceLogps(ref, rows, batchSize: batchSize, padID: padID)
         }
+    }
+
+    /// [example][K] summed log-probs under `ref`, in micro-batches of the training batch size in file order.
+    /// Why batched like training: sgemm's last bits depend on the row count of the product, and LiPO-λ's
+    /// weights rank the ratios, so at policy = reference (all ratios 0) only bit-equal sums keep the ties exact;
+    /// an unshuffled run's first step then sees exactly the batches computed here.
+    static func referenceLogps(_ ref: DecoderModel, _ rows: [TokenizedRanked], batchSize: Int,
+                               padID: Int32) throws -> [[Float]] {
+        var out: [[Float]] = []
+        for start in stride(from: 0, to: rows.count, by: batchSize) {
+            let chunk = Array(rows[start ..< min(start + batchSize, rows.count)])
+            let k = chunk.first?.completions.count ?? 0
+            let sums = try Autograd.withoutGrad { try sequenceLogps(ref, chunk, padID: padID).sums.scalars }  // [B·K]
+            out += (0 ..< chunk.count).map { Array(sums[$0 * k ..< ($0 + 1) * k]) }
+        }
+        return out
     }
 
     /// The row with completions and scores ordered by descending score, ties keeping file order.
