@@ -76,9 +76,15 @@ def run_trl(a, model, pairs, precompute):
         import peft
         peft_cfg = peft.LoraConfig(r=16, lora_alpha=32, lora_dropout=0.0, target_modules=LORA_TARGETS,
                                    task_type="CAUSAL_LM")
+    # With its defaults TRL builds the reference from the policy's checkpoint id; the random 135M model has none
+    # (TRL 1.16 raises HFValidationError on ''), so it gets a copy of the initial weights: the same reference.
+    ref = None
+    if not a.lora and not precompute and not getattr(model.config, "_name_or_path", ""):
+        import copy
+        ref = copy.deepcopy(model)
     t_init = time.perf_counter()
-    trainer = Trainer(model=model, args=cfg, train_dataset=data, processing_class=tok, peft_config=peft_cfg,
-                      callbacks=[timer])
+    trainer = Trainer(model=model, ref_model=ref, args=cfg, train_dataset=data, processing_class=tok,
+                      peft_config=peft_cfg, callbacks=[timer])
     t0 = time.perf_counter()
     trainer.train()
     total = time.perf_counter() - t0

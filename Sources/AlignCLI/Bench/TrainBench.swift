@@ -64,6 +64,9 @@ enum TrainBench {
         try trainer.train { _ in
             let t = now()
             times.append(t - last)
+            if Profile.isEnabled {  // per step, on stderr (ALIGNKIT_PROFILE=1)
+                FileHandle.standardError.write(Data("step \(times.count): \(t - last) s\n\(Profile.report())".utf8))
+            }
             last = t
             return true
         }

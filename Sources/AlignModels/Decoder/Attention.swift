@@ -11,6 +11,9 @@ public struct AttentionContext {
     public var cos: Tensor?, sin: Tensor?
     /// [B, S] 1 = real token, 0 = padding, over past + current keys; nil = all real.
     public var keyPadding: Tensor?
+    /// A mask used instead of `keyPadding` (e.g. a [B, 1, T, S] boolean mask for packed rows), combined with the
+    /// causal mask; nil = `keyPadding`'s.
+    public var mask: AttentionMask?
 }
 
 /// Multi-head / grouped-query self-attention.
@@ -61,7 +64,7 @@ public final class Attention: Module {
             qh = qh.applyingRotary(cos: cos, sin: sin, layout: .bthd)
             kh = kh.applyingRotary(cos: cos, sin: sin, layout: .bthd)
         }
-        let mask = ctx.keyPadding.map { AttentionMask.keyPadding($0) }
+        let mask = ctx.mask ?? ctx.keyPadding.map { AttentionMask.keyPadding($0) }
         let out: Tensor  // [B, T, H, D]
         cache?.append(keys: kh, values: vh)
         if let cache, let keys = cache.keyBuffer, let values = cache.valueBuffer {

@@ -47,7 +47,7 @@ public final class DecoderModel: Module {
     /// The residual stream [B, T, C] after the first `blockCount` blocks (steering included), before the
     /// final norm. A `cache` is only appended to consistently when `blockCount` is every block.
     func residualStream(_ ids: [[Int32]], attentionMask: [[Int32]]?, positions: [[Int]]?, cache: KVCache?,
-                        blockCount: Int) throws -> Tensor {
+                        blockCount: Int, mask: AttentionMask? = nil) throws -> Tensor {
         let (b, t) = (ids.count, ids.first?.count ?? 0)
         guard ids.allSatisfy({ $0.count == t }) else {
             throw TensorError.shapeMismatch(op: "DecoderModel.forward", shapes: [ids.map(\.count)], expected: "rows of equal length")
@@ -71,6 +71,7 @@ public final class DecoderModel: Module {
         if let mask = attentionMask {
             ctx.keyPadding = try Tensor(mask.flatMap { $0.map(Float.init) }, shape: [b, mask.first?.count ?? 0])
         }
+        ctx.mask = mask
         for (i, block) in blocks.prefix(blockCount).enumerated() {
             h = steering.apply(to: block(h, ctx, cache: cache?.layers[i]), layer: i)
         }

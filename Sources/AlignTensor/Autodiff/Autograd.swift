@@ -73,6 +73,7 @@ extension Tensor {
     @discardableResult
     static func record(_ op: String, _ out: Tensor, _ inputs: [Tensor],
                        backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+        if Profile.isEnabled { Profile.markForward(op) }
         guard inputs.contains(where: { $0.needsGrad }), Autograd.isEnabled else { return out }
         out.node = GradNode(op: op, inputs: inputs, backward: backward)
         return out
@@ -92,20 +93,24 @@ extension Tensor {
         let order = Self.topologicalOrder(from: root)
         var grads: [ObjectIdentifier: Tensor] = [:]
         if let id = root.id { grads[id] = seed }
+        Profile.inBackward = Profile.isEnabled
+        defer { Profile.inBackward = false; Profile.resetMark() }
         Autograd.withoutGrad {
             for edge in order.reversed() {
                 guard let id = edge.id, let g = grads.removeValue(forKey: id) else { continue }
                 if let node = edge.node, let backward = node.backward {
-                    let inGrads = backward(g)
-                    for (input, ig) in zip(node.inputs, inGrads) {
-                        guard let ig, let input, let inputID = input.id else { continue }
-                        precondition(ig.shape == input.shape,
-                                     "\(node.op) backward: gradient \(ig.shape) for input \(input.shape)")
-                        if let prev = grads[inputID] { grads[inputID] = prev + ig } else { grads[inputID] = ig }
+                    let inGrads = Profile.measure("bwd " + node.op) { backward(g) }
+                    Profile.measure("bwd accumulate") {
+                        for (input, ig) in zip(node.inputs, inGrads) {
+                            guard let ig, let input, let inputID = input.id else { continue }
+                            precondition(ig.shape == input.shape,
+                                         "\(node.op) backward: gradient \(ig.shape) for input \(input.shape)")
+                            if let prev = grads[inputID] { grads[inputID] = prev + ig } else { grads[inputID] = ig }
+                        }
                     }
-                    node.release()
+                    Profile.measure("bwd release") { node.release() }
                 }
-                if let t = edge.tensor, t.requiresGrad { t.accumulateGrad(g) }
+                if let t = edge.tensor, t.requiresGrad { Profile.measure("bwd accumulateGrad") { t.accumulateGrad(g) } }
             }
         }
         for edge in order { edge.node?.release() }

@@ -13,7 +13,7 @@ public final class TensorStorage: @unchecked Sendable {
 
     /// Allocates `count` floats, zero-filled. 64-byte alignment suits AVX-512 loads and BLAS.
     public init(count: Int) {
-        buffer = StoragePool.allocate(count)
+        buffer = StoragePool.allocate(count, zeroRecycled: false)  // zeroed here, once
         buffer.baseAddress!.initialize(repeating: 0, count: max(count, 1))
     }
 
@@ -51,7 +51,7 @@ enum StoragePool {
 
     static func bytes(_ count: Int) -> Int { max(count, 1) * MemoryLayout<Float>.stride }
 
-    static func allocate(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
+    static func allocate(_ count: Int, zeroRecycled: Bool = true) -> UnsafeMutableBufferPointer<Float> {
         let size = bytes(count)
         var raw: UnsafeMutableRawPointer?
         if size >= minimumBytes {
@@ -63,7 +63,8 @@ enum StoragePool {
         // A recycled buffer is zeroed over its whole size class. Without it a KL-of-identical-models test
         // drifts from 0 when suites run in parallel: some kernel still reads past a tensor's logical end
         // into the allocation's tail (poisoning only `count` elements does not catch it) — to be found.
-        raw?.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+        // (`zeroRecycled` false: the caller zeroes the whole buffer itself.)
+        if zeroRecycled { raw?.initializeMemory(as: UInt8.self, repeating: 0, count: size) }
         let p = (raw ?? UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64))
             .bindMemory(to: Float.self, capacity: max(count, 1))
         return UnsafeMutableBufferPointer(start: p, count: count)

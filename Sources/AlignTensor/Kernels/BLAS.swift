@@ -25,6 +25,8 @@ public enum BLAS {
             }
             return
         }
+        let t0 = Profile.isEnabled ? Profile.now() : 0
+        defer { if Profile.isEnabled { Profile.sgemm(m: m, n: n, k: k, transA: transA, transB: transB, seconds: Profile.now() - t0) } }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

@@ -49,9 +49,11 @@ extension Tensor {
             h.withUnsafeMutableBuffer { ph in y.withUnsafeMutableBuffer { py in
                 guard rows > 0, r > 0, let xp = px.baseAddress, let ap = pa.baseAddress, let bp = pb.baseAddress,
                       let hp = ph.baseAddress, let yp = py.baseAddress else { return }
-                BLAS.sgemm(transA: false, transB: true, m: rows, n: r, k: inF, a: xp, lda: inF, b: ap, ldb: inF, c: hp, ldc: r)
-                BLAS.sgemm(transA: false, transB: true, m: rows, n: outF, k: r, alpha: scaling, a: hp, lda: r,
-                           b: bp, ldb: r, beta: 1, c: yp, ldc: outF)
+                // The rank-r products by LowRankKernels (OpenBLAS runs these 16-wide shapes slowly).
+                let at = LowRankKernels.transposed(ap, rows: r, cols: inF)   // Aᵀ [in, r]
+                let bt = LowRankKernels.transposed(bp, rows: outF, cols: r)  // Bᵀ [r, out]
+                LowRankKernels.project(xp, at, hp, n: rows, k: inF, r: r, alpha: 1)
+                LowRankKernels.expand(hp, bt, yp, n: rows, m: outF, r: r, alpha: scaling, beta: 1)
             } }
         } } }
         let shared = adapterInput == nil || adapterInput === x
@@ -87,28 +89,62 @@ struct LoRALinearSaved {
     var rank: Int { a.shape[0] }
 
     /// Gradients in input order ([x, weight, a, b] or [x, weight, a, b, adapterInput]); nil where not needed.
+    /// The rank-r products run in LowRankKernels, the base weight's two in sgemm.
     func backward(_ g: Tensor, _ need: LoRALinearNeeds) -> [Tensor?] {
         let needGH = need.a || need.adapterInput || (need.x && shared)
-        let gh: Tensor? = needGH ? product(g, b, transX: false, transY: false, m: rows, n: rank, k: outF) : nil  // [N, r]
-        let db: Tensor? = need.b ? product(g, h, transX: true, transY: false, m: outF, n: rank, k: rows, alpha: scaling) : nil
+        var gh: Tensor?, db: Tensor?
+        if needGH {  // g·B [N, r]
+            gh = lowRank(Tensor.uninitialized([rows, rank]), g, b) { pg, pb, po in
+                LowRankKernels.project(pg, pb, po, n: rows, k: outF, r: rank, alpha: 1)
+            }
+        }
+        if need.b {  // s·gᵀ·h [out, r]
+            db = lowRank(Tensor.uninitialized([outF, rank]), g, h) { pg, ph, po in
+                LowRankKernels.outerColumns(pg, ph, po, n: rows, m: outF, r: rank, alpha: scaling)
+            }
+        }
         var da: Tensor?
-        if need.a, let gh { da = product(gh, adapterInput, transX: true, transY: false, m: rank, n: inF, k: rows, alpha: scaling) }
+        if need.a, let gh {  // s·ghᵀ·xₐ [r, in]
+            da = lowRank(Tensor.uninitialized([rank, inF]), gh, adapterInput) { pgh, px, po in
+                LowRankKernels.outerRows(pgh, px, po, n: rows, m: inF, r: rank, alpha: scaling)
+            }
+        }
         var dx: Tensor?
         if need.x {
             let out = product(g, weight, transX: false, transY: !transposeWeight, m: rows, n: inF, k: outF, shape: x.shape)
-            if shared, let gh { product(gh, a, transX: false, transY: false, m: rows, n: inF, k: rank, alpha: scaling, into: out) }
+            if shared, let gh { addExpanded(gh, into: out, beta: 1) }  // += s·gh·A
             dx = out
         }
         var dxa: Tensor?
-        if need.adapterInput, let gh {
-            dxa = product(gh, a, transX: false, transY: false, m: rows, n: inF, k: rank, alpha: scaling, shape: x.shape)
-        }
+        if need.adapterInput, let gh { dxa = addExpanded(gh, into: Tensor.uninitialized(x.shape), beta: 0) }
         var dw: Tensor?
         if need.weight {
             dw = transposeWeight ? product(g, x, transX: true, transY: false, m: outF, n: inF, k: rows)  // gᵀ·x [out, in]
                 : product(x, g, transX: true, transY: false, m: inF, n: outF, k: rows)                   // xᵀ·g [in, out]
         }
         return shared ? [dx, dw, da, db] : [dx, dw, da, db, dxa]
+    }
+
+    /// out = s·gh·A (β 0) or out += s·gh·A (β 1): gh [N, r], A [r, in], out [..., in].
+    @discardableResult
+    func addExpanded(_ gh: Tensor, into out: Tensor, beta: Float) -> Tensor {
+        lowRank(out, gh, a, zeroIfEmpty: beta == 0) { pgh, pa, po in
+            LowRankKernels.expand(pgh, pa, po, n: rows, m: inF, r: rank, alpha: scaling, beta: beta)
+        }
+    }
+
+    /// Runs `body` on the base addresses of `x`, `y` and `out` (skipped when any is empty) and returns `out`;
+    /// with an empty operand the product is zero (`out` zeroed when `zeroIfEmpty`, left as is when accumulating).
+    func lowRank(_ out: Tensor, _ x: Tensor, _ y: Tensor, zeroIfEmpty: Bool = true,
+                 _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+        x.withUnsafeBuffer { px in y.withUnsafeBuffer { py in out.withUnsafeMutableBuffer { po in
+            guard let xp = px.baseAddress, let yp = py.baseAddress, let op = po.baseAddress, rows > 0, rank > 0 else {
+                if zeroIfEmpty { po.update(repeating: 0) }
+                return
+            }
+            body(xp, yp, op)
+        } } }
+        return out
     }
 
     /// alpha · op(X)·op(Y) as an [m, n] (or `shape`) tensor, or accumulated into `into`. X and Y are row-major with

@@ -36,18 +36,32 @@ public func clipGradNorm(_ parameters: [NamedParameter], maxNorm: Double) -> Flo
     let clamped = coef.isNaN ? coef : min(coef, 1)
     for g in grads {
         g.withUnsafeMutableBuffer { buf in
-            for i in buf.indices { buf[i] *= clamped }
+            Parallel.forRanges(buf.count, costPerItem: 2) { r in for i in r { buf[i] *= clamped } }
         }
     }
     return total
 }
 
 /// Σ x² accumulated in Float64 (exact products, so only the additions round). Shapes: x [n].
+/// Summed in fixed blocks of `sumBlock` elements (in parallel), then the blocks in order: the same value
+/// whatever the thread count.
 private func sumOfSquares(_ x: UnsafeBufferPointer<Float>) -> Double {
-    var s = 0.0
-    for v in x {
-        let d = Double(v)
-        s += d * d
+    let blocks = (x.count + sumBlock - 1) / sumBlock
+    var partial = [Double](repeating: 0, count: blocks)
+    partial.withUnsafeMutableBufferPointer { ps in
+        Parallel.forRanges(blocks, costPerItem: sumBlock) { r in
+            for blk in r {
+                var s = 0.0
+                for i in blk * sumBlock ..< min(x.count, (blk + 1) * sumBlock) {
+                    let d = Double(x[i])
+                    s += d * d
+                }
+                ps[blk] = s
+            }
+        }
     }
-    return s
+    return partial.reduce(0, +)
 }
+
+/// Elements per partial sum of `sumOfSquares`.
+private let sumBlock = 1 << 16

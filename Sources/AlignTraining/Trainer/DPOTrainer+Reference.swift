@@ -42,12 +42,12 @@ extension DPOTrainer {
     }
 
     /// [2B] reference sequence log-probs of a micro-batch: chosen rows then rejected rows.
-    func referenceValues(_ indices: [Int], _ batch: PreferenceBatch) throws -> [Float] {
+    func referenceValues(_ indices: [Int], _ examples: [TokenizedPreference]) throws -> [Float] {
         guard let live = liveReference else {
             return indices.map { referenceLogps[$0].0 } + indices.map { referenceLogps[$0].1 }
         }
         return try Autograd.withoutGrad {
-            try live.tokenLogProbs(batch.ids, labels: batch.labels, attentionMask: batch.attentionMask).sum(axis: 1).scalars
+            try Self.completionLogps(live, examples, padID: padID, sharePrompt: sharePrompt).sequenceLogps().scalars
         }
     }
 

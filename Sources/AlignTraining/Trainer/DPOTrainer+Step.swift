@@ -5,21 +5,39 @@ import AlignTensor
 extension DPOTrainer {
     /// Loss and metrics of one micro-batch (recorded on the tape).
     func microBatch(_ indices: [Int]) throws -> ObjectiveOutput {
-        let batch = PreferenceBatch.collate(indices.map { data[$0] }, padID: padID)
+        let examples = indices.map { data[$0] }
         var input: PreferenceLogps
         if objective.needsPromptChosenNLL {
-            input = try promptChosenLogps(batch)
+            input = try promptChosenLogps(PreferenceBatch.collate(examples, padID: padID))
         } else {
-            let logps = try model.tokenLogProbs(batch.ids, labels: batch.labels, attentionMask: batch.attentionMask)
-            input = PreferenceLogps(tokenLogps: logps, completionMask: batch.completionMask)
+            input = try Self.completionLogps(model, examples, padID: padID, sharePrompt: sharePrompt)
         }
         if objective.needsReference {
-            let refs = try referenceValues(indices, batch)
+            let refs = try referenceValues(indices, examples)
             let ref = Tensor(zeros: [refs.count])  // [2B]
             ref.withUnsafeMutableBuffer { _ = $0.update(fromContentsOf: refs) }
             input.referenceLogps = ref
         }
         return try objective.compute(input)
+    }
+
+    /// Per-token completion log-probs [2B, N] of `examples` under `model`, rows [chosen; rejected], with their mask.
+    /// With `sharePrompt`, when every pair's two sequences have the same prompt, each pair runs as ONE packed row
+    /// [prompt, chosen, rejected] (PackedCompletions: the prompt's states computed once, about 25% less work at
+    /// P = C); else as TRL's two rows [prompt, chosen] and [prompt, rejected].
+    static func completionLogps(_ model: DecoderModel, _ examples: [TokenizedPreference], padID: Int32,
+                                sharePrompt: Bool) throws -> PreferenceLogps {
+        let packable = sharePrompt && !examples.isEmpty && examples.allSatisfy { ex in
+            ex.rejectedPrompt.map { $0 == ex.prompt } ?? true
+        } && examples.contains { !$0.chosen.isEmpty || !$0.rejected.isEmpty }
+        if packable {
+            let packed = PackedCompletions(prompts: examples.map(\.prompt), completions: examples.map { [$0.chosen, $0.rejected] },
+                                           padID: padID)
+            return PreferenceLogps(tokenLogps: try model.tokenLogProbs(packed), completionMask: packed.completionMask)
+        }
+        let batch = PreferenceBatch.collate(examples, padID: padID)
+        let logps = try model.tokenLogProbs(batch.ids, labels: batch.labels, attentionMask: batch.attentionMask)
+        return PreferenceLogps(tokenLogps: logps, completionMask: batch.completionMask)
     }
 
     /// One forward with every next token as a label (ORPO): completion log-probs are its masked part, and the

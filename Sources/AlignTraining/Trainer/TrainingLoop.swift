@@ -137,8 +137,9 @@ public final class TrainingLoop {
         let batches = nextStepIndices()
         var loss = 0.0
         for indices in batches {
-            let l = try microBatch(indices, batches.count)
-            (l * (1 / Float(batches.count))).backward()
+            Profile.resetMark()
+            let l = try Profile.measure("step forward") { try microBatch(indices, batches.count) }
+            Profile.measure("step backward") { (l * (1 / Float(batches.count))).backward() }
             loss += Double(l.item()) / Double(batches.count)
         }
         return loss
@@ -148,9 +149,9 @@ public final class TrainingLoop {
     /// `learning_rate` is the rate the update used; `grad_norm` the norm before clipping (transformers' logs).
     public func finishStep(loss: Double, metrics: [String: Double]) -> StepLog {
         let lr = optimizer.groups.first?.lr ?? 0
-        let norm = clipGradNorm(optimizer.parameters, maxNorm: config.maxGradNorm)
-        optimizer.step()
-        optimizer.zeroGrad()
+        let norm = Profile.measure("step clip") { clipGradNorm(optimizer.parameters, maxNorm: config.maxGradNorm) }
+        Profile.measure("step optimizer") { optimizer.step() }
+        Profile.measure("step zeroGrad") { optimizer.zeroGrad() }
         scheduler.step()
         state.step += 1
         // transformers' Trainer: epoch + micro-batches consumed / micro-batches per epoch (the last one may be partial).
