@@ -1,5 +1,6 @@
 // JSON's two-byte escapes (`\n`, `\"`, `\\`, …) count as body characters of the slicer (TokenSlices,
-// PlainChar), so tokens made of letters and escapes are allowed wholesale inside a string body. The
+// PlainChar), so tokens made of letters and escapes are allowed wholesale inside a string body, and
+// tokens ending in a lone `\` come from bitsets by character count (LexAutomaton+CutEscape). The
 // check behind it is exact per DFA, so strings whose DFA treats an escape unlike a letter (a pattern,
 // a length bound) must still get exactly the reference walk's masks. A toy vocabulary full of escape
 // tokens walks documents through plain, bounded, patterned and property-name strings and compares
@@ -14,7 +15,7 @@ struct SlicerEscapeTests {
     static let tokens: [String] = [
         "a", "b", "c", "x", "ab", "abc", "name", "na", "me", " ", "1", "2", "12",
         #"\n"#, #"\n\n"#, #"\""#, #"\\"#, #"\/"#, #"\t"#, #"a\n"#, #"\nb"#, #"ab\"c"#, #"\"\""#,
-        #"\"#, #"\u"#, #"\u00"#, "1f", #"\q"#, #"a\"#,
+        #"\"#, #"\u"#, #"\u00"#, "1f", #"\q"#, #"a\"#, #"abc\"#, #"\n\"#,
         "\"", "\",", "\"}", "\":", "\":\"", "{", "}", "{\"", ",\"", ":", "a\"", #"\n""#,
     ]
 
@@ -22,6 +23,8 @@ struct SlicerEscapeTests {
         (#"{"type":"string"}"#, #""ab\"c\n\nx\\\ta\n\u001f""#),
         (#"{"type":"string","maxLength":6}"#, #""a\n\"b\\""#),
         (#"{"type":"string","minLength":3,"maxLength":4}"#, #""\n\nab""#),
+        (#"{"type":"string","maxLength":3}"#, #""ab\n""#),
+        (#"{"type":"string","maxLength":5}"#, #""ab\n\nb""#),
         (#"{"type":"string","pattern":"^[a-c]*$"}"#, #""abcab""#),
         (#"{"type":"string","pattern":"^(\\n|x)*$"}"#, #""\n\nx\n""#),
         (#"{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}"#,
@@ -64,17 +67,20 @@ struct SlicerEscapeTests {
             guard let id = Self.tokens.firstIndex(of: t) else { Issue.record("no token \(t)"); return nil }
             return mask[id >> 5] & (1 << UInt32(id & 31)) != 0
         }
-        for t in [#"\n\n"#, #"ab\"c"#, #"\\"#, #"\u00"#, "\"", "a\"", "{"] { #expect(allowed(t) == true, "\(t) refused in a string") }
+        for t in [#"\n\n"#, #"ab\"c"#, #"\\"#, #"\u00"#, "\"", "a\"", "{", #"abc\"#, #"\"#] { #expect(allowed(t) == true, "\(t) refused in a string") }
         #expect(allowed(#"\q"#) == false, "an unknown escape allowed in a string")
         #expect(allowed(#"\/"#) == false, "a non-canonical escape allowed in a string")
         var sc = WalkScratch()
         sc.reserve(depth: vocab.trie.maxDepth)
         sc.rootPos = m.parser.length
-        let sliced: Bool? = g.cache.withEngine(vocab) { lex, roots in roots[m.parser.lexState(&lex, &sc)]?.sliced }
-        #expect(sliced == true, "the string-body root was walked in full instead of sliced")
-        // Escape runs are in the slice; a `\u` piece stays in the rest trie.
-        let rest = Set(vocab.slices.rest.tokenIds.map(Int.init))
+        let entry: RootMask? = g.cache.withEngine(vocab) { lex, roots in roots[m.parser.lexState(&lex, &sc)] }
+        #expect(entry?.sliced == true, "the string-body root was walked in full instead of sliced")
+        #expect(entry?.noCut == true, "the cut-escape tokens were walked instead of taken from their bitsets")
+        // Escape runs are in the slice; a `\u` piece stays in the rest trie; cut escapes have bitsets.
+        let rest = Set(vocab.slices.rest.tokenIds.map(Int.init)), noCut = Set(vocab.slices.restNoCut.tokenIds.map(Int.init))
         #expect(!rest.contains(Self.tokens.firstIndex(of: #"\n\n"#) ?? -1))
-        #expect(rest.contains(Self.tokens.firstIndex(of: #"\u00"#) ?? -1))
+        #expect(rest.contains(Self.tokens.firstIndex(of: #"\u00"#) ?? -1) && noCut.contains(Self.tokens.firstIndex(of: #"\u00"#) ?? -1))
+        #expect(rest.contains(Self.tokens.firstIndex(of: #"abc\"#) ?? -1) && !noCut.contains(Self.tokens.firstIndex(of: #"abc\"#) ?? -1))
+        #expect(vocab.slices.maxCutChars == 3)
     }
 }

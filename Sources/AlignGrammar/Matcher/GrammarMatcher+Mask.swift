@@ -103,7 +103,7 @@ extension EarleyParser {
         }
         entry.words.withUnsafeBufferPointer { w in for i in 0..<words { mask[i] |= w[i] } }
         var limitHits = 0
-        let trie = entry.sliced ? vocabulary.slices.rest : vocabulary.trie
+        let trie = entry.trie(vocabulary)
         for (n, from) in entry.boundaries {
             let node = Int(n), d = Int(trie.depth[node])
             var k = node
@@ -244,4 +244,3 @@ extension GrammarMatcher {
         return out
     }
 }
-

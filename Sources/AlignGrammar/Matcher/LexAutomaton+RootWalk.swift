@@ -20,8 +20,17 @@ extension LexAutomaton {
     mutating func rootMask(_ root: Int32, _ vocabulary: TokenVocabulary, words: Int, _ sc: inout WalkScratch) -> RootMask {
         let slices = vocabulary.slices
         if let n = bodyDepth(root, cap: slices.maxChars) {
-            let bits = Array(slices.upTo[n * slices.words ..< (n + 1) * slices.words])
-            return rootMask(root, slices.rest, RootMask(words: bits, boundaries: [], sliced: true), &sc)
+            var bits = Array(slices.upTo[n * slices.words ..< (n + 1) * slices.words])
+            // Tokens ending in a lone `\` come from their own bitsets when the root decides them by
+            // character count alone (`LexAutomaton+CutEscape`); otherwise the rest trie walks them.
+            guard slices.maxCutChars >= 0, let m = cutDepth(root, maxCut: slices.maxCutChars) else {
+                return rootMask(root, slices.rest, RootMask(words: bits, boundaries: [], sliced: true), &sc)
+            }
+            if m >= 0 {
+                let cut = slices.cutUpTo[m * slices.words ..< (m + 1) * slices.words]
+                for (i, w) in zip(bits.indices, cut) { bits[i] |= w }
+            }
+            return rootMask(root, slices.restNoCut, RootMask(words: bits, boundaries: [], sliced: true, noCut: true), &sc)
         }
         return rootMask(root, vocabulary.trie, RootMask(words: [UInt32](repeating: 0, count: words), boundaries: []), &sc)
     }
@@ -54,17 +63,38 @@ extension LexAutomaton {
         return out
     }
 
-    /// The node loop. `pd[4 * d ..< 4 * d + 4]` = (raw list start, end, lexer state, raw flag) of
-    /// depth d; `rb[2 * i]`, `rb[2 * i + 1]` = (pair index into `comps`, DFA state) of raw entry i.
-    /// A raw depth's lexer state is `unknown` until a child needs it.
+    /// The node loop, one first byte at a time. `pd[4 * d ..< 4 * d + 4]` = (raw list start, end,
+    /// lexer state, raw flag) of depth d; `rb[2 * i]`, `rb[2 * i + 1]` = (pair index into `comps`,
+    /// DFA state) of raw entry i. A raw depth's lexer state is `unknown` until a child needs it.
     private mutating func walk(_ root: Int32, _ comps: [UInt64], _ trie: TokenTrie,
                                _ rb: UnsafeMutableBufferPointer<Int32>, _ pd: UnsafeMutableBufferPointer<Int32>,
                                _ gtrans: UnsafeBufferPointer<Int32>, _ accepting: UnsafeBufferPointer<Bool>,
                                _ words: UnsafeMutableBufferPointer<UInt32>,
                                _ boundaries: inout [(node: Int32, from: Int32)], _ pairs: inout [UInt64]) {
-        var n = 1
-        let count = trie.nodeCount
-        while n < count {
+        for b0 in 0..<256 {
+            let c = Int(trie.rootChild[b0])
+            if c == 0 || !firstByteAlive(b0, pd, rb, gtrans) { continue }
+            walk(from: c, to: Int(trie.next[c]), comps, trie, rb, pd, gtrans, accepting, words, &boundaries, &pairs)
+        }
+    }
+
+    /// Whether some pair of the root (depth 0 of `pd`) survives first byte `b`, decided from the lexer
+    /// alone so that a dead first byte never touches its subtree's nodes.
+    private mutating func firstByteAlive(_ b: Int, _ pd: UnsafeMutableBufferPointer<Int32>,
+                                         _ rb: UnsafeMutableBufferPointer<Int32>, _ gtrans: UnsafeBufferPointer<Int32>) -> Bool {
+        if pd[3] == 0 { return step(pd[2], UInt8(b)) != LexAutomaton.dead }
+        for i in Int(pd[0])..<Int(pd[1]) where gtrans[Int(rb[2 * i + 1]) &* 256 &+ b] != 0 { return true }
+        return false
+    }
+
+    /// The node loop over one subtree of the root, nodes `n ..< end` in depth-first order.
+    private mutating func walk(from start: Int, to end: Int, _ comps: [UInt64], _ trie: TokenTrie,
+                               _ rb: UnsafeMutableBufferPointer<Int32>, _ pd: UnsafeMutableBufferPointer<Int32>,
+                               _ gtrans: UnsafeBufferPointer<Int32>, _ accepting: UnsafeBufferPointer<Bool>,
+                               _ words: UnsafeMutableBufferPointer<UInt32>,
+                               _ boundaries: inout [(node: Int32, from: Int32)], _ pairs: inout [UInt64]) {
+        var n = start
+        while n < end {
             let d = Int(trie.depth[n]), b = Int(trie.byte[n])
             let up = 4 * (d - 1), here = 4 * d
             pd[here + 3] = 0

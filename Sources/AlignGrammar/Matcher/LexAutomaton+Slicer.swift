@@ -23,6 +23,15 @@ struct BodyStep {
     var allLive: Bool { live && !dead && !accepts && !overflow }
     /// Every character kills the state, none accepts on the way.
     var allDead: Bool { dead && !live && !accepts }
+
+    /// Adds what other characters do (the union of both sets of characters).
+    mutating func merge(_ o: BodyStep) {
+        live = live || o.live; dead = dead || o.dead; accepts = accepts || o.accepts; overflow = overflow || o.overflow
+        for t in o.succ where !succ.contains(t) {
+            succ.append(t)
+            if succ.count > LexAutomaton.maxBodySuccessors { overflow = true; return }
+        }
+    }
 }
 
 extension LexAutomaton {
@@ -124,20 +133,37 @@ extension LexAutomaton {
     mutating func bodyStep(_ s: Int32) -> BodyStep {
         if let m = bodyMemo[s] { return m }
         var r = BodyStep()
-        var mid: [Int32] = [], midNext: [Int32] = []
-        for (lead, tail) in PlainChar.sequences where !r.overflow {
-            // States after each byte of the character, deduplicated.
+        var mid: [Int32] = []
+        for (k, (lead, tail)) in PlainChar.sequences.enumerated() where !r.overflow {
+            // States after the character's first byte, deduplicated; the rest of the character from
+            // each of them is shared by every state that leads there (`tailStep`).
             mid.removeAll(keepingCapacity: true)
             for b in lead { note(g.trans[Int(s) &* 256 &+ Int(b)], &mid, final: tail.isEmpty, &r) }
-            for (k, range) in tail.enumerated() {
-                midNext.removeAll(keepingCapacity: true)
-                for m in mid {
-                    for b in range { note(g.trans[Int(m) &* 256 &+ Int(b)], &midNext, final: k == tail.count - 1, &r) }
-                }
-                swap(&mid, &midNext)
-            }
+            for m in mid { r.merge(tailStep(m, k)) }
         }
         bodyMemo[s] = r
+        return r
+    }
+
+    /// What the bytes after the first of plain-character sequence `k` do from DFA state `m`.
+    /// Memoized per (state, sequence): the multi-byte characters' middle states are few and shared
+    /// (every state of a property-name DFA sends a lead byte 0xE1 to the same one), so a state's
+    /// `bodyStep` costs its 256 first bytes instead of thousands of continuation bytes — the
+    /// one-time `allLiveClosure` search at the first key of a large object was 0.4–2 ms.
+    mutating func tailStep(_ m: Int32, _ k: Int) -> BodyStep {
+        let key = Int64(m) << 8 | Int64(k)
+        if let t = tailMemo[key] { return t }
+        var r = BodyStep()
+        var mid: [Int32] = [m], midNext: [Int32] = []
+        let tail = PlainChar.sequences[k].tail
+        for (i, range) in tail.enumerated() {
+            midNext.removeAll(keepingCapacity: true)
+            for x in mid {
+                for b in range { note(g.trans[Int(x) &* 256 &+ Int(b)], &midNext, final: i == tail.count - 1, &r) }
+            }
+            swap(&mid, &midNext)
+        }
+        tailMemo[key] = r
         return r
     }
 
@@ -148,10 +174,14 @@ extension LexAutomaton {
         if g.accepting[Int(t)] { r.accepts = true }
         if !g.hasOut[Int(t)] { if final { r.live = true }; return }
         // Many distinct states (an enum or a pattern DFA) are not a string body: give up tracking.
+        // Most characters lead where the previous one did (the free body state), so check the last
+        // entry before scanning the list.
         if final {
             r.live = true
-            if !r.succ.contains(t) { r.succ.append(t); if r.succ.count > LexAutomaton.maxBodySuccessors { r.overflow = true } }
-        } else if !mid.contains(t) {
+            if r.succ.last != t && !r.succ.contains(t) {
+                r.succ.append(t); if r.succ.count > LexAutomaton.maxBodySuccessors { r.overflow = true }
+            }
+        } else if mid.last != t && !mid.contains(t) {
             mid.append(t); if mid.count > 4 * LexAutomaton.maxBodyFrontier { r.overflow = true }
         }
     }

@@ -41,8 +41,12 @@ struct LexAutomaton {
     private var ruleStack: [Int32] = []
     /// Per DFA state: how plain string characters act on it (`LexAutomaton+Slicer`).
     var bodyMemo: [Int32: BodyStep] = [:]
+    /// Per (middle DFA state, plain-character sequence): the rest of the character (`tailStep`).
+    var tailMemo: [Int64: BodyStep] = [:]
     /// Per DFA state: whether every plain string keeps it alive without accepting (`allLiveClosure`).
     var closureMemo: [Int32: Bool] = [:]
+    /// Per DFA state: whether every state of its closure survives a lone `\` (`closureCutAlive`).
+    var cutClosureMemo: [Int32: Bool] = [:]
 
     /// False when the grammar is too large for the packed pairs; every step is then a boundary.
     let enabled: Bool

@@ -16,6 +16,13 @@ struct RootMask {
     var boundaries: [(node: Int32, from: Int32)]
     /// Whether `boundaries` are nodes of the slices' rest trie (a string-body root) rather than the full trie.
     var sliced = false
+    /// Whether that rest trie is the one without the cut-escape tokens (`TokenSlices.restNoCut`).
+    var noCut = false
+
+    /// The trie `boundaries` index.
+    func trie(_ vocabulary: TokenVocabulary) -> TokenTrie {
+        sliced ? (noCut ? vocabulary.slices.restNoCut : vocabulary.slices.rest) : vocabulary.trie
+    }
 }
 
 /// Per-grammar cache behind a lock (matchers on several threads may share one compiled grammar).

@@ -16,6 +16,13 @@ public struct TokenSlices: Sendable {
     let words: Int
     /// The trie of the tokens outside the body slice.
     let rest: TokenTrie
+    /// The most plain characters before the final `\` of a cut token (−1 when there is none).
+    let maxCutChars: Int
+    /// `cutUpTo[c * words ..< (c + 1) * words]`: the cut tokens — plain characters and then a lone
+    /// `\` — with at most c plain characters (`LexAutomaton+CutEscape`).
+    let cutUpTo: [UInt32]
+    /// `rest` without the cut tokens, walked when a root decides them wholesale.
+    let restNoCut: TokenTrie
 
     init(tokens: [[UInt8]]) {
         let words = (tokens.count + 31) / 32
@@ -33,6 +40,18 @@ public struct TokenSlices: Sendable {
         self.upTo = upTo
         self.words = words
         rest = TokenTrie(tokens: tokens.indices.map { chars[$0] >= 0 ? [] : tokens[$0] })
+        var cut = [Int](repeating: -1, count: tokens.count)
+        for (id, t) in tokens.enumerated() where chars[id] < 0 && t.last == 0x5C {
+            if let c = TokenSlices.plainChars(Array(t.dropLast())) { cut[id] = c }
+        }
+        let maxCut = cut.max() ?? -1
+        var cutUpTo = [UInt32](repeating: 0, count: (maxCut + 1) * words)
+        for (id, c) in cut.enumerated() where c >= 0 {
+            for k in c...maxCut { cutUpTo[k * words + id >> 5] |= 1 << UInt32(id & 31) }
+        }
+        maxCutChars = maxCut
+        self.cutUpTo = cutUpTo
+        restNoCut = TokenTrie(tokens: tokens.indices.map { chars[$0] >= 0 || cut[$0] >= 0 ? [] : tokens[$0] })
     }
 
     /// The number of characters of `t` (token bytes) if it is a sequence of plain characters, else nil.

@@ -19,6 +19,11 @@ public struct TokenTrie: Sendable {
     var tokFirst: [Int32] = [0]
     var tokCount: [Int32] = [0]
     var tokenIds: [Int32] = []
+    /// The root's child for each first byte (0 = none). A walk checks a first byte against the lexer
+    /// before touching the child: the root's children lie a whole subtree apart, so visiting each of
+    /// them costs a cache miss per array (about 100 ns on this machine), and a position that allows a
+    /// handful of first bytes would pay for all ~200 of them.
+    var rootChild = [Int32](repeating: 0, count: 256)
 
     /// Number of nodes including the root.
     public var nodeCount: Int { byte.count }
@@ -46,6 +51,7 @@ public struct TokenTrie: Sendable {
             tokenIds.append(Int32(id)); tokCount[node] += 1
         }
         while let n = path.popLast() { close(n) }
+        for n in 1..<byte.count where depth[n] == 1 { rootChild[Int(byte[n])] = Int32(n) }
     }
 
     private mutating func close(_ n: Int) { next[n] = Int32(byte.count) }
