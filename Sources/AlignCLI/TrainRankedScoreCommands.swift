@@ -12,8 +12,6 @@ import AlignTraining
 import ArgumentParser
 import Foundation
 
-extension RankedScoreTrainer: LoggedTrainer {}
-
 /// `align train aft --model DIR --dataset F [--aft-threshold T] [--aft-margin M] …`.
 public struct TrainAFTCommand: ParsableCommand {
     /// Command name and help.
@@ -84,52 +82,11 @@ public struct TrainD2OCommand: ParsableCommand {
 }
 
 extension TrainListwiseOptions {
-    /// Settings from the config file, then `extra`, then the flags: TrainingArguments' keys, `max_length`, and the
-    /// objective's numeric keys (`defaults`' names; AFT's threshold may be negative, the others must be ≥ 0).
-    func rankedSettings(defaults: [String: Double], extra: [(String, ChatJSON)]) throws
-        -> (TrainingConfig, maxLength: Int?, values: [String: Double]) {
-        let own = Set(defaults.keys).union(["max_length"])
-        let pairs = try (config.map { try TrainConfigFile.read($0, known: TrainConfigFile.trainingKeys.union(own)) } ?? [])
-            + extra + flagPairs()
-        var training = TrainingConfig(), maxLength: Int? = 1024, values = defaults
-        for (key, v) in pairs {
-            if try TrainConfigFile.applyTraining(key, v, to: &training) { continue }
-            guard own.contains(key) else { throw AlignCLIError.unknownConfigKey(file: "flags", key: key) }
-            if key == "max_length" { maxLength = try TrainConfigFile.maxLength(key, v); continue }
-            let x = try TrainConfigFile.double(key, v)
-            guard x.isFinite, key == "aft_threshold" || x >= 0 else {
-                throw AlignCLIError.badConfigValue(key: key, value: "\(x)", expected: key == "aft_threshold" ? "a finite number" : "≥ 0")
-            }
-            values[key] = x
-        }
-        try training.validate()
-        return (training, maxLength, values)
-    }
-
     /// Tokenizes the ranked file (read by `load`), trains with `objective`, writes metrics.jsonl, checkpoints and the final model.
     func executeRanked(_ objective: RankedScoreObjective, training: TrainingConfig, maxLength: Int?,
                        load: (URL) throws -> [RankedExample] = RankedExample.load, say: (String) -> Void) throws {
-        let template = try chatTemplate.map { path -> String in
-            do { return try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) } catch {
-                throw ValidationError("cannot read --chat-template \(path): \(error.localizedDescription)")
-            }
+        try trainRanked(training: training, maxLength: maxLength, template: try chatTemplateSource(), load: load, say: say) {
+            try RankedScoreTrainer(model: $0, objective: objective, config: training, data: $1, padID: $2)
         }
-        let dir = URL(fileURLWithPath: model), file = URL(fileURLWithPath: dataset)
-        let examples = try load(file)
-        let tokenizer = try PreferenceTokenizer(directory: dir, chatTemplateSource: template)
-        let data = try tokenizer.tokenizeRanked(examples, maxLength: maxLength)
-        say("tokenized \(examples.count) lists of \(file.path): \(data.examples.count) kept, \(data.droppedByLength.count) dropped by max_length"
-            + (data.droppedByLength.isEmpty ? "" : " (" + data.droppedByLength.prefix(10).map(\.description).joined(separator: ", ") + ")"))
-        guard !data.examples.isEmpty else {
-            throw AlignCLIError.noTrainableRows(file: file.path, dropped: examples.count, maxLength: maxLength ?? 0)
-        }
-        let policy = try DecoderModel.load(directory: dir)
-        policy.setTrainable(true)  // full fine-tuning
-        let trainer = try RankedScoreTrainer(model: policy, objective: objective, config: training, data: data.examples,
-                                             padID: try TrainRunFiles.padID(tokenizer, modelDirectory: dir))
-        let out = URL(fileURLWithPath: training.outputDir)
-        try TrainLoggedRun.run(trainer, training: training, output: out, resumeFrom: resumeFromCheckpoint.map { URL(fileURLWithPath: $0) }, say: say)
-        try TrainRunFiles.saveFinalModel(policy, from: dir, to: out, chatTemplateSource: template)
-        say("saved the final model in \(out.path)")
     }
 }

@@ -9,8 +9,6 @@ import AlignTraining
 import ArgumentParser
 import Foundation
 
-extension TPOTrainer: LoggedTrainer {}
-
 /// `align train tpo --model DIR --data F [--config F] [--beta B] [--loss-type T] …`.
 public struct TrainTPOCommand: ParsableCommand {
     /// Command name and help.
@@ -84,14 +82,11 @@ public struct TrainTPOCommand: ParsableCommand {
         guard !data.examples.isEmpty else {
             throw AlignCLIError.noTrainableRows(file: file.path, dropped: examples.count, maxLength: maxLength ?? 0)
         }
-        let policy = try DecoderModel.load(directory: dir)
-        policy.setTrainable(true)  // full fine-tuning
-        let trainer = try TPOTrainer(model: policy, objective: objective, config: training, data: data.examples,
-                                     padID: try TrainRunFiles.padID(tokenizer, modelDirectory: dir))
-        let out = URL(fileURLWithPath: training.outputDir)
-        try TrainLoggedRun.run(trainer, training: training, output: out,
-                               resumeFrom: options.resumeFromCheckpoint.map { URL(fileURLWithPath: $0) }, say: say)
-        try TrainRunFiles.saveFinalModel(policy, from: dir, to: out, chatTemplateSource: template)
-        say("saved the final model in \(out.path)")
+        try TrainLoggedRun.fullFineTuning(modelDirectory: dir, training: training,
+                                          resumeFrom: options.resumeFromCheckpoint.map { URL(fileURLWithPath: $0) },
+                                          chatTemplateSource: template, say: say) {
+            try TPOTrainer(model: $0, objective: objective, config: training, data: data.examples,
+                           padID: try TrainRunFiles.padID(tokenizer, modelDirectory: dir))
+        }
     }
 }

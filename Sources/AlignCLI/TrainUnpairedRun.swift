@@ -8,9 +8,6 @@ import AlignModels
 import AlignTraining
 import Foundation
 
-extension KTOTrainer: LoggedTrainer {}
-extension BCOTrainer: LoggedTrainer {}
-
 /// A configured unpaired (KTO or BCO) run.
 struct TrainUnpairedRun {
     let modelDirectory: URL

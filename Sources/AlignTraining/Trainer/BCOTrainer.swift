@@ -14,7 +14,7 @@ import AlignTensor
 import Foundation
 
 /// Trains a DecoderModel with BCO on tokenized unpaired rows.
-public final class BCOTrainer {
+public final class BCOTrainer: LoopDriven {
     public let model: DecoderModel
     /// The loss with its running reward shift δ.
     public private(set) var objective: BCOLoss
@@ -25,8 +25,6 @@ public final class BCOTrainer {
     public let referenceLogps: [Float]
     /// Optimizer, schedule, data order, loop position and checkpoints.
     public let loop: TrainingLoop
-    /// Where the loop is.
-    public var state: TrainerState { loop.state }
     /// UDM's prompt embeddings and ratio range, when the density-ratio weighting is on.
     public let udm: UDMSettings?
     /// The UDM classifier fitted at construction (nil without `udm`).
@@ -55,8 +53,9 @@ public final class BCOTrainer {
         referenceLogps = refs
     }
 
-    /// Loss (on the tape), summed metrics and token count of one micro-batch; updates δ.
-    func microBatch(_ indices: [Int]) throws -> (loss: Tensor, sums: [String: Double], tokens: Int) {
+    /// Loss (on the tape) with the micro-batch's metric sums (delta, and per side rewards, logps and row counts),
+    /// and its token count; updates δ.
+    func microBatch(_ indices: [Int]) throws -> (ObjectiveOutput, tokens: Int) {
         let rows = indices.map { data[$0] }
         let b = UnpairedBatch.collate(rows, padID: padID)
         let logps = (try model.tokenLogProbs(b.ids, labels: b.labels, attentionMask: b.attentionMask) * b.completionMask).sum(axis: 1)  // [N]
@@ -72,20 +71,21 @@ public final class BCOTrainer {
             sums["logps/\(side)", default: 0] += Double(lp[i])
             sums["count/\(side)", default: 0] += 1
         }
-        return (out.loss, sums, b.attentionMask.reduce(0) { $0 + $1.reduce(0) { $0 + Int($1) } })
+        return (ObjectiveOutput(loss: out.loss, metrics: sums), b.attentionMask.reduce(0) { $0 + $1.reduce(0) { $0 + Int($1) } })
     }
 
-    /// Runs the step's micro-batches and one AdamW update; returns the step's log.
-    func optimizerStep() throws -> StepLog {
-        var sums: [String: Double] = [:]
-        var microBatches = 0
-        let loss = try loop.accumulateStep { indices, n in
-            let mb = try microBatch(indices)
-            for (k, v) in mb.sums { sums[k, default: 0] += v }
-            loop.countTokens(mb.tokens)
-            microBatches = n
-            return mb.loss
+    /// Runs the step's micro-batches (metrics summed, then made per-row means) and one AdamW update; keeps δ in the
+    /// loop state, so the step's checkpoint carries it. Returns the step's log.
+    public func optimizerStep() throws -> StepLog {
+        try loop.averagedStep(microBatch, reduction: .sum) { metrics, microBatches in
+            metrics = Self.stepMetrics(sums: metrics, microBatches: microBatches)
+            loop.state.objectiveState = ["mean": objective.shift.mean, "count": objective.shift.count]
         }
+    }
+
+    /// The step's metrics from its micro-batches' sums: rewards/* and logps/* per desirable / undesirable row,
+    /// rewards/margins their difference, delta the mean over micro-batches.
+    static func stepMetrics(sums: [String: Double], microBatches: Int) -> [String: Double] {
         var metrics: [String: Double] = ["delta": (sums["delta"] ?? 0) / Double(microBatches)]
         for side in ["chosen", "rejected"] {
             guard let n = sums["count/\(side)"], n > 0 else { continue }
@@ -93,14 +93,8 @@ public final class BCOTrainer {
             metrics["logps/\(side)"] = (sums["logps/\(side)"] ?? 0) / n
         }
         if let c = metrics["rewards/chosen"], let r = metrics["rewards/rejected"] { metrics["rewards/margins"] = c - r }
-        metrics["num_tokens"] = Double(state.numTokens ?? 0)
-        loop.state.objectiveState = ["mean": objective.shift.mean, "count": objective.shift.count]
-        return loop.finishStep(loss: loss, metrics: metrics)
+        return metrics
     }
-
-    /// Writes `checkpoint-<step>` (with δ in trainer_state.json) atomically and returns its URL.
-    @discardableResult
-    public func saveCheckpoint(in directory: URL) throws -> URL { try loop.saveCheckpoint(in: directory) }
 
     /// Restores weights, optimizer, scheduler, loop position and δ from a checkpoint folder.
     public func resume(from checkpoint: URL) throws {
@@ -109,11 +103,5 @@ public final class BCOTrainer {
             throw TrainingError.missingInput(objective: "bco", input: "the running reward mean in \(checkpoint.path)/trainer_state.json")
         }
         (objective.shift.mean, objective.shift.count) = (mean, count)
-    }
-
-    /// Runs until `max_steps`. `onStep` sees every step and may return false to stop early.
-    @discardableResult
-    public func train(onStep: (StepLog) -> Bool = { _ in true }) throws -> [StepLog] {
-        try loop.run(optimizerStep, onStep: onStep)
     }
 }

@@ -55,16 +55,10 @@ extension DPOTrainer {
                                promptChosenNLL: nll)
     }
 
-    /// Runs the step's micro-batches (`gradient_accumulation_steps`, fewer at an epoch's end) and one AdamW
-    /// update; returns the step's log.
-    func optimizerStep() throws -> StepLog {
-        var metrics: [String: Double] = [:]
-        let loss = try loop.accumulateStep { indices, n in
-            let out = try microBatch(indices)
-            for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(n) }
-            return out.loss
-        }
-        let log = loop.finishStep(loss: loss, metrics: metrics)
+    /// Runs the step's micro-batches (`gradient_accumulation_steps`, fewer at an epoch's end; metrics averaged over
+    /// them, tokens not counted) and one AdamW update, then syncs a live reference when due; returns the step's log.
+    public func optimizerStep() throws -> StepLog {
+        let log = try loop.averagedStep { (try microBatch($0), nil) }
         syncReferenceIfDue()
         return log
     }

@@ -12,7 +12,7 @@ import AlignTensor
 import Foundation
 
 /// Trains a DecoderModel with a pairwise objective (the DPO family, CPO/SimPO, ORPO) on tokenized pairs.
-public final class DPOTrainer {
+public final class DPOTrainer: LoopDriven {
     public let model: DecoderModel
     public let objective: any PairwiseObjective
     public let config: TrainingConfig
@@ -34,12 +34,6 @@ public final class DPOTrainer {
     public let liveReference: DecoderModel?
     /// Optimizer, schedule, data order, loop position and checkpoints.
     public let loop: TrainingLoop
-    /// The loop's AdamW optimizer.
-    public var optimizer: AdamW { loop.optimizer }
-    /// The loop's learning-rate schedule.
-    public var scheduler: LRScheduler { loop.scheduler }
-    /// Where the loop is (step, epoch, position).
-    public var state: TrainerState { loop.state }
 
     /// - Parameters:
     ///   - reference: the frozen reference; nil means the policy's own initial weights (computed now).
@@ -102,18 +96,4 @@ public final class DPOTrainer {
 
     /// The next micro-batch's example indices, advancing the loop position.
     func nextIndices() -> [Int] { loop.nextIndices() }
-
-    /// Writes `checkpoint-<step>` in `directory` atomically and returns its URL (TrainingLoop+Checkpoint).
-    @discardableResult
-    public func saveCheckpoint(in directory: URL) throws -> URL { try loop.saveCheckpoint(in: directory) }
-
-    /// Restores weights, optimizer buffers, scheduler and loop position from a checkpoint folder.
-    public func resume(from checkpoint: URL) throws { try loop.resume(from: checkpoint) }
-
-    /// Runs until `max_steps`. `onStep` sees every logged step and may return false to stop early
-    /// (the checkpoint written at that point resumes the run exactly).
-    @discardableResult
-    public func train(onStep: (StepLog) -> Bool = { _ in true }) throws -> [StepLog] {
-        try loop.run(optimizerStep, onStep: onStep)
-    }
 }

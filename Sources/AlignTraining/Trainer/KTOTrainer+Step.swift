@@ -24,19 +24,9 @@ extension KTOTrainer {
         return (try objective.compute(input), tokens)
     }
 
-    /// Runs the step's micro-batches and one AdamW update; returns the step's log.
-    func optimizerStep() throws -> StepLog {
-        var sums: [String: Double] = [:], counts: [String: Int] = [:]
-        let loss = try loop.accumulateStep { indices, _ in
-            let (out, tokens) = try microBatch(indices)
-            for (k, v) in out.metrics { sums[k, default: 0] += v; counts[k, default: 0] += 1 }
-            loop.countTokens(tokens)
-            return out.loss
-        }
-        var metrics = sums.reduce(into: [String: Double]()) { $0[$1.key] = $1.value / Double(counts[$1.key] ?? 1) }
-        metrics["num_tokens"] = Double(state.numTokens ?? 0)
-        return loop.finishStep(loss: loss, metrics: metrics)
-    }
+    /// Runs the step's micro-batches (each metric averaged over the micro-batches that report it, tokens counted)
+    /// and one AdamW update; returns the step's log.
+    public func optimizerStep() throws -> StepLog { try loop.averagedStep(microBatch, reduction: .meanOverReports) }
 
     func vector(_ v: [Float]) throws -> Tensor { try Tensor(v, shape: [v.count]) }
 }

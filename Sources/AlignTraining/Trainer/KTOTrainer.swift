@@ -11,7 +11,7 @@ import AlignTensor
 import Foundation
 
 /// Trains a DecoderModel with KTO (or its `apo_zero_unpaired` variant) on tokenized unpaired rows.
-public final class KTOTrainer {
+public final class KTOTrainer: LoopDriven {
     public let model: DecoderModel
     public let objective: KTOLoss
     public let config: TrainingConfig
@@ -23,8 +23,6 @@ public final class KTOTrainer {
     public let referenceLogps: [(Float, Float?)]
     /// Optimizer, schedule, data order, loop position and checkpoints.
     public let loop: TrainingLoop
-    /// Where the loop is (step, epoch, position, tokens seen).
-    public var state: TrainerState { loop.state }
 
     /// - Parameters:
     ///   - reference: the frozen reference; nil means the policy's own initial weights (computed now).
@@ -77,18 +75,5 @@ public final class KTOTrainer {
         try Autograd.withoutGrad {
             try model.tokenLogProbs(b.ids, labels: b.labels, attentionMask: b.attentionMask).sum(axis: 1).scalars
         }
-    }
-
-    /// Writes `checkpoint-<step>` in `directory` atomically and returns its URL (TrainingLoop+Checkpoint).
-    @discardableResult
-    public func saveCheckpoint(in directory: URL) throws -> URL { try loop.saveCheckpoint(in: directory) }
-
-    /// Restores weights, optimizer buffers, scheduler and loop position from a checkpoint folder.
-    public func resume(from checkpoint: URL) throws { try loop.resume(from: checkpoint) }
-
-    /// Runs until `max_steps`. `onStep` sees every step and may return false to stop early.
-    @discardableResult
-    public func train(onStep: (StepLog) -> Bool = { _ in true }) throws -> [StepLog] {
-        try loop.run(optimizerStep, onStep: onStep)
     }
 }

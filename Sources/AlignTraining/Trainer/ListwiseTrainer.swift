@@ -24,7 +24,7 @@ public enum ListwiseObjective {
 }
 
 /// Trains a DecoderModel with PRO or LiPO-λ on tokenized ranked rows.
-public final class ListwiseTrainer {
+public final class ListwiseTrainer: LoopDriven {
     public let model: DecoderModel
     public let objective: ListwiseObjective
     public let config: TrainingConfig
@@ -35,8 +35,6 @@ public final class ListwiseTrainer {
     public let referenceLogps: [[Float]]
     /// Optimizer, schedule, data order, loop position and checkpoints.
     public let loop: TrainingLoop
-    /// Where the loop is.
-    public var state: TrainerState { loop.state }
 
     /// - Parameters:
     ///   - reference: LiPO's frozen reference; nil means the policy's own initial weights (computed now).
@@ -108,29 +106,6 @@ public final class ListwiseTrainer {
     /// The objective's loss on the examples at `indices` under the current weights (recorded on the tape).
     public func loss(of indices: [Int]) throws -> Tensor { try microBatch(indices).0.loss }
 
-    /// Runs the step's micro-batches and one AdamW update; returns the step's log.
-    func optimizerStep() throws -> StepLog {
-        var metrics: [String: Double] = [:]
-        let loss = try loop.accumulateStep { indices, n in
-            let (out, tokens) = try microBatch(indices)
-            for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(n) }
-            loop.countTokens(tokens)
-            return out.loss
-        }
-        metrics["num_tokens"] = Double(state.numTokens ?? 0)
-        return loop.finishStep(loss: loss, metrics: metrics)
-    }
-
-    /// Writes `checkpoint-<step>` in `directory` atomically and returns its URL.
-    @discardableResult
-    public func saveCheckpoint(in directory: URL) throws -> URL { try loop.saveCheckpoint(in: directory) }
-
-    /// Restores weights, optimizer buffers, scheduler and loop position from a checkpoint folder.
-    public func resume(from checkpoint: URL) throws { try loop.resume(from: checkpoint) }
-
-    /// Runs until `max_steps`. `onStep` sees every step and may return false to stop early.
-    @discardableResult
-    public func train(onStep: (StepLog) -> Bool = { _ in true }) throws -> [StepLog] {
-        try loop.run(optimizerStep, onStep: onStep)
-    }
+    /// Runs the step's micro-batches (metrics averaged over them, tokens counted) and one AdamW update.
+    public func optimizerStep() throws -> StepLog { try loop.averagedStep(microBatch) }
 }

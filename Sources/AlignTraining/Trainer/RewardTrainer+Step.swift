@@ -39,17 +39,10 @@ extension RewardTrainer {
     }
 
     /// Runs the step's micro-batches (`gradient_accumulation_steps`, fewer at an epoch's end, as
-    /// transformers' Trainer) and one AdamW update; returns the step's log.
-    func optimizerStep() throws -> StepLog {
-        var metrics: [String: Double] = [:]
-        let loss = try loop.accumulateStep { indices, n in
-            let (out, tokens) = try microBatch(indices)
-            for (k, v) in out.metrics { metrics[k, default: 0] += v / Double(n) }
-            loop.countTokens(tokens)
-            return out.loss
+    /// transformers' Trainer; metrics averaged over them, tokens counted) and one AdamW update; returns the step's log.
+    public func optimizerStep() throws -> StepLog {
+        try loop.averagedStep(microBatch) { _, _ in
+            model.applyPaddingIdxGradient()  // torch's nn.Embedding(padding_idx=pad) leaves the pad row's gradient 0
         }
-        model.applyPaddingIdxGradient()  // torch's nn.Embedding(padding_idx=pad) leaves the pad row's gradient 0
-        metrics["num_tokens"] = Double(numTokens)
-        return loop.finishStep(loss: loss, metrics: metrics)
     }
 }

@@ -22,7 +22,7 @@ public typealias TokenizedRewardPair = AlignData.TokenizedRewardPair
 ///     let trainer = try RewardTrainer(model: rm, objective: RewardLoss(config: RewardConfig()),
 ///                                     config: config, data: tokenized.examples)
 ///     let logs = try trainer.train()
-public final class RewardTrainer {
+public final class RewardTrainer: LoopDriven {
     public let model: SequenceClassifier
     public let objective: RewardLoss
     public let config: TrainingConfig
@@ -31,12 +31,6 @@ public final class RewardTrainer {
     public let padID: Int32
     /// Optimizer, schedule, data order, loop position (with the token count) and checkpoints.
     public let loop: TrainingLoop
-    /// The loop's AdamW optimizer.
-    public var optimizer: AdamW { loop.optimizer }
-    /// The loop's learning-rate schedule.
-    public var scheduler: LRScheduler { loop.scheduler }
-    /// Where the loop is (step, epoch, position, tokens).
-    public var state: TrainerState { loop.state }
     /// Non-pad tokens seen in training so far (TRL's `num_tokens`: the attention mask's sum).
     public var numTokens: Int { loop.state.numTokens ?? 0 }
 
@@ -66,12 +60,5 @@ public final class RewardTrainer {
     static func trainableParameters(_ model: SequenceClassifier) -> [NamedParameter] {
         let named = model.base.loraConfig != nil ? model.loraParameters() : model.namedParameters()
         return named.filter { $0.1.requiresGrad }.map { NamedParameter($0.0, $0.1) }
-    }
-
-    /// Runs until `max_steps`, checkpointing every `save_steps` into `output_dir`. `onStep` sees every
-    /// step and may return false to stop early (the checkpoint written then resumes the run exactly).
-    @discardableResult
-    public func train(onStep: (StepLog) -> Bool = { _ in true }) throws -> [StepLog] {
-        try loop.run(optimizerStep, onStep: onStep)
     }
 }

@@ -20,7 +20,7 @@ import Foundation
 /// let trainer = try SFTTrainer(model: model, config: training, data: data.examples, padID: pad)
 /// let logs = try trainer.train()
 /// ```
-public final class SFTTrainer {
+public final class SFTTrainer: LoopDriven {
     /// The model being trained (its trainable parameters, or its attached LoRA adapters).
     public let model: DecoderModel
     /// The run's settings.
@@ -31,8 +31,6 @@ public final class SFTTrainer {
     public let padID: Int32
     /// Optimizer, schedule, data order, loop position and checkpoints.
     public let loop: TrainingLoop
-    /// Where the loop is (step, epoch, position, tokens seen).
-    public var state: TrainerState { loop.state }
 
     /// - Throws: `TrainingError.invalidConfig` for a bad config, no examples, or nothing trainable.
     public init(model: DecoderModel, config: TrainingConfig, data: [SFTPackedExample], padID: Int32) throws {
@@ -50,8 +48,9 @@ public final class SFTTrainer {
     }
 
     /// One optimizer step: the step's micro-batches (TrainingLoop.nextStepIndices) are collated first so N is known,
-    /// then each is run forward and backward with its loss divided by N.
-    func optimizerStep() throws -> StepLog {
+    /// then each is run forward and backward with its loss divided by N (not TrainingLoop.averagedStep, which divides
+    /// by the micro-batch count).
+    public func optimizerStep() throws -> StepLog {
         let batches = loop.nextStepIndices().map { SFTBatch.collate($0.map { data[$0] }, padID: padID) }
         // TRL: `loss = per_token_loss.sum() / num_items_in_batch.clamp(min=1)`.
         let n = Float(max(batches.reduce(0) { $0 + $1.targetCount }, 1))
@@ -64,17 +63,4 @@ public final class SFTTrainer {
         }
         return loop.finishStep(loss: total, metrics: ["num_tokens": Double(loop.state.numTokens ?? 0)])
     }
-
-    /// Runs until `max_steps`. `onStep` sees every step and may return false to stop early.
-    @discardableResult
-    public func train(onStep: (StepLog) -> Bool = { _ in true }) throws -> [StepLog] {
-        try loop.run(optimizerStep, onStep: onStep)
-    }
-
-    /// Writes `checkpoint-<step>` in `directory` atomically and returns its URL.
-    @discardableResult
-    public func saveCheckpoint(in directory: URL) throws -> URL { try loop.saveCheckpoint(in: directory) }
-
-    /// Restores weights, optimizer buffers, scheduler, loop position and token count from a checkpoint folder.
-    public func resume(from checkpoint: URL) throws { try loop.resume(from: checkpoint) }
 }

@@ -2,8 +2,9 @@
 // trainable parameters (full fine-tuning or attached LoRA adapters; no weight decay on biases and norms, as
 // transformers' Trainer groups them), the LR schedule, the seeded per-epoch data order and the loop position,
 // the end of an optimizer step (global-norm clipping → AdamW → schedule), checkpoints for exact resume
-// (TrainingLoop+Checkpoint.swift) and the run-until-max_steps driver. A trainer (DPOTrainer, SFTTrainer)
-// owns one and only computes its micro-batch losses.
+// (TrainingLoop+Checkpoint.swift), the usual averaged optimizer step (TrainingLoop+Step.swift) and the
+// run-until-max_steps driver. A trainer (DPOTrainer, SFTTrainer) owns one, computes only its micro-batch losses,
+// and gets its checkpoint, resume and train methods from LoopDriven.
 import AlignModels
 import AlignTensor
 import Foundation
