@@ -30,24 +30,15 @@ extension LexAutomaton {
         return m
     }
 
-    /// How DFA state `s` takes a lone `\` (0x5C).
-    func cutClass(_ s: Int32) -> CutClass {
-        let t = Int(g.trans[Int(s) &* 256 &+ 0x5C])
-        if t == 0 || (!g.hasOut[t] && !g.accepting[t]) { return .dead }
-        return g.accepting[t] ? .accepts : .alive
-    }
+    /// How DFA state `s` takes a lone `\`.
+    func cutClass(_ s: Int32) -> CutClass { g.cutClass(s) }
 
     /// Whether every state reachable from `s` through plain characters survives a lone `\` without
-    /// accepting (`s` passed `allLiveClosure`, so the search stays within its bound). Memoized per state.
+    /// accepting (called after `allLiveClosure(s)`, so the closure fits its bound). Memoized per state.
     mutating func closureCutAlive(_ s: Int32) -> Bool {
         if let m = cutClosureMemo[s] { return m }
-        var seen: Set<Int32> = [s]
-        var stack = [s]
-        var ok = true
-        while ok, let q = stack.popLast() {
-            if cutClass(q) != .alive { ok = false }
-            for t in bodyStep(q).succ where seen.insert(t).inserted { stack.append(t) }
-        }
+        let g = self.g
+        let ok = everyClosureState(s) { q, _ in g.cutClass(q) == .alive }
         cutClosureMemo[s] = ok
         return ok
     }
@@ -81,5 +72,14 @@ extension LexAutomaton {
             swap(&cur, &next)
         }
         return (full, last)
+    }
+}
+
+extension FlatGrammar {
+    /// How DFA state `s` takes a lone `\` (0x5C).
+    func cutClass(_ s: Int32) -> CutClass {
+        let t = Int(trans[Int(s) &* 256 &+ 0x5C])
+        if t == 0 || (!hasOut[t] && !accepting[t]) { return .dead }
+        return accepting[t] ? .accepts : .alive
     }
 }

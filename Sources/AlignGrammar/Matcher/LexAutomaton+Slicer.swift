@@ -114,19 +114,25 @@ extension LexAutomaton {
     /// on the names' first characters past what the frontier walk tracks). Memoized per state.
     mutating func allLiveClosure(_ s: Int32) -> Bool {
         if let m = closureMemo[s] { return m }
+        let ok = everyClosureState(s) { $1.allLive }
+        closureMemo[s] = ok
+        return ok
+    }
+
+    /// Whether `holds(state, bodyStep(state))` is true for every state reachable from `s` through plain
+    /// characters (false past `maxBodyClosure` states).
+    mutating func everyClosureState(_ s: Int32, _ holds: (Int32, BodyStep) -> Bool) -> Bool {
         var seen: Set<Int32> = [s]
         var stack = [s]
-        var ok = true
-        search: while let q = stack.popLast() {
+        while let q = stack.popLast() {
             let step = bodyStep(q)
-            if !step.allLive { ok = false; break }
+            if !holds(q, step) { return false }
             for t in step.succ where seen.insert(t).inserted {
-                if seen.count > LexAutomaton.maxBodyClosure { ok = false; break search }
+                if seen.count > LexAutomaton.maxBodyClosure { return false }
                 stack.append(t)
             }
         }
-        closureMemo[s] = ok
-        return ok
+        return true
     }
 
     /// How plain characters act on DFA state `s` (memoized per state).

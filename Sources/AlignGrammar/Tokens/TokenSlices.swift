@@ -31,27 +31,28 @@ public struct TokenSlices: Sendable {
         for (id, t) in tokens.enumerated() where !t.isEmpty {
             if let c = TokenSlices.plainChars(t) { chars[id] = c; maxChars = max(maxChars, c) }
         }
-        var upTo = [UInt32](repeating: 0, count: (maxChars + 1) * words)
-        for (id, c) in chars.enumerated() where c >= 0 {
-            // A token of c characters belongs to every bitset from c up.
-            for k in c...maxChars { upTo[k * words + id >> 5] |= 1 << UInt32(id & 31) }
-        }
         self.maxChars = maxChars
-        self.upTo = upTo
+        upTo = TokenSlices.cumulativeBitsets(chars, upTo: maxChars, words: words)
         self.words = words
         rest = TokenTrie(tokens: tokens.indices.map { chars[$0] >= 0 ? [] : tokens[$0] })
         var cut = [Int](repeating: -1, count: tokens.count)
         for (id, t) in tokens.enumerated() where chars[id] < 0 && t.last == 0x5C {
             if let c = TokenSlices.plainChars(Array(t.dropLast())) { cut[id] = c }
         }
-        let maxCut = cut.max() ?? -1
-        var cutUpTo = [UInt32](repeating: 0, count: (maxCut + 1) * words)
-        for (id, c) in cut.enumerated() where c >= 0 {
-            for k in c...maxCut { cutUpTo[k * words + id >> 5] |= 1 << UInt32(id & 31) }
-        }
-        maxCutChars = maxCut
-        self.cutUpTo = cutUpTo
+        maxCutChars = cut.max() ?? -1
+        cutUpTo = TokenSlices.cumulativeBitsets(cut, upTo: maxCutChars, words: words)
         restNoCut = TokenTrie(tokens: tokens.indices.map { chars[$0] >= 0 || cut[$0] >= 0 ? [] : tokens[$0] })
+    }
+
+    /// Bitsets 0 … `maxCount` of `words` words each: bitset k holds every token id whose count is at
+    /// most k (counts of −1 are left out).
+    static func cumulativeBitsets(_ counts: [Int], upTo maxCount: Int, words: Int) -> [UInt32] {
+        var bits = [UInt32](repeating: 0, count: (maxCount + 1) * words)
+        for (id, c) in counts.enumerated() where c >= 0 {
+            // A token of c characters belongs to every bitset from c up.
+            for k in c...maxCount { bits[k * words + id >> 5] |= 1 << UInt32(id & 31) }
+        }
+        return bits
     }
 
     /// The number of characters of `t` (token bytes) if it is a sequence of plain characters, else nil.
