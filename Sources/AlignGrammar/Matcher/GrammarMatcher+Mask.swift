@@ -28,6 +28,8 @@ struct WalkScratch {
     var originBuf: [Int32] = []
     /// The chart length when the mask walk started.
     var rootPos = 0
+    /// The matcher's last few whole masks (`MaskMemo`).
+    var maskMemo = MaskMemo()
 
     mutating func reserve(depth: Int) {
         if path.count <= depth {
@@ -82,8 +84,9 @@ extension EarleyParser {
         return true
     }
 
-    /// Fills `mask` with the tokens allowed after the current input: the cached root mask of the
+    /// Writes into `mask[0..<words]` the tokens allowed after the current input: the cached root mask of the
     /// current lexer state, then, for each boundary node, the parser-decided part of its subtree.
+    /// A mask provably equal to one of the matcher's last few is copied instead (`MaskMemo`).
     /// Returns the number of bytes refused by the item limit (their tokens are left out).
     mutating func fillMask(_ lex: inout LexAutomaton, _ roots: inout [Int32: RootMask], maxRoots: Int,
                            _ vocabulary: TokenVocabulary, _ mask: UnsafeMutableBufferPointer<UInt32>, words: Int,
@@ -96,12 +99,25 @@ extension EarleyParser {
         sc.node[0] = 0
         sc.keyDepth[0] = 0
         let root = lexState(&lex, &sc)
+        let largest = sc.maskMemo.makeKey(sc.origins)
+        let memoID = largest >= 0 && largest < length ? setId(at: largest) : nil
+        if let id = memoID, let hits = sc.maskMemo.copy(root: root, setId: id, into: mask, count: words) { return hits }
         let entry: RootMask
         if let e = roots[root] { entry = e } else {
             entry = lex.rootMask(root, vocabulary, words: words, &sc)
             if roots.count < maxRoots { roots[root] = entry }
         }
-        entry.words.withUnsafeBufferPointer { w in for i in 0..<words { mask[i] |= w[i] } }
+        entry.words.withUnsafeBufferPointer { w in
+            _ = UnsafeMutableBufferPointer(rebasing: mask[0..<words]).update(fromContentsOf: w[0..<words])
+        }
+        let limitHits = fillBoundaries(entry, &lex, vocabulary, mask, &sc)
+        if let id = memoID { sc.maskMemo.store(root: root, setId: id, mask, count: words, limitHits: limitHits) }
+        return limitHits
+    }
+
+    /// The parser-decided part of a mask: each boundary node of `entry`, and the subtree below it.
+    mutating func fillBoundaries(_ entry: RootMask, _ lex: inout LexAutomaton, _ vocabulary: TokenVocabulary,
+                                 _ mask: UnsafeMutableBufferPointer<UInt32>, _ sc: inout WalkScratch) -> Int {
         var limitHits = 0
         let trie = entry.trie(vocabulary)
         for (n, from) in entry.boundaries {
@@ -192,9 +208,10 @@ extension GrammarMatcher {
     /// Writes the allowed-token mask. `mask.count` must be at least `vocabulary.maskWords`.
     public func fillMask(into mask: UnsafeMutableBufferPointer<UInt32>) {
         precondition(mask.count >= vocabulary.maskWords, "mask has \(mask.count) words, need \(vocabulary.maskWords)")
-        for i in 0..<mask.count { mask[i] = 0 }
-        if isError || isTerminated { return }
         let words = (vocabulary.tokens.count + 31) / 32
+        // The walk writes words 0..<words whole; padding ids beyond the vocabulary stay refused.
+        for i in (isError || isTerminated ? 0 : words)..<mask.count { mask[i] = 0 }
+        if isError || isTerminated { return }
         let hits = cache.withEngine(vocabulary) { lex, roots in
             parser.fillMask(&lex, &roots, maxRoots: cache.maxRootMasks, vocabulary, mask, words: words, &scratch)
         }

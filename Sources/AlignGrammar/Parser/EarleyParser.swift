@@ -13,6 +13,10 @@ public struct EarleyParser {
     private var origins: [Int32] = []
     private var states: [Int32] = []
     private var setStart: [Int] = []
+    /// Per set: an id never reused by this parser (a position popped and scanned again gets a new
+    /// one). The chart is a stack, so an unchanged id at position p means sets 0...p are unchanged.
+    private var setIds: [UInt64] = []
+    private var nextSetId: UInt64 = 0
     // Per-set dedupe: open addressing over packed item keys, slots valid when stamp matches.
     private var slots: [UInt64]
     private var slotStamp: [UInt32]
@@ -42,8 +46,13 @@ public struct EarleyParser {
     /// Bytes consumed so far.
     public var length: Int { setStart.count - 1 }
 
+    /// The id of the set at position `p` (0...length); see `setIds`.
+    public func setId(at p: Int) -> UInt64 { setIds[p] }
+
     private mutating func beginSet() {
         setStart.append(dots.count)
+        setIds.append(nextSetId)
+        nextSetId &+= 1
         stamp &+= 1
         if stamp == 0 { for i in slotStamp.indices { slotStamp[i] = 0 }; stamp = 1 }
     }
@@ -158,6 +167,7 @@ public struct EarleyParser {
     /// Undoes the last consumed byte.
     public mutating func popSet() {
         let start = setStart.removeLast()
+        setIds.removeLast()
         if !waitIndex.isEmpty { waitIndex[setStart.count] = nil }
         dots.removeSubrange(start...)
         origins.removeSubrange(start...)
