@@ -24,6 +24,10 @@ public struct EarleyParser {
     private var mask: Int
     /// Per finished large set: nonterminal → indices of items waiting on it (dropped when popped).
     private var waitIndex: [Int: [Int32: [Int32]]] = [:]
+    /// Per rule: the closure stamp of the last set that predicted it (each rule's alternatives are
+    /// added once per set, however many items wait on it).
+    private var predicted: [UInt32]
+    private var closureStamp: UInt32 = 0
     /// Items per set above this make `scan` fail (a pathological grammar); see `limitHit`.
     public var maxItemsPerSet = 200_000
     /// Set when a scan was refused because of `maxItemsPerSet` or the chart length limit.
@@ -37,6 +41,7 @@ public struct EarleyParser {
         mask = 1023
         slots = [UInt64](repeating: 0, count: 1024)
         slotStamp = [UInt32](repeating: 0, count: 1024)
+        predicted = [UInt32](repeating: 0, count: grammar.ruleCount)
         dots.reserveCapacity(4096); origins.reserveCapacity(4096); states.reserveCapacity(4096)
         beginSet()
         for a in g.altLo[Int(g.startRule)]..<g.altHi[Int(g.startRule)] { add(g.altStarts[Int(a)], 0) }
@@ -103,13 +108,18 @@ public struct EarleyParser {
     /// Predicts and completes items of the current set. Returns false past the item limit.
     private mutating func closure() -> Bool {
         let k = Int32(setStart.count - 1)
+        closureStamp &+= 1
+        if closureStamp == 0 { for r in predicted.indices { predicted[r] = 0 }; closureStamp = 1 }
         var i = setStart[Int(k)]
         while i < dots.count {
             let d = Int(dots[i])
             switch g.kind[d] {
             case .nonterminal:
                 let r = Int(g.arg[d])
-                for a in g.altLo[r]..<g.altHi[r] { add(g.altStarts[Int(a)], k) }
+                if predicted[r] != closureStamp {
+                    predicted[r] = closureStamp
+                    for a in g.altLo[r]..<g.altHi[r] { add(g.altStarts[Int(a)], k) }
+                }
                 if g.nullable[r] { add(Int32(d + 1), origins[i]) }
             case .end:
                 let j = Int(origins[i])
