@@ -19,11 +19,25 @@ struct BenchGrammarCommand: ParsableCommand {
     @Flag(help: "Time TTFM/TBM in process CPU time instead of wall time (steadier on a loaded machine; file timeouts stay wall time).")
     var cpuTime = false
     @Option(help: "Print the files with the most mask time and the slowest single masks (this many of each) to stderr.") var showSlow: Int = 0
+    @Option(help: "Write one JSON line per walked file, {file, engine, tbm_us: [...]}, to this path (for scripts/peers/maskbench_common.py).")
+    var maskTimes: String?
 
     struct Tally { var files = 0, compileErrors = 0, timeouts = 0, validOK = 0, validRejected = 0, invalidBlocked = 0, invalidAccepted = 0
         var ttfm: [Double] = [], tbm: [Double] = []
         /// Per file: total mask time; per slow mask: (µs, file, text before the token).
-        var fileTime: [(Double, String)] = [], slow: [(Double, String, String)] = [] }
+        var fileTime: [(Double, String)] = [], slow: [(Double, String, String)] = []
+        /// Per walked file: its name and mask times, in walk order.
+        var perFile: [(String, [Double])] = [] }
+
+    /// The per-file mask times as JSON lines, written atomically.
+    func writeMaskTimes(_ t: Tally, to path: String) throws {
+        var out = ""
+        for (name, times) in t.perFile {
+            let list = times.map { String(format: "%.2f", $0) }.joined(separator: ", ")
+            out += #"{"file": \#(JSONValue.string(name).serialized), "engine": "alignkit", "tbm_us": [\#(list)]}"# + "\n"
+        }
+        try Data(out.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
 
     func run() throws {
         let v = try GrammarVocabulary(path: tokenizer)
@@ -55,7 +69,9 @@ struct BenchGrammarCommand: ParsableCommand {
                 if valid { if ok { t.validOK += 1 } else { t.validRejected += 1 } } else { if ok { t.invalidAccepted += 1 } else { t.invalidBlocked += 1 } }
             }
             t.fileTime.append((t.tbm[before...].reduce(0, +), name))
+            if t.tbm.count > before { t.perFile.append((name, Array(t.tbm[before...]))) }
         }
+        if let path = maskTimes { try writeMaskTimes(t, to: path) }
         report(t)
         if showSlow > 0 { reportSlow(t) }
     }

@@ -156,7 +156,8 @@ class Worker:
         self.start()
         return None
 
-def run(engine, files, by_bytes, timeout=None):
+def run(engine, files, by_bytes, timeout=None, per_file=None):
+    """Runs every file; `per_file`, when a list, receives (file name, its TBM samples) per walked file."""
     r = dict(files=0, compile_errors=0, timeouts=0, valid_accepted=0, valid_rejected=0, invalid_blocked=0, invalid_accepted=0)
     ttfm, tbm = [], []
     worker = Worker(engine, by_bytes) if timeout is not None else None
@@ -168,6 +169,7 @@ def run(engine, files, by_bytes, timeout=None):
         counts, ft, fb = out
         for k, v in counts.items(): r[k] += v
         ttfm += ft; tbm += fb
+        if per_file is not None and fb: per_file.append((os.path.basename(f), fb))
     r.update(tbm_mean=sum(tbm) / max(len(tbm), 1), tbm_p50=pct(tbm, .5), tbm_p99=pct(tbm, .99),
              ttfm_p50=pct(ttfm, .5), ttfm_p90=pct(ttfm, .9), ttfm_p99=pct(ttfm, .99), masks=len(tbm))
     return r
@@ -179,6 +181,8 @@ def main():
     ap.add_argument("--every", type=int, default=1)
     ap.add_argument("--cpu-time", action="store_true")
     ap.add_argument("--file-timeout", type=float, help="wall seconds per file (each file runs in a forked child)")
+    ap.add_argument("--mask-times", help="write one JSON line per walked file, {file, engine, tbm_us: [...]}, here "
+                    "(for scripts/peers/maskbench_common.py); with --engine both, the engine name is inserted before the suffix")
     a = ap.parse_args()
     global clock
     if a.cpu_time:
@@ -190,7 +194,15 @@ def main():
     if a.engine in ("llg", "both"): engines.append(LLG(a.tokenizer, tokens, eos))
     if a.engine in ("xgr", "both"): engines.append(XGR(a.tokenizer, tokens, eos))
     for e in engines:
-        r = run(e, files, by_bytes, a.file_timeout)
+        per_file = [] if a.mask_times else None
+        r = run(e, files, by_bytes, a.file_timeout, per_file)
+        if a.mask_times:
+            root, ext = os.path.splitext(a.mask_times)
+            path = a.mask_times if len(engines) == 1 else f"{root}-{e.name}{ext}"
+            with open(path + ".tmp", "w") as out:
+                for name, fb in per_file:
+                    out.write(json.dumps({"file": name, "engine": e.name, "tbm_us": [round(x, 2) for x in fb]}) + "\n")
+            os.replace(path + ".tmp", path)
         for k, v in r.items():
             print(json.dumps({"bench": "grammar_maskbench", "case": k, "peer": e.name, "peer_value": round(v, 1) if isinstance(v, float) else v}))
 

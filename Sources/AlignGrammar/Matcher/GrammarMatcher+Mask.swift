@@ -169,22 +169,29 @@ extension EarleyParser {
     /// lexer automaton, and the parser is consulted only at boundaries (a rule completes).
     mutating func walkSubtree(_ top: Int, _ lex: inout LexAutomaton, _ trie: TokenTrie,
                               _ mask: UnsafeMutableBufferPointer<UInt32>, _ sc: inout WalkScratch) -> Int {
+        trie.packed.withUnsafeBufferPointer { nodes in walkSubtree(top, nodes, &lex, trie, mask, &sc) }
+    }
+
+    /// `walkSubtree` reading nodes from the trie's packed words.
+    private mutating func walkSubtree(_ top: Int, _ nodes: UnsafeBufferPointer<UInt64>, _ lex: inout LexAutomaton, _ trie: TokenTrie,
+                                      _ mask: UnsafeMutableBufferPointer<UInt32>, _ sc: inout WalkScratch) -> Int {
         var limitHits = 0
         var n = top + 1
-        let end = Int(trie.next[top])
+        let end = TokenTrie.next(nodes[top])
         while n < end {
-            let d = Int(trie.depth[n]), b = trie.byte[n]
+            let node = nodes[n]
+            let d = TokenTrie.depth(node), b = UInt8(TokenTrie.byte(node))
             sc.path[d - 1] = b
             sc.node[d] = Int32(n)
             let t = lex.step(sc.lex[d - 1], b)
-            if t == LexAutomaton.dead { n = Int(trie.next[n]); continue }
+            if t == LexAutomaton.dead { n = TokenTrie.next(node); continue }
             if t < LexAutomaton.dead {
-                if !boundary(d, sc.lex[d - 1], &lex, &sc, &limitHits) { n = Int(trie.next[n]); continue }
+                if !boundary(d, sc.lex[d - 1], &lex, &sc, &limitHits) { n = TokenTrie.next(node); continue }
             } else {
                 sc.lex[d] = t
                 sc.keyDepth[d] = sc.keyDepth[d - 1]
             }
-            trie.setTokens(n, in: mask, allowed: true)
+            if TokenTrie.hasTokens(node) { trie.setTokens(n, in: mask, allowed: true) }
             n += 1
         }
         return limitHits

@@ -72,11 +72,13 @@ extension LexAutomaton {
                                _ words: UnsafeMutableBufferPointer<UInt32>,
                                _ boundaries: inout [(node: Int32, from: Int32)], _ pairs: inout [UInt64]) {
         let alive = firstBytes(pd, rb, gtrans)
-        for b0 in 0..<256 {
-            let c = Int(trie.rootChild[b0])
-            if c == 0 { continue }
-            if pd[3] == 0 ? step(pd[2], UInt8(b0)) == LexAutomaton.dead : !alive.contains(UInt8(b0)) { continue }
-            walk(from: c, to: Int(trie.next[c]), comps, trie, rb, pd, gtrans, accepting, words, &boundaries, &pairs)
+        trie.packed.withUnsafeBufferPointer { nodes in
+            for b0 in 0..<256 {
+                let c = Int(trie.rootChild[b0])
+                if c == 0 { continue }
+                if pd[3] == 0 ? step(pd[2], UInt8(b0)) == LexAutomaton.dead : !alive.contains(UInt8(b0)) { continue }
+                walk(from: c, to: TokenTrie.next(nodes[c]), nodes, comps, trie, rb, pd, gtrans, accepting, words, &boundaries, &pairs)
+            }
         }
     }
 
@@ -103,15 +105,17 @@ extension LexAutomaton {
         return bits
     }
 
-    /// The node loop over one subtree of the root, nodes `n ..< end` in depth-first order.
-    private mutating func walk(from start: Int, to end: Int, _ comps: [UInt64], _ trie: TokenTrie,
+    /// The node loop over one subtree of the root, nodes `start ..< end` in depth-first order (`nodes`:
+    /// the trie's packed words).
+    private mutating func walk(from start: Int, to end: Int, _ nodes: UnsafeBufferPointer<UInt64>, _ comps: [UInt64], _ trie: TokenTrie,
                                _ rb: UnsafeMutableBufferPointer<Int32>, _ pd: UnsafeMutableBufferPointer<Int32>,
                                _ gtrans: UnsafeBufferPointer<Int32>, _ accepting: UnsafeBufferPointer<Bool>,
                                _ words: UnsafeMutableBufferPointer<UInt32>,
                                _ boundaries: inout [(node: Int32, from: Int32)], _ pairs: inout [UInt64]) {
         var n = start
         while n < end {
-            let d = Int(trie.depth[n]), b = Int(trie.byte[n])
+            let node = nodes[n]
+            let d = TokenTrie.depth(node), b = TokenTrie.byte(node)
             let up = 4 * (d - 1), here = 4 * d
             pd[here + 3] = 0
             if pd[up + 3] != 0 {
@@ -125,10 +129,10 @@ extension LexAutomaton {
                         if accepting[Int(r)] { accepted = true }
                     }
                 }
-                if w == hi { n = Int(trie.next[n]); continue }
+                if w == hi { n = TokenTrie.next(node); continue }
                 if !accepted {
                     pd[here] = Int32(hi); pd[here + 1] = Int32(w); pd[here + 2] = LexAutomaton.unknown; pd[here + 3] = 1
-                    trie.setTokens(n, in: words, allowed: true)
+                    if TokenTrie.hasTokens(node) { trie.setTokens(n, in: words, allowed: true) }
                     n += 1
                     continue
                 }
@@ -136,11 +140,11 @@ extension LexAutomaton {
                 if pd[up + 2] == LexAutomaton.unknown { pd[up + 2] = internRaw(comps, rb, lo, hi, &pairs) }
             }
             let t = step(pd[up + 2], UInt8(b))
-            if t == LexAutomaton.dead { n = Int(trie.next[n]); continue }
-            trie.setTokens(n, in: words, allowed: true)
+            if t == LexAutomaton.dead { n = TokenTrie.next(node); continue }
+            if TokenTrie.hasTokens(node) { trie.setTokens(n, in: words, allowed: true) }
             if t < LexAutomaton.dead {
                 boundaries.append((Int32(n), pd[up + 2]))
-                n = Int(trie.next[n])
+                n = TokenTrie.next(node)
             } else {
                 pd[here + 2] = t
                 n += 1
