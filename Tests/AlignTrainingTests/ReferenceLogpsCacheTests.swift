@@ -24,6 +24,8 @@ import Testing
         #expect(k == ReferenceLogpsCache.key(reference: model, data: data, padID: 0, batchSize: 2))
         #expect(k != ReferenceLogpsCache.key(reference: model, data: data, padID: 1, batchSize: 2))
         #expect(k != ReferenceLogpsCache.key(reference: model, data: data, padID: 0, batchSize: 1))
+        #expect(k == ReferenceLogpsCache.key(reference: model, data: data, padID: 0, batchSize: 2, sharePrompt: true))
+        #expect(k != ReferenceLogpsCache.key(reference: model, data: data, padID: 0, batchSize: 2, sharePrompt: false))
         var other = data
         other[1].rejected = [15, 17]
         #expect(k != ReferenceLogpsCache.key(reference: model, data: other, padID: 0, batchSize: 2))

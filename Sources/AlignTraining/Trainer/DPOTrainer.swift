@@ -39,7 +39,7 @@ public final class DPOTrainer: LoopDriven {
     ///   - reference: the frozen reference; nil means the policy's own initial weights (computed now).
     ///     Unused when `objective.needsReference` is false.
     ///   - referenceCache: where reference log-probs are looked up and stored (keyed by reference weights, data, pad
-    ///     id and batch size); nil computes them every run.
+    ///     id, batch size and `sharePrompt`); nil computes them every run.
     ///   - referenceSync: TR-DPO's `sync_ref_model`; when on, `reference` (or a copy of the policy) stays live and is
     ///     updated in place.
     ///   - sharePrompt: run each pair with a shared prompt as one packed row (see `sharePrompt`).
@@ -67,7 +67,7 @@ public final class DPOTrainer: LoopDriven {
         if !objective.needsReference || liveReference != nil {
             referenceLogps = []
         } else if let referenceCache {
-            let key = ReferenceLogpsCache.key(reference: ref, data: data, padID: padID, batchSize: batchSize)
+            let key = ReferenceLogpsCache.key(reference: ref, data: data, padID: padID, batchSize: batchSize, sharePrompt: sharePrompt)
             (referenceLogps, referenceCacheHit) = try referenceCache.logps(key: key, count: data.count, compute: compute)
         } else {
             referenceLogps = try compute()

@@ -1,6 +1,7 @@
 // ReferenceLogpsCache: the reference model's sequence log-probs of a tokenized preference dataset, stored on disk
 // under a key that hashes everything they depend on — the reference's parameters (names, shapes, bytes), its spec,
-// the tokenized examples, the pad id and the batch size (padding changes the last bits of a batched forward).
+// the tokenized examples, the pad id, the batch size (padding changes the last bits of a batched forward) and the
+// row layout (a pair packed as one [prompt, chosen, rejected] row sums in another order than two rows).
 // A second run of the same data against the same reference reads the file instead of running the reference
 // (TRL's precompute_ref_log_probs recomputes each run; its datasets cache keys on the dataset fingerprint).
 // Files are JSON `{"key", "count", "chosen": [...], "rejected": [...]}` written atomically; Swift prints each Float
@@ -54,8 +55,10 @@ public struct ReferenceLogpsCache {
 
     public init(directory: URL) { self.directory = directory }
 
-    /// The key of `reference` log-probs over `data` computed with `padID` in batches of `batchSize`.
-    public static func key(reference: DecoderModel, data: [TokenizedPreference], padID: Int32, batchSize: Int) -> String {
+    /// The key of `reference` log-probs over `data` computed with `padID` in batches of `batchSize`, with pairs
+    /// that share their prompt packed into one row when `sharePrompt` (`DPOTrainer.sharePrompt`).
+    public static func key(reference: DecoderModel, data: [TokenizedPreference], padID: Int32, batchSize: Int,
+                           sharePrompt: Bool = true) -> String {
         var h = ContentHash()
         h.update(String(describing: reference.spec))
         for (name, p) in reference.namedParameters() + reference.loraParameters() {
@@ -63,6 +66,7 @@ public struct ReferenceLogpsCache {
             p.withUnsafeBuffer { h.update(UnsafeRawBufferPointer($0)) }
         }
         h.update([Int64(padID), Int64(batchSize), Int64(data.count)])
+        if !sharePrompt { h.update("unpacked rows") }  // the packed layout keeps the keys written before this field
         for ex in data {
             h.update(ex.prompt)
             h.update(ex.chosen)
