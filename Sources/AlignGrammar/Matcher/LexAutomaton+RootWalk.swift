@@ -42,24 +42,27 @@ extension LexAutomaton {
         let k = comps.count
         let raw = k > 0 && k <= LexAutomaton.maxRawPairs
         sc.reserveRaw(raw ? k * (trie.maxDepth + 1) : 0, depth: trie.maxDepth)
-        var buf: [Int32] = [], per: [Int32] = [], pairs: [UInt64] = []
-        swap(&buf, &sc.rawBuf); swap(&per, &sc.rawDepth); swap(&pairs, &sc.pairs)
+        var buf: [Int32] = [], per: [Int32] = [], pairs: [UInt64] = [], soles: [UInt64] = []
+        swap(&buf, &sc.rawBuf); swap(&per, &sc.rawDepth); swap(&pairs, &sc.pairs); swap(&soles, &sole)
         let gt = g.trans, acc = g.accepting
         buf.withUnsafeMutableBufferPointer { rb in
             per.withUnsafeMutableBufferPointer { pd in
                 gt.withUnsafeBufferPointer { gtrans in
                     acc.withUnsafeBufferPointer { accepting in
-                        out.words.withUnsafeMutableBufferPointer { words in
-                            // Depth 0: every pair of the root, raw when there are not too many.
-                            pd[0] = 0; pd[1] = raw ? Int32(k) : 0; pd[2] = root; pd[3] = raw ? 1 : 0
-                            if raw { for i in 0..<k { rb[2 * i] = Int32(i); rb[2 * i + 1] = LexAutomaton.state(comps[i]) } }
-                            walk(root, comps, trie, rb, pd, gtrans, accepting, words, &out.boundaries, &pairs)
+                        soles.withUnsafeMutableBufferPointer { so in
+                            out.words.withUnsafeMutableBufferPointer { words in
+                                // Depth 0: every pair of the root, raw when there are not too many.
+                                pd[0] = 0; pd[1] = raw ? Int32(k) : 0; pd[2] = root; pd[3] = raw ? 1 : 0
+                                if raw { for i in 0..<k { rb[2 * i] = Int32(i); rb[2 * i + 1] = LexAutomaton.state(comps[i]) } }
+                                let t = RawTables(gtrans: gtrans, accepting: accepting, sole: so)
+                                walk(root, comps, trie, rb, pd, t, words, &out.boundaries, &pairs)
+                            }
                         }
                     }
                 }
             }
         }
-        swap(&buf, &sc.rawBuf); swap(&per, &sc.rawDepth); swap(&pairs, &sc.pairs)
+        swap(&buf, &sc.rawBuf); swap(&per, &sc.rawDepth); swap(&pairs, &sc.pairs); swap(&soles, &sole)
         return out
     }
 
@@ -68,16 +71,15 @@ extension LexAutomaton {
     /// DFA state) of raw entry i. A raw depth's lexer state is `unknown` until a child needs it.
     private mutating func walk(_ root: Int32, _ comps: [UInt64], _ trie: TokenTrie,
                                _ rb: UnsafeMutableBufferPointer<Int32>, _ pd: UnsafeMutableBufferPointer<Int32>,
-                               _ gtrans: UnsafeBufferPointer<Int32>, _ accepting: UnsafeBufferPointer<Bool>,
-                               _ words: UnsafeMutableBufferPointer<UInt32>,
+                               _ t: RawTables, _ words: UnsafeMutableBufferPointer<UInt32>,
                                _ boundaries: inout [(node: Int32, from: Int32)], _ pairs: inout [UInt64]) {
-        let alive = firstBytes(pd, rb, gtrans)
+        let alive = firstBytes(pd, rb, t)
         trie.packed.withUnsafeBufferPointer { nodes in
             for b0 in 0..<256 {
                 let c = Int(trie.rootChild[b0])
                 if c == 0 { continue }
                 if pd[3] == 0 ? step(pd[2], UInt8(b0)) == LexAutomaton.dead : !alive.contains(UInt8(b0)) { continue }
-                walk(from: c, to: TokenTrie.next(nodes[c]), nodes, comps, trie, rb, pd, gtrans, accepting, words, &boundaries, &pairs)
+                walk(from: c, to: TokenTrie.next(nodes[c]), nodes, comps, trie, rb, pd, t, words, &boundaries, &pairs)
             }
         }
     }
@@ -87,11 +89,16 @@ extension LexAutomaton {
     /// is read whole (256 contiguous entries): asking each byte of every pair instead was a cache miss
     /// per (byte, pair), ~20 µs at a property-name root with thirty literals.
     private func firstBytes(_ pd: UnsafeMutableBufferPointer<Int32>, _ rb: UnsafeMutableBufferPointer<Int32>,
-                            _ gtrans: UnsafeBufferPointer<Int32>) -> ByteSet {
+                            _ t: RawTables) -> ByteSet {
         var set = ByteSet()
         if pd[3] == 0 { return set }
+        let gtrans = t.gtrans
         for i in Int(pd[0])..<Int(pd[1]) {
-            let row = Int(rb[2 * i + 1]) &* 256
+            let s = Int(rb[2 * i + 1])
+            let info = t.info(s)
+            if info == LexAutomaton.soleNone { continue }
+            if info != LexAutomaton.soleSeveral { set.insert(UInt8(truncatingIfNeeded: info >> 32)); continue }
+            let row = s &* 256
             set.w0 |= liveBits(gtrans, row); set.w1 |= liveBits(gtrans, row &+ 64)
             set.w2 |= liveBits(gtrans, row &+ 128); set.w3 |= liveBits(gtrans, row &+ 192)
         }
@@ -109,8 +116,7 @@ extension LexAutomaton {
     /// the trie's packed words).
     private mutating func walk(from start: Int, to end: Int, _ nodes: UnsafeBufferPointer<UInt64>, _ comps: [UInt64], _ trie: TokenTrie,
                                _ rb: UnsafeMutableBufferPointer<Int32>, _ pd: UnsafeMutableBufferPointer<Int32>,
-                               _ gtrans: UnsafeBufferPointer<Int32>, _ accepting: UnsafeBufferPointer<Bool>,
-                               _ words: UnsafeMutableBufferPointer<UInt32>,
+                               _ t: RawTables, _ words: UnsafeMutableBufferPointer<UInt32>,
                                _ boundaries: inout [(node: Int32, from: Int32)], _ pairs: inout [UInt64]) {
         var n = start
         while n < end {
@@ -123,10 +129,10 @@ extension LexAutomaton {
                 let lo = Int(pd[up]), hi = Int(pd[up + 1])
                 var w = hi, accepted = false
                 for i in lo..<hi {
-                    let r = gtrans[Int(rb[2 * i + 1]) &* 256 &+ b]
+                    let r = t.step(Int(rb[2 * i + 1]), b)
                     if r != 0 {
                         rb[2 * w] = rb[2 * i]; rb[2 * w + 1] = r; w += 1
-                        if accepting[Int(r)] { accepted = true }
+                        if t.accepting[Int(r)] { accepted = true }
                     }
                 }
                 if w == hi { n = TokenTrie.next(node); continue }
@@ -139,14 +145,14 @@ extension LexAutomaton {
                 // A DFA accepts: from here on the lexer automaton decides (it knows what advancing means).
                 if pd[up + 2] == LexAutomaton.unknown { pd[up + 2] = internRaw(comps, rb, lo, hi, &pairs) }
             }
-            let t = step(pd[up + 2], UInt8(b))
-            if t == LexAutomaton.dead { n = TokenTrie.next(node); continue }
+            let next = step(pd[up + 2], UInt8(b))
+            if next == LexAutomaton.dead { n = TokenTrie.next(node); continue }
             if TokenTrie.hasTokens(node) { trie.setTokens(n, in: words, allowed: true) }
-            if t < LexAutomaton.dead {
+            if next < LexAutomaton.dead {
                 boundaries.append((Int32(n), pd[up + 2]))
                 n = TokenTrie.next(node)
             } else {
-                pd[here + 2] = t
+                pd[here + 2] = next
                 n += 1
             }
         }
@@ -161,5 +167,36 @@ extension LexAutomaton {
             pairs.append(LexAutomaton.pack(LexAutomaton.dot(c), rb[2 * i + 1], LexAutomaton.tag(c)))
         }
         return intern(&pairs)
+    }
+}
+
+/// The terminal DFAs' tables as the raw walk reads them: transition rows, accepting flags, and the
+/// per-state `LexAutomaton.sole` words, filled in as states are met.
+struct RawTables {
+    let gtrans: UnsafeBufferPointer<Int32>
+    let accepting: UnsafeBufferPointer<Bool>
+    let sole: UnsafeMutableBufferPointer<UInt64>
+
+    /// The `sole` word of DFA state `s`, computed from its row on first use (the scan stops at a second
+    /// live byte, so a string-body state costs two or three reads).
+    @inline(__always) func info(_ s: Int) -> UInt64 {
+        let known = sole[s]
+        if known != 0 { return known }
+        var found = LexAutomaton.soleNone
+        let row = s &* 256
+        for b in 0..<256 where gtrans[row &+ b] != 0 {
+            if found != LexAutomaton.soleNone { found = LexAutomaton.soleSeveral; break }
+            found = LexAutomaton.soleFlag | UInt64(b) << 32 | UInt64(UInt32(bitPattern: gtrans[row &+ b]))
+        }
+        sole[s] = found
+        return found
+    }
+
+    /// The DFA state after byte `b` from state `s` (0 = dead), as `gtrans[s * 256 + b]`.
+    @inline(__always) func step(_ s: Int, _ b: Int) -> Int32 {
+        let i = info(s)
+        if i == LexAutomaton.soleSeveral { return gtrans[s &* 256 &+ b] }
+        if i == LexAutomaton.soleNone || Int((i >> 32) & 0xFF) != b { return 0 }
+        return Int32(bitPattern: UInt32(truncatingIfNeeded: i))
     }
 }

@@ -48,6 +48,14 @@ struct LexAutomaton {
     /// Per DFA state: whether every state of its closure survives a lone `\` (`closureCutAlive`).
     var cutClosureMemo: [Int32: Bool] = [:]
 
+    /// Per terminal DFA state, its transitions in brief for the root walk's raw steps
+    /// (`LexAutomaton+RootWalk`): 0 not yet looked at, `soleSeveral`, `soleNone`, or a state with exactly one
+    /// live byte as `soleFlag | byte << 32 | target`. Literal DFAs (property names, enum strings) are chains
+    /// of such states, and reading this dense word instead of the state's 1 KB transition row saves a cache
+    /// miss per pair per trie node.
+    var sole: [UInt64]
+    static let soleSeveral: UInt64 = 1, soleNone: UInt64 = 2, soleFlag: UInt64 = 1 << 40
+
     /// False when the grammar is too large for the packed pairs; every step is then a boundary.
     let enabled: Bool
 
@@ -56,6 +64,7 @@ struct LexAutomaton {
         self.maxStates = maxStates
         enabled = g.symbolCount < 1 << 22 && g.terminalStateCount < 1 << 20
         ruleMark = [UInt32](repeating: 0, count: g.ruleCount)
+        sole = [UInt64](repeating: 0, count: g.terminalStateCount)
     }
 
     /// Number of states built so far.
