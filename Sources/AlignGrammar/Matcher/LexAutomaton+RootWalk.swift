@@ -129,10 +129,10 @@ extension LexAutomaton {
                 let lo = Int(pd[up]), hi = Int(pd[up + 1])
                 var w = hi, accepted = false
                 for i in lo..<hi {
-                    let r = t.step(Int(rb[2 * i + 1]), b)
+                    let (r, acc) = t.step(Int(rb[2 * i + 1]), b)
                     if r != 0 {
                         rb[2 * w] = rb[2 * i]; rb[2 * w + 1] = r; w += 1
-                        if t.accepting[Int(r)] { accepted = true }
+                        if acc { accepted = true }
                     }
                 }
                 if w == hi { n = TokenTrie.next(node); continue }
@@ -186,17 +186,23 @@ struct RawTables {
         let row = s &* 256
         for b in 0..<256 where gtrans[row &+ b] != 0 {
             if found != LexAutomaton.soleNone { found = LexAutomaton.soleSeveral; break }
-            found = LexAutomaton.soleFlag | UInt64(b) << 32 | UInt64(UInt32(bitPattern: gtrans[row &+ b]))
+            let target = gtrans[row &+ b]
+            found = LexAutomaton.soleFlag | (accepting[Int(target)] ? LexAutomaton.soleAccepts : 0)
+                | UInt64(b) << 32 | UInt64(UInt32(bitPattern: target))
         }
         sole[s] = found
         return found
     }
 
-    /// The DFA state after byte `b` from state `s` (0 = dead), as `gtrans[s * 256 + b]`.
-    @inline(__always) func step(_ s: Int, _ b: Int) -> Int32 {
+    /// The DFA state after byte `b` from state `s` (0 = dead), as `gtrans[s * 256 + b]`, and whether it
+    /// accepts (for a sole transition, from the same word: no read of `accepting`).
+    @inline(__always) func step(_ s: Int, _ b: Int) -> (Int32, Bool) {
         let i = info(s)
-        if i == LexAutomaton.soleSeveral { return gtrans[s &* 256 &+ b] }
-        if i == LexAutomaton.soleNone || Int((i >> 32) & 0xFF) != b { return 0 }
-        return Int32(bitPattern: UInt32(truncatingIfNeeded: i))
+        if i == LexAutomaton.soleSeveral {
+            let r = gtrans[s &* 256 &+ b]
+            return (r, r != 0 && accepting[Int(r)])
+        }
+        if i == LexAutomaton.soleNone || Int((i >> 32) & 0xFF) != b { return (0, false) }
+        return (Int32(bitPattern: UInt32(truncatingIfNeeded: i)), i & LexAutomaton.soleAccepts != 0)
     }
 }

@@ -49,12 +49,13 @@ struct LexAutomaton {
     var cutClosureMemo: [Int32: Bool] = [:]
 
     /// Per terminal DFA state, its transitions in brief for the root walk's raw steps
-    /// (`LexAutomaton+RootWalk`): 0 not yet looked at, `soleSeveral`, `soleNone`, or a state with exactly one
-    /// live byte as `soleFlag | byte << 32 | target`. Literal DFAs (property names, enum strings) are chains
-    /// of such states, and reading this dense word instead of the state's 1 KB transition row saves a cache
-    /// miss per pair per trie node.
+    /// (`LexAutomaton+RootWalk`): 0 not yet looked at, `soleSeveral`, `soleNone`, or, for a state with
+    /// exactly one live byte, `soleFlag | soleAccepts (when the target accepts) | byte << 32 | target`.
+    /// Literal DFAs (property names, enum strings) are chains of such states, and reading this dense word
+    /// instead of the state's 1 KB transition row and the target's accepting flag saves two cache misses
+    /// per pair per trie node.
     var sole: [UInt64]
-    static let soleSeveral: UInt64 = 1, soleNone: UInt64 = 2, soleFlag: UInt64 = 1 << 40
+    static let soleSeveral: UInt64 = 1, soleNone: UInt64 = 2, soleFlag: UInt64 = 1 << 40, soleAccepts: UInt64 = 1 << 41
 
     /// False when the grammar is too large for the packed pairs; every step is then a boundary.
     let enabled: Bool
