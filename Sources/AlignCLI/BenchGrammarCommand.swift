@@ -24,10 +24,8 @@ struct BenchGrammarCommand: ParsableCommand {
 
     struct Tally { var files = 0, compileErrors = 0, timeouts = 0, validOK = 0, validRejected = 0, invalidBlocked = 0, invalidAccepted = 0
         var ttfm: [Double] = [], tbm: [Double] = []
-        /// Per file: total mask time; per slow mask: (µs, file, text before the token).
-        var fileTime: [(Double, String)] = [], slow: [(Double, String, String)] = []
-        /// Per walked file: its name and mask times, in walk order.
-        var perFile: [(String, [Double])] = [] }
+        /// Per walked file: its name and mask times, in walk order; per slow mask: (µs, file, text before the token).
+        var perFile: [(String, [Double])] = [], slow: [(Double, String, String)] = [] }
 
     /// The per-file mask times as JSON lines, written atomically.
     func writeMaskTimes(_ t: Tally, to path: String) throws {
@@ -68,7 +66,6 @@ struct BenchGrammarCommand: ParsableCommand {
                 if showSlow > 0 { noteSlow(&t, from: start, name, ids, v.vocab) }
                 if valid { if ok { t.validOK += 1 } else { t.validRejected += 1 } } else { if ok { t.invalidAccepted += 1 } else { t.invalidBlocked += 1 } }
             }
-            t.fileTime.append((t.tbm[before...].reduce(0, +), name))
             if t.tbm.count > before { t.perFile.append((name, Array(t.tbm[before...]))) }
         }
         if let path = maskTimes { try writeMaskTimes(t, to: path) }
@@ -88,7 +85,8 @@ struct BenchGrammarCommand: ParsableCommand {
 
     func reportSlow(_ t: Tally) {
         var out = "files by total mask time (ms):\n"
-        for (us, name) in t.fileTime.sorted(by: { $0.0 > $1.0 }).prefix(showSlow) { out += String(format: "%10.1f  ", us / 1000) + name + "\n" }
+        let fileTime = t.perFile.map { name, times in (times.reduce(0, +), name) }
+        for (us, name) in fileTime.sorted(by: { $0.0 > $1.0 }).prefix(showSlow) { out += String(format: "%10.1f  ", us / 1000) + name + "\n" }
         out += "slowest masks (µs, file, text before the token):\n"
         for (us, name, text) in t.slow { out += String(format: "%10.1f  ", us) + name + "  …" + text.debugDescription + "\n" }
         FileHandle.standardError.write(Data(out.utf8))

@@ -121,10 +121,10 @@ extension EarleyParser {
         var limitHits = 0
         let trie = entry.trie(vocabulary)
         for (n, from) in entry.boundaries {
-            let node = Int(n), d = Int(trie.depth[node])
+            let node = Int(n), d = trie.depth(node)
             var k = node
             for i in stride(from: d - 1, through: 0, by: -1) {
-                sc.path[i] = trie.byte[k]; sc.node[i + 1] = Int32(k); sc.keyDepth[i] = 0; k = Int(trie.parent[k])
+                sc.path[i] = trie.byte(k); sc.node[i + 1] = Int32(k); sc.keyDepth[i] = 0; k = Int(trie.parent[k])
             }
             if boundary(d, from, &lex, &sc, &limitHits) {
                 limitHits += walkSubtree(node, &lex, trie, mask, &sc)
@@ -238,14 +238,14 @@ extension GrammarMatcher {
         let base = parser.length
         var n = 1
         while n < trie.nodeCount {
-            let d = Int(trie.depth[n])
+            let d = trie.depth(n)
             parser.pop(parser.length - (base + d - 1))
-            if parser.scan(trie.byte[n]) {
+            if parser.scan(trie.byte(n)) {
                 let f = Int(trie.tokFirst[n])
                 for k in f..<(f + Int(trie.tokCount[n])) { let id = Int(trie.tokenIds[k]); mask[id >> 5] |= 1 << UInt32(id & 31) }
                 n += 1
             } else {
-                n = Int(trie.next[n])
+                n = trie.next(n)
             }
         }
         parser.pop(parser.length - base)

@@ -58,7 +58,7 @@ struct MaskMemo {
     }
 
     /// Remembers `mask` as the mask of (`root`, `key`, `setId`), overwriting the oldest entry (and
-    /// reusing its buffer) when full.
+    /// reusing its buffer: a matcher's masks all have `count` words) when full.
     mutating func store(root: Int32, setId: UInt64, _ mask: UnsafeMutableBufferPointer<UInt32>, count: Int, limitHits: Int) {
         if entries.count < MaskMemo.capacity {
             entries.append(Entry(root: root, setId: setId, origins: key, words: Array(mask[0..<count]), limitHits: limitHits))
@@ -69,10 +69,8 @@ struct MaskMemo {
         entries[next].origins.removeAll(keepingCapacity: true)
         entries[next].origins.append(contentsOf: key)
         entries[next].limitHits = limitHits
-        if entries[next].words.count != count { entries[next].words = Array(mask[0..<count]) } else {
-            entries[next].words.withUnsafeMutableBufferPointer { w in
-                _ = w.update(fromContentsOf: UnsafeMutableBufferPointer(rebasing: mask[0..<count]))
-            }
+        entries[next].words.withUnsafeMutableBufferPointer { w in
+            _ = w.update(fromContentsOf: UnsafeMutableBufferPointer(rebasing: mask[0..<count]))
         }
         next = (next + 1) % MaskMemo.capacity
     }

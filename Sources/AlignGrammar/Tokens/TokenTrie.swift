@@ -5,12 +5,11 @@
 
 /// A depth-first-ordered prefix tree of token byte strings.
 public struct TokenTrie: Sendable {
-    /// Node byte (node 0 is the root and has no byte).
-    var byte: [UInt8] = [0]
-    /// Node depth (root 0).
-    var depth: [Int32] = [0]
-    /// Index just past the node's subtree.
-    var next: [Int32] = [0]
+    /// Per node, what a walk reads, in one word: byte | depth << 8 | has-tokens << 31 | subtree end << 32
+    /// (node 0 is the root: no byte, depth 0). The walks jump from sibling to sibling a subtree apart, so
+    /// each visit is a cache miss per array it reads; one word per node makes it one miss, where separate
+    /// byte, depth, end and token-count arrays made four.
+    var packed: [UInt64] = []
     /// Parent node (the root is its own parent).
     var parent: [Int32] = [0]
     /// The deepest node's depth (the longest token's length).
@@ -21,36 +20,41 @@ public struct TokenTrie: Sendable {
     var tokenIds: [Int32] = []
     /// The root's child for each first byte (0 = none). A walk checks a first byte against the lexer
     /// before touching the child: the root's children lie a whole subtree apart, so visiting each of
-    /// them costs a cache miss per array (about 100 ns on this machine), and a position that allows a
-    /// handful of first bytes would pay for all ~200 of them.
+    /// them costs a cache miss (about 100 ns on this machine), and a position that allows a handful of
+    /// first bytes would pay for all ~200 of them.
     var rootChild = [Int32](repeating: 0, count: 256)
-    /// Per node, what a walk reads, in one word: byte | depth << 8 | has-tokens << 31 | next << 32.
-    /// The walks jump from sibling to sibling a subtree apart, so each visit is a cache miss per array
-    /// it reads; with the four arrays above that was four misses per node, with this one it is one.
-    var packed: [UInt64] = []
+
+    /// The longest token the packed depth field holds (`TokenVocabulary` refuses longer ones).
+    static let maxTokenBytes = 0x7F_FFFF
 
     @inline(__always) static func byte(_ w: UInt64) -> Int { Int(w & 0xFF) }
     @inline(__always) static func depth(_ w: UInt64) -> Int { Int((w >> 8) & 0x7F_FFFF) }
     @inline(__always) static func hasTokens(_ w: UInt64) -> Bool { w & (1 << 31) != 0 }
     @inline(__always) static func next(_ w: UInt64) -> Int { Int(w >> 32) }
 
-    /// Number of nodes including the root.
-    public var nodeCount: Int { byte.count }
+    /// Node `n`'s byte, depth and subtree end (index just past its subtree).
+    func byte(_ n: Int) -> UInt8 { UInt8(TokenTrie.byte(packed[n])) }
+    func depth(_ n: Int) -> Int { TokenTrie.depth(packed[n]) }
+    func next(_ n: Int) -> Int { TokenTrie.next(packed[n]) }
 
-    /// Builds the trie of `tokens` (token id → bytes).
+    /// Number of nodes including the root.
+    public var nodeCount: Int { packed.count }
+
+    /// Builds the trie of `tokens` (token id → bytes, none longer than `maxTokenBytes`).
     public init(tokens: [[UInt8]]) {
         let order = tokens.indices.filter { !tokens[$0].isEmpty }.sorted {
             tokens[$0].lexicographicallyPrecedes(tokens[$1])
         }
+        var byte: [UInt8] = [0], depth: [Int] = [0], next: [Int] = [0]
         var path: [Int] = [0]          // open nodes, root first
         var pathBytes: [UInt8] = []
         for id in order {
             let t = tokens[id]
             var common = 0
             while common < pathBytes.count, common < t.count, pathBytes[common] == t[common] { common += 1 }
-            while pathBytes.count > common { close(path.removeLast()); pathBytes.removeLast() }
+            while pathBytes.count > common { next[path.removeLast()] = byte.count; pathBytes.removeLast() }
             for b in t[common...] {
-                byte.append(b); depth.append(Int32(path.count)); next.append(0)
+                byte.append(b); depth.append(path.count); next.append(0)
                 parent.append(Int32(path[path.count - 1])); maxDepth = max(maxDepth, path.count)
                 tokFirst.append(Int32(tokenIds.count)); tokCount.append(0)
                 path.append(byte.count - 1); pathBytes.append(b)
@@ -59,14 +63,12 @@ public struct TokenTrie: Sendable {
             if tokCount[node] == 0 { tokFirst[node] = Int32(tokenIds.count) }
             tokenIds.append(Int32(id)); tokCount[node] += 1
         }
-        while let n = path.popLast() { close(n) }
+        while let n = path.popLast() { next[n] = byte.count }
         for n in 1..<byte.count where depth[n] == 1 { rootChild[Int(byte[n])] = Int32(n) }
         packed = (0..<byte.count).map { n in
-            UInt64(byte[n]) | UInt64(min(Int(depth[n]), 0x7F_FFFF)) << 8 | (tokCount[n] > 0 ? 1 << 31 : 0) | UInt64(UInt32(next[n])) << 32
+            UInt64(byte[n]) | UInt64(depth[n]) << 8 | (tokCount[n] > 0 ? 1 << 31 : 0) | UInt64(UInt32(next[n])) << 32
         }
     }
-
-    private mutating func close(_ n: Int) { next[n] = Int32(byte.count) }
 }
 
 /// The model's vocabulary as the grammar engine sees it: exact bytes per token id, the logit
@@ -91,6 +93,10 @@ public final class TokenVocabulary: @unchecked Sendable {
         }
         for e in eosTokenIds where e < 0 || e >= dim {
             throw AlignGrammarError.invalidVocabulary(message: "EOS id \(e) outside 0..<\(dim)")
+        }
+        if let id = tokens.indices.first(where: { tokens[$0].count > TokenTrie.maxTokenBytes }) {
+            throw AlignGrammarError.invalidVocabulary(
+                message: "token \(id) has \(tokens[id].count) bytes, more than the \(TokenTrie.maxTokenBytes) a trie node's depth holds")
         }
         self.tokens = tokens
         self.logitDimension = dim
