@@ -22,15 +22,18 @@ struct LinearLogProbTests {
         return (logp.scalars, x.grad?.scalars ?? [], wt.grad?.scalars ?? [])
     }
 
-    @Test("values and gradients equal the unfused op for every chunk size", arguments: [1, 2, 4, 6, 256])
-    func matchesUnfused(chunkRows: Int) throws {
+    /// Logits recomputed in the backward (keep budget 0) and kept from the forward (budget ample) alike.
+    @Test("values and gradients equal the unfused op for every chunk size, logits kept or recomputed",
+          arguments: [1, 2, 4, 6, 256], [0, 1 << 20])
+    func matchesUnfused(chunkRows: Int, keepLogitsBytes: Int) throws {
         let h = testTensor([9, 6], seed: 1, scale: 2), w = testTensor([13, 6], seed: 2, scale: 2)
         let g = testTensor([9], seed: 3)
         let (logp0, dh0, dw0) = try Self.unfused(h, w, g)
         let x = h.detached(), wt = w.detached()
         x.requiresGrad = true
         wt.requiresGrad = true
-        let logp = try Tensor.linearTokenLogProbs(x, weight: wt, labels: Self.labels, chunkRows: chunkRows)
+        let logp = try Tensor.linearTokenLogProbs(x, weight: wt, labels: Self.labels, chunkRows: chunkRows,
+                                                  keepLogitsBytes: keepLogitsBytes)
         logp.backward(g)
         #expect(logp.shape == [9])
         for r in [0, 4, 8] { #expect(logp.scalars[r] == 0, "ignored row \(r) is 0") }

@@ -1,21 +1,17 @@
 // Parallel: the one thread-count knob, shared by BLAS and AlignTensor's own kernels.
 import Dispatch
-#if canImport(CBLAS)
-import CBLAS
-#endif
 
 /// Thread settings for BLAS and AlignTensor kernels. Defaults to the machine's core count.
 public enum Parallel {
     nonisolated(unsafe) private static var _threads = ProcessInfoCores.count
 
-    /// Threads used by BLAS (OpenBLAS; Accelerate picks its own) and by large elementwise kernels.
+    /// Threads used by large products (split by BLAS.sgemm over the worker pool; OpenBLAS itself stays at
+    /// one thread, Accelerate picks its own) and by large elementwise kernels.
     public static var threads: Int {
         get { _threads }
         set {
             _threads = max(1, newValue)
-            #if canImport(CBLAS)
-            openblas_set_num_threads(Int32(_threads))
-            #endif
+
         }
     }
 

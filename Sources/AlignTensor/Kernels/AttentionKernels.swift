@@ -22,6 +22,7 @@
 import Foundation
 #if canImport(CBLAS)
 import CBLAS
+import Synchronization
 #endif
 
 /// Element strides of one [B, H, T, D] or [B, T, H, D] operand: rows of D floats are contiguous.
@@ -50,10 +51,21 @@ struct MaskView {
     func apply(_ z: UnsafeMutablePointer<Float>, b: Int, h: Int, i: Int, limit: Int) {
         guard let data else { return }
         let m = data + b * batchStride + h * headStride + i * rowStride
+        // Eight lanes at a time (the scalar loop with its branch was a visible share of attention), then a tail.
+        var j = 0
         switch kind {
         case .none: return
-        case .keyPadding, .boolean: for j in 0 ..< limit where m[j] == 0 { z[j] = -.infinity }
-        case .additive: for j in 0 ..< limit { z[j] += m[j] }
+        case .keyPadding, .boolean:
+            let masked = SIMDMath.Vector(repeating: -.infinity)
+            while j + 8 <= limit {
+                let zv = SIMDMath.load(z + j)
+                SIMDMath.store(zv.replacing(with: masked, where: SIMDMath.load(m + j) .== 0), z + j)
+                j += 8
+            }
+            while j < limit { if m[j] == 0 { z[j] = -.infinity }; j += 1 }
+        case .additive:
+            while j + 8 <= limit { SIMDMath.store(SIMDMath.load(z + j) + SIMDMath.load(m + j), z + j); j += 8 }
+            while j < limit { z[j] += m[j]; j += 1 }
         }
     }
 }
@@ -81,8 +93,11 @@ enum AttentionKernels {
     /// Softmax over z[0..<limit] in place, zeros beyond; an all −inf row becomes all zeros.
     @inline(__always)
     static func softmaxRow(_ z: UnsafeMutablePointer<Float>, count n: Int, limit: Int) {
-        var m = -Float.infinity
-        for j in 0 ..< limit { m = max(m, z[j]) }
+        var mv = SIMDMath.Vector(repeating: -.infinity)
+        var i = 0
+        while i + 8 <= limit { mv = SIMDMath.max(SIMDMath.load(z + i), mv); i += 8 }
+        if i < limit { mv = SIMDMath.max(SIMDMath.loadPartial(z + i, limit - i, fill: -.infinity), mv) }
+        let m = mv.max()
         if m == -.infinity {  // fully masked: zero probabilities rather than 0/0 = NaN
             for j in 0 ..< n { z[j] = 0 }
             return
@@ -106,6 +121,23 @@ enum AttentionKernels {
         for j in limit ..< n { z[j] = 0 }
     }
 
+    /// One row of dZ = P ⊙ (dP − Σ_j P dP) in place over keys 0..<n (dP in `dz`), zeros for keys n..<count.
+    /// The dot product runs in eight lanes, so its summation order is fixed by n alone: the saved-probability
+    /// and the recomputing backward call this same function and stay bit-for-bit equal.
+    @inline(__always)
+    static func scoreGradientRow(p pr: UnsafePointer<Float>, dz gr: UnsafeMutablePointer<Float>, keys n: Int, count: Int) {
+        var acc = SIMDMath.Vector(repeating: 0)
+        var j = 0
+        while j + 8 <= n { acc = SIMDMath.fma(SIMDMath.load(pr + j), SIMDMath.load(gr + j), acc); j += 8 }
+        var dot = acc.sum()
+        while j < n { dot += pr[j] * gr[j]; j += 1 }
+        let dv = SIMDMath.Vector(repeating: dot)
+        j = 0
+        while j + 8 <= n { SIMDMath.store(SIMDMath.load(pr + j) * (SIMDMath.load(gr + j) - dv), gr + j); j += 8 }
+        while j < n { gr[j] = pr[j] * (gr[j] - dot); j += 1 }
+        (gr + n).update(repeating: 0, count: count - n)
+    }
+
     /// Runs `body(i0, i1, n)` over blocks of query rows [i0, i1), where n = keys the block's last
     /// row may see. With the causal mask the keys ≥ n are all masked for the whole block, so the
     /// products skip them: about half the flops (and exps) of the full T × S square.
@@ -124,14 +156,14 @@ enum AttentionKernels {
     /// most of the masked triangle.
     static let blockRows = 64
 
-    /// Runs `body` over `count` work items split across threads, with BLAS held to one thread
-    /// meanwhile: each item calls sgemm itself, and OpenBLAS threads nested inside our threads
-    /// oversubscribe the cores (measured ~10× slower at T = 256). Restores the thread count after.
+    /// Runs `body` over `count` work items split across threads, with sgemm kept on the calling thread
+    /// meanwhile: each item calls sgemm itself, and products split across threads nested inside our
+    /// threads oversubscribe the cores (measured ~10× slower at T = 256 with OpenBLAS's own threads).
     static func parallelWithSerialBLAS(_ count: Int, costPerItem: Int, _ body: (Range<Int>) -> Void) {
         let parallel = Parallel.threads > 1 && count > 1 && count * costPerItem >= Parallel.grain
         #if canImport(CBLAS)
-        if parallel { openblas_set_num_threads(1) }
-        defer { if parallel { openblas_set_num_threads(Int32(Parallel.threads)) } }
+        if parallel { BLAS.serialRegions.add(1, ordering: .relaxed) }
+        defer { if parallel { BLAS.serialRegions.subtract(1, ordering: .relaxed) } }
         #endif
         Parallel.forRanges(count, costPerItem: costPerItem, body)
     }
@@ -185,13 +217,7 @@ enum AttentionKernels {
                     // dP = dO Vᵀ over the visible keys, written where dZ will be
                     BLAS.sgemm(transA: false, transB: true, m: i1 - i0, n: n, k: d, a: gop + i0 * qs.row, lda: qs.row,
                                b: v + kvs.offset(b, kvh), ldb: kvs.row, c: g + i0 * s, ldc: s)
-                    for i in i0 ..< i1 {
-                        let pr = p + i * s, gr = g + i * s
-                        var dot: Float = 0
-                        for j in 0 ..< n { dot += pr[j] * gr[j] }
-                        for j in 0 ..< n { gr[j] = pr[j] * (gr[j] - dot) }
-                        for j in n ..< s { gr[j] = 0 }
-                    }
+                    for i in i0 ..< i1 { scoreGradientRow(p: p + i * s, dz: g + i * s, keys: n, count: s) }
                     if let dq {
                         BLAS.sgemm(transA: false, transB: false, m: i1 - i0, n: d, k: n, alpha: a.scale, a: g + i0 * s,
                                    lda: s, b: kp, ldb: kvs.row, c: dq + qs.offset(b, h) + i0 * qs.row, ldc: qs.row)

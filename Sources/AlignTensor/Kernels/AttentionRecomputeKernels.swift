@@ -69,12 +69,6 @@ extension AttentionKernels {
         let s = a.keyLength
         BLAS.sgemm(transA: false, transB: true, m: rows.count, n: n, k: a.headDim, a: dout + rows.lowerBound * qs.row,
                    lda: qs.row, b: v, ldb: kvs.row, c: dz + rows.lowerBound * s, ldc: s)
-        for i in rows {
-            let pr = p + i * s, gr = dz + i * s
-            var dot: Float = 0
-            for j in 0 ..< n { dot += pr[j] * gr[j] }
-            for j in 0 ..< n { gr[j] = pr[j] * (gr[j] - dot) }
-            for j in n ..< s { gr[j] = 0 }
-        }
+        for i in rows { scoreGradientRow(p: p + i * s, dz: dz + i * s, keys: n, count: s) }
     }
 }
