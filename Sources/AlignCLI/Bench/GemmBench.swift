@@ -3,6 +3,7 @@
 // (SmolLM-135M: C = 576, MLP 1536, KV 192, V = 49152) at batch 8 × 256 = 2048 tokens, forward
 // and the transposed backward products.
 import AlignTensor
+import Foundation
 #if canImport(Accelerate)
 import Accelerate
 #else
@@ -38,15 +39,23 @@ public enum GemmBench {
             let a = Tensor(repeating: 0.5, shape: c.transA ? [c.k, c.m] : [c.m, c.k])
             let b = Tensor(repeating: 0.25, shape: c.transB ? [c.n, c.k] : [c.k, c.n])
             let out = Tensor(zeros: [c.m, c.n])
-            let (tOurs, tPeer) = Stopwatch.interleaved(minSeconds: minSeconds, ours: {
+            // Each side as its own block, not interleaved: after a threaded OpenBLAS call its server threads spin
+            // for ~0.1 s (Kernels/BLAS.swift) and would slow the next AlignKit product, which keeps OpenBLAS at
+            // one thread and splits on its own pool. The pause lets them park before AlignKit's block.
+            let tPeer = Stopwatch.median(minSeconds: minSeconds) {
+                // The peer is OpenBLAS with its own threads, as a plain caller gets it.
+                BLAS.withOpenBLASThreads(Parallel.threads) {
+                    a.withUnsafeBuffer { pa in b.withUnsafeBuffer { pb in out.withUnsafeMutableBuffer { pc in
+                        cblas_sgemm(CblasRowMajor, c.transA ? CblasTrans : CblasNoTrans, c.transB ? CblasTrans : CblasNoTrans,
+                                    Int32(c.m), Int32(c.n), Int32(c.k), 1, pa.baseAddress, Int32(a.shape[1]),
+                                    pb.baseAddress, Int32(b.shape[1]), 0, pc.baseAddress, Int32(c.n))
+                    } } }
+                }
+            }
+            Thread.sleep(forTimeInterval: 0.25)
+            let tOurs = Stopwatch.median(minSeconds: minSeconds) {
                 _ = Tensor.matmul(a, b, transposeA: c.transA, transposeB: c.transB)
-            }, peer: {
-                a.withUnsafeBuffer { pa in b.withUnsafeBuffer { pb in out.withUnsafeMutableBuffer { pc in
-                    cblas_sgemm(CblasRowMajor, c.transA ? CblasTrans : CblasNoTrans, c.transB ? CblasTrans : CblasNoTrans,
-                                Int32(c.m), Int32(c.n), Int32(c.k), 1, pa.baseAddress, Int32(a.shape[1]),
-                                pb.baseAddress, Int32(b.shape[1]), 0, pc.baseAddress, Int32(c.n))
-                } } }
-            })
+            }
             let ours = c.flops / tOurs / 1e9, peer = c.flops / tPeer / 1e9
             return BenchRecord(bench: "gemm", case: c.name, unit: "GFLOP/s", alignkit: ours,
                                peer: "cblas_sgemm", peerValue: peer)

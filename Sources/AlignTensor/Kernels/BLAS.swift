@@ -69,6 +69,17 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// Runs `body` with OpenBLAS's own threads set to `threads`, then back to one: for benchmarks that time a
+    /// direct cblas_sgemm call as a plain OpenBLAS user gets it. With Accelerate, just runs `body`.
+    public static func withOpenBLASThreads<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
+        #if canImport(CBLAS)
+        _ = singleThreadedOpenBLAS
+        openblas_set_num_threads(Int32(max(1, threads)))
+        defer { openblas_set_num_threads(1) }
+        #endif
+        return try body()
+    }
+
     #if canImport(CBLAS)
     /// Sets OpenBLAS to one thread before the first product (see the file comment).
     static let singleThreadedOpenBLAS: Void = openblas_set_num_threads(1)
