@@ -11,7 +11,6 @@ public enum Parallel {
         get { _threads }
         set {
             _threads = max(1, newValue)
-
         }
     }
 

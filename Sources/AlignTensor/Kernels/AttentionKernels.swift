@@ -20,10 +20,6 @@
 // BLAS held to one thread inside; causal products run in blocks of query rows that stop at the
 // last visible key, skipping the masked upper triangle.
 import Foundation
-#if canImport(CBLAS)
-import CBLAS
-import Synchronization
-#endif
 
 /// Element strides of one [B, H, T, D] or [B, T, H, D] operand: rows of D floats are contiguous.
 struct HeadStrides {
@@ -161,11 +157,8 @@ enum AttentionKernels {
     /// threads oversubscribe the cores (measured ~10× slower at T = 256 with OpenBLAS's own threads).
     static func parallelWithSerialBLAS(_ count: Int, costPerItem: Int, _ body: (Range<Int>) -> Void) {
         let parallel = Parallel.threads > 1 && count > 1 && count * costPerItem >= Parallel.grain
-        #if canImport(CBLAS)
-        if parallel { BLAS.serialRegions.add(1, ordering: .relaxed) }
-        defer { if parallel { BLAS.serialRegions.subtract(1, ordering: .relaxed) } }
-        #endif
-        Parallel.forRanges(count, costPerItem: costPerItem, body)
+        guard parallel else { return Parallel.forRanges(count, costPerItem: costPerItem, body) }
+        BLAS.withoutSplitting { Parallel.forRanges(count, costPerItem: costPerItem, body) }
     }
 
     /// out = softmax(scale·QKᵀ + mask) V for every (b, h). With `probs` ([B, H, T, S]) the

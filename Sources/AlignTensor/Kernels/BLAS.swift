@@ -80,12 +80,21 @@ public enum BLAS {
         return try body()
     }
 
+    /// Runs `body` with products kept on their calling threads: for callers that run sgemm inside their own
+    /// parallel region (AttentionKernels.parallelWithSerialBLAS), whose threads must not also feed the pool.
+    static func withoutSplitting<R>(_ body: () throws -> R) rethrows -> R {
+        #if canImport(CBLAS)
+        serialRegions.add(1, ordering: .relaxed)
+        defer { serialRegions.subtract(1, ordering: .relaxed) }
+        #endif
+        return try body()
+    }
+
     #if canImport(CBLAS)
     /// Sets OpenBLAS to one thread before the first product (see the file comment).
     static let singleThreadedOpenBLAS: Void = openblas_set_num_threads(1)
 
-    /// Callers inside their own parallel region (AttentionKernels.parallelWithSerialBLAS): while > 0,
-    /// products are not split, so the region's threads do not also feed the worker pool.
+    /// Open `withoutSplitting` regions: while > 0, products are not split.
     static let serialRegions = Atomic<Int>(0)
 
     /// Below this many multiply-adds a product runs on one thread (~30 µs at ~70 GFLOP/s per core).
