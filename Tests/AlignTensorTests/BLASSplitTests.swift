@@ -4,6 +4,7 @@
 // that a product inside a caller's parallel region is not split.
 #if os(Linux)
 @testable import AlignTensor
+import CBLAS
 import Testing
 
 @Suite("sgemm split over the worker pool")
@@ -55,6 +56,17 @@ struct BLASSplitTests {
             }
         }
         #expect(worst < 1e-5, "largest relative error \(worst)")
+    }
+
+    /// `bench gemm` times OpenBLAS with its own threads through this; AlignKit's products need it back at one
+    /// thread after, or its idle server threads spin beside the worker pool again.
+    @Test("withOpenBLASThreads sets OpenBLAS's threads for its body and restores one after")
+    func openBLASThreadsRestored() {
+        _ = BLAS.singleThreadedOpenBLAS
+        #expect(openblas_get_num_threads() == 1)
+        let inside = BLAS.withOpenBLASThreads(2) { openblas_get_num_threads() }
+        #expect(inside == 2 || ProcessInfoCores.count == 1, "OpenBLAS caps its threads at the cores")
+        #expect(openblas_get_num_threads() == 1)
     }
 
     @Test("no split inside a caller's parallel region, nor for small products")
