@@ -16,6 +16,22 @@ struct TokenVocabularyTests {
         #expect((0..<5).map { TokenTrie.hasTokens(trie.packed[$0]) } == [false, true, true, true, true])
         #expect(trie.rootChild[Int(UInt8(ascii: "a"))] == 1 && trie.rootChild[Int(UInt8(ascii: "b"))] == 4)
         #expect(trie.maxDepth == 3)
+        // Child index: root → a, b; a → ab; ab → abc; abc and b are leaves.
+        #expect(trie.kidStart == [0, 2, 3, 4, 4, 4])
+        #expect(trie.kidByte == Array("abbc".utf8))
+        #expect(trie.kidNode.map(TokenTrie.kidId) == [1, 4, 2, 3])
+        #expect(trie.kidNode.map(TokenTrie.kidHasTokens) == [true, true, true, true])
+        #expect(trie.kidNode.map(TokenTrie.kidHasKids) == [true, false, true, false])
+    }
+
+    @Test("the child index flags a prefix node that ends no token")
+    func childIndexFlags() {
+        // "xy", "xz": node x ends no token and has two children.
+        let trie = TokenTrie(tokens: [Array("xy".utf8), Array("xz".utf8)])
+        #expect(trie.kidStart == [0, 1, 3, 3, 3])
+        #expect(trie.kidNode.map(TokenTrie.kidId) == [1, 2, 3])
+        #expect(trie.kidNode.map(TokenTrie.kidHasTokens) == [false, true, true])
+        #expect(trie.kidNode.map(TokenTrie.kidHasKids) == [true, false, false])
     }
 
     @Test("a vocabulary the engine cannot index is a typed error naming the token or id")
@@ -30,6 +46,13 @@ struct TokenVocabularyTests {
         #expect(throws: AlignGrammarError.invalidVocabulary(
             message: "token 1 has \(long.count) bytes, more than the \(TokenTrie.maxTokenBytes) a trie node's depth holds")) {
             try TokenVocabulary(tokens: [[1], long], eosTokenIds: [])
+        }
+        // 129 tokens of the longest length share one buffer, so this costs 8 MB, not 1 GB.
+        let longest = [UInt8](repeating: 0x61, count: TokenTrie.maxTokenBytes)
+        let many = [[UInt8]](repeating: longest, count: 129)
+        #expect(throws: AlignGrammarError.invalidVocabulary(
+            message: "the tokens have \(129 * longest.count) bytes in all, more than the \(TokenTrie.maxTotalBytes) a trie indexes")) {
+            try TokenVocabulary(tokens: many, eosTokenIds: [])
         }
     }
 }

@@ -16,7 +16,7 @@ struct WalkScratch {
     var node: [Int32] = []
     var keyDepth: [Int32] = []
     /// The root walk's raw pairs (`LexAutomaton+RootWalk`): (pair index, DFA state) entries, and
-    /// per depth (list start, list end, lexer state, raw flag).
+    /// per depth (list start, list end, lexer state, raw flag, child cursor, child end).
     var rawBuf: [Int32] = []
     var rawDepth: [Int32] = []
     var chart: [UInt8] = []
@@ -43,7 +43,7 @@ struct WalkScratch {
     /// Makes the root walk's buffers hold `entries` raw entries and `depth + 1` depths.
     mutating func reserveRaw(_ entries: Int, depth: Int) {
         if rawBuf.count < 2 * entries { rawBuf = [Int32](repeating: 0, count: 2 * entries) }
-        if rawDepth.count < 4 * (depth + 1) { rawDepth = [Int32](repeating: 0, count: 4 * (depth + 1)) }
+        if rawDepth.count < 6 * (depth + 1) { rawDepth = [Int32](repeating: 0, count: 6 * (depth + 1)) }
     }
 }
 

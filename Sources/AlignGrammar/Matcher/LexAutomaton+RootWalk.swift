@@ -66,20 +66,23 @@ extension LexAutomaton {
         return out
     }
 
-    /// The node loop, one first byte at a time. `pd[4 * d ..< 4 * d + 4]` = (raw list start, end,
-    /// lexer state, raw flag) of depth d; `rb[2 * i]`, `rb[2 * i + 1]` = (pair index into `comps`,
-    /// DFA state) of raw entry i. A raw depth's lexer state is `unknown` until a child needs it.
+    /// The node loop, one first byte at a time. `pd[6 * d ..< 6 * d + 6]` = (raw list start, end,
+    /// lexer state, raw flag, child cursor, child end) of depth d; `rb[2 * i]`, `rb[2 * i + 1]` =
+    /// (pair index into `comps`, DFA state) of raw entry i. A raw depth's lexer state is `unknown`
+    /// until a child needs it.
     private mutating func walk(_ root: Int32, _ comps: [UInt64], _ trie: TokenTrie,
                                _ rb: UnsafeMutableBufferPointer<Int32>, _ pd: UnsafeMutableBufferPointer<Int32>,
                                _ t: RawTables, _ words: UnsafeMutableBufferPointer<UInt32>,
                                _ boundaries: inout [(node: Int32, from: Int32)], _ pairs: inout [UInt64]) {
         let alive = firstBytes(pd, rb, t)
-        trie.packed.withUnsafeBufferPointer { nodes in
+        trie.withKids { kids in
             for b0 in 0..<256 {
                 let c = Int(trie.rootChild[b0])
                 if c == 0 { continue }
                 if pd[3] == 0 ? step(pd[2], UInt8(b0)) == LexAutomaton.dead : !alive.contains(UInt8(b0)) { continue }
-                walk(from: c, to: TokenTrie.next(nodes[c]), nodes, comps, trie, rb, pd, t, words, &boundaries, &pairs)
+                if visit(c, trie.tokCount[c] > 0, b0, 1, comps, trie, rb, pd, t, words, &boundaries, &pairs) {
+                    walkBelow(c, 1, kids, comps, trie, rb, pd, t, words, &boundaries, &pairs)
+                }
             }
         }
     }
@@ -112,50 +115,67 @@ extension LexAutomaton {
         return bits
     }
 
-    /// The node loop over one subtree of the root, nodes `start ..< end` in depth-first order (`nodes`:
-    /// the trie's packed words).
-    private mutating func walk(from start: Int, to end: Int, _ nodes: UnsafeBufferPointer<UInt64>, _ comps: [UInt64], _ trie: TokenTrie,
-                               _ rb: UnsafeMutableBufferPointer<Int32>, _ pd: UnsafeMutableBufferPointer<Int32>,
-                               _ t: RawTables, _ words: UnsafeMutableBufferPointer<UInt32>,
-                               _ boundaries: inout [(node: Int32, from: Int32)], _ pairs: inout [UInt64]) {
-        var n = start
-        while n < end {
-            let node = nodes[n]
-            let d = TokenTrie.depth(node), b = TokenTrie.byte(node)
-            let up = 4 * (d - 1), here = 4 * d
-            pd[here + 3] = 0
-            if pd[up + 3] != 0 {
-                // Step the parent's live pairs into this depth's list, right above the parent's.
-                let lo = Int(pd[up]), hi = Int(pd[up + 1])
-                var w = hi, accepted = false
-                for i in lo..<hi {
-                    let (r, acc) = t.step(Int(rb[2 * i + 1]), b)
-                    if r != 0 {
-                        rb[2 * w] = rb[2 * i]; rb[2 * w + 1] = r; w += 1
-                        if acc { accepted = true }
-                    }
-                }
-                if w == hi { n = TokenTrie.next(node); continue }
-                if !accepted {
-                    pd[here] = Int32(hi); pd[here + 1] = Int32(w); pd[here + 2] = LexAutomaton.unknown; pd[here + 3] = 1
-                    if TokenTrie.hasTokens(node) { trie.setTokens(n, in: words, allowed: true) }
-                    n += 1
-                    continue
-                }
-                // A DFA accepts: from here on the lexer automaton decides (it knows what advancing means).
-                if pd[up + 2] == LexAutomaton.unknown { pd[up + 2] = internRaw(comps, rb, lo, hi, &pairs) }
-            }
-            let next = step(pd[up + 2], UInt8(b))
-            if next == LexAutomaton.dead { n = TokenTrie.next(node); continue }
-            if TokenTrie.hasTokens(node) { trie.setTokens(n, in: words, allowed: true) }
-            if next < LexAutomaton.dead {
-                boundaries.append((Int32(n), pd[up + 2]))
-                n = TokenTrie.next(node)
-            } else {
-                pd[here + 2] = next
-                n += 1
+    /// The subtree below node `top` (depth `d`, its state in `pd`), depth first through the child
+    /// index: a child's byte is stepped before the child's own node data is read, so a dead child
+    /// costs a byte of a contiguous list rather than a cache miss.
+    private mutating func walkBelow(_ top: Int, _ d: Int, _ kids: TokenTrie.Kids, _ comps: [UInt64], _ trie: TokenTrie,
+                                    _ rb: UnsafeMutableBufferPointer<Int32>, _ pd: UnsafeMutableBufferPointer<Int32>,
+                                    _ t: RawTables, _ words: UnsafeMutableBufferPointer<UInt32>,
+                                    _ boundaries: inout [(node: Int32, from: Int32)], _ pairs: inout [UInt64]) {
+        var depth = d
+        pd[6 * d + 4] = kids.start[top]; pd[6 * d + 5] = kids.start[top + 1]
+        while depth >= d {
+            let h = 6 * depth
+            let i = Int(pd[h + 4])
+            if i == Int(pd[h + 5]) { depth -= 1; continue }
+            pd[h + 4] = Int32(i + 1)
+            let k = kids.node[i], c = TokenTrie.kidId(k)
+            if visit(c, TokenTrie.kidHasTokens(k), Int(kids.byte[i]), depth + 1, comps, trie, rb, pd, t, words, &boundaries, &pairs)
+                && TokenTrie.kidHasKids(k) {
+                depth += 1
+                pd[h + 10] = kids.start[c]; pd[h + 11] = kids.start[c + 1]
             }
         }
+    }
+
+    /// Steps depth `d - 1`'s state by `b` into depth `d` for node `c`: allows its tokens (if `tokens`) if it lives,
+    /// records it as a boundary where a rule completes. Returns whether to walk below it.
+    @inline(__always)
+    private mutating func visit(_ c: Int, _ tokens: Bool, _ b: Int, _ d: Int, _ comps: [UInt64], _ trie: TokenTrie,
+                                _ rb: UnsafeMutableBufferPointer<Int32>, _ pd: UnsafeMutableBufferPointer<Int32>,
+                                _ t: RawTables, _ words: UnsafeMutableBufferPointer<UInt32>,
+                                _ boundaries: inout [(node: Int32, from: Int32)], _ pairs: inout [UInt64]) -> Bool {
+        let up = 6 * (d - 1), here = 6 * d
+        pd[here + 3] = 0
+        if pd[up + 3] != 0 {
+            // Step the parent's live pairs into this depth's list, right above the parent's.
+            let lo = Int(pd[up]), hi = Int(pd[up + 1])
+            var w = hi, accepted = false
+            for i in lo..<hi {
+                let (r, acc) = t.step(Int(rb[2 * i + 1]), b)
+                if r != 0 {
+                    rb[2 * w] = rb[2 * i]; rb[2 * w + 1] = r; w += 1
+                    if acc { accepted = true }
+                }
+            }
+            if w == hi { return false }
+            if !accepted {
+                pd[here] = Int32(hi); pd[here + 1] = Int32(w); pd[here + 2] = LexAutomaton.unknown; pd[here + 3] = 1
+                if tokens { trie.setTokens(c, in: words, allowed: true) }
+                return true
+            }
+            // A DFA accepts: from here on the lexer automaton decides (it knows what advancing means).
+            if pd[up + 2] == LexAutomaton.unknown { pd[up + 2] = internRaw(comps, rb, lo, hi, &pairs) }
+        }
+        let next = step(pd[up + 2], UInt8(b))
+        if next == LexAutomaton.dead { return false }
+        if tokens { trie.setTokens(c, in: words, allowed: true) }
+        if next < LexAutomaton.dead {
+            boundaries.append((Int32(c), pd[up + 2]))
+            return false
+        }
+        pd[here + 2] = next
+        return true
     }
 
     /// The lexer state of raw entries `lo ..< hi` (the root's pairs with those DFA states).

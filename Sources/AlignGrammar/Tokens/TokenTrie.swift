@@ -23,9 +23,22 @@ public struct TokenTrie: Sendable {
     /// them costs a cache miss (about 100 ns on this machine), and a position that allows a handful of
     /// first bytes would pay for all ~200 of them.
     var rootChild = [Int32](repeating: 0, count: 256)
+    /// Each node's children in byte order: `kidByte[i]`, `kidNode[i]` for i in `kidStart[n] ..< kidStart[n + 1]`;
+    /// `kidNode` holds the child's id, with bit 31 set when tokens end there (`kidHasTokens`) and bit 30
+    /// when it has children of its own (`kidHasKids`), so a leaf's index entries are never read.
+    /// A walk reads a node's child bytes from one or two cache lines and steps the lexer on them before
+    /// touching a child: in depth-first order siblings lie a subtree apart, so visiting every child to
+    /// learn its byte cost a cache miss each (~140 ns per node measured in the root walk at 128k), and
+    /// below a literal's next byte all but one child are dead.
+    var kidStart: [Int32] = [0, 0]
+    var kidByte: [UInt8] = []
+    var kidNode: [Int32] = []
 
     /// The longest token the packed depth field holds (`TokenVocabulary` refuses longer ones).
     static let maxTokenBytes = 0x7F_FFFF
+    /// The most bytes all tokens together may have: a bound on the node count that the child index's
+    /// 30-bit node ids hold.
+    static let maxTotalBytes = 0x3FFF_FFFE
 
     @inline(__always) static func byte(_ w: UInt64) -> Int { Int(w & 0xFF) }
     @inline(__always) static func depth(_ w: UInt64) -> Int { Int((w >> 8) & 0x7F_FFFF) }
@@ -65,9 +78,47 @@ public struct TokenTrie: Sendable {
         }
         while let n = path.popLast() { next[n] = byte.count }
         for n in 1..<byte.count where depth[n] == 1 { rootChild[Int(byte[n])] = Int32(n) }
+        indexChildren(byte)
         packed = (0..<byte.count).map { n in
             UInt64(byte[n]) | UInt64(depth[n]) << 8 | (tokCount[n] > 0 ? 1 << 31 : 0) | UInt64(UInt32(next[n])) << 32
         }
+    }
+
+    /// The child index as buffer pointers, for a walk's inner loop.
+    struct Kids {
+        let start: UnsafeBufferPointer<Int32>
+        let byte: UnsafeBufferPointer<UInt8>
+        let node: UnsafeBufferPointer<Int32>
+    }
+
+    /// A `kidNode` entry's node id, and whether tokens end at that node.
+    @inline(__always) static func kidId(_ k: Int32) -> Int { Int(k & 0x3FFF_FFFF) }
+    @inline(__always) static func kidHasKids(_ k: Int32) -> Bool { k & 1 << 30 != 0 }
+    @inline(__always) static func kidHasTokens(_ k: Int32) -> Bool { k < 0 }
+
+    /// Runs `body` with the child index.
+    func withKids<R>(_ body: (Kids) -> R) -> R {
+        kidStart.withUnsafeBufferPointer { s in
+            kidByte.withUnsafeBufferPointer { b in kidNode.withUnsafeBufferPointer { n in body(Kids(start: s, byte: b, node: n)) } }
+        }
+    }
+
+    /// Fills `kidStart`, `kidByte`, `kidNode` from `parent` (a counting sort: depth-first order lists
+    /// each node's children in increasing node order, which is their byte order).
+    private mutating func indexChildren(_ byte: [UInt8]) {
+        let count = byte.count
+        var start = [Int32](repeating: 0, count: count + 1)
+        for n in 1..<count { start[Int(parent[n]) + 1] += 1 }
+        for n in 0..<count { start[n + 1] += start[n] }
+        var fill = start
+        kidByte = [UInt8](repeating: 0, count: count - 1)
+        kidNode = [Int32](repeating: 0, count: count - 1)
+        for n in 1..<count {
+            let p = Int(parent[n]), i = Int(fill[p])
+            let flags = (tokCount[n] > 0 ? Int32.min : 0) | (start[n + 1] > start[n] ? 1 << 30 : 0)
+            kidByte[i] = byte[n]; kidNode[i] = Int32(n) | flags; fill[p] += 1
+        }
+        kidStart = start
     }
 }
 
@@ -97,6 +148,12 @@ public final class TokenVocabulary: @unchecked Sendable {
         if let id = tokens.indices.first(where: { tokens[$0].count > TokenTrie.maxTokenBytes }) {
             throw AlignGrammarError.invalidVocabulary(
                 message: "token \(id) has \(tokens[id].count) bytes, more than the \(TokenTrie.maxTokenBytes) a trie node's depth holds")
+        }
+        // Trie node ids share an Int32 with two flags in the child index (`TokenTrie.kidNode`).
+        let totalBytes = tokens.reduce(0) { $0 + $1.count }
+        if totalBytes > TokenTrie.maxTotalBytes {
+            throw AlignGrammarError.invalidVocabulary(
+                message: "the tokens have \(totalBytes) bytes in all, more than the \(TokenTrie.maxTotalBytes) a trie indexes")
         }
         self.tokens = tokens
         self.logitDimension = dim
