@@ -22,6 +22,9 @@ public struct FlatGrammar: Sendable {
     var accepting: [Bool] = [false]
     /// Whether a global state has any live outgoing transition.
     var hasOut: [Bool] = [false]
+    /// Per global state, its transitions in brief (`LexAutomaton.sole`): `soleNone`, `soleSeveral`, or for
+    /// a state with exactly one live byte `soleFlag | soleAccepts (target accepts) | byte << 32 | target`.
+    var sole: [UInt64] = [LexAutomaton.soleNone]
     var termStart: [Int32] = []
     var termNullable: [Bool] = []
     /// The dot of the start rule's END; an item there with origin 0 means "accepting".
@@ -83,10 +86,27 @@ extension FlatGrammar {
             }
             for s in 1..<d.numStates {
                 accepting.append(d.accepting[s])
-                hasOut.append(d.trans[(s * 256)..<(s * 256 + 256)].contains { $0 != 0 })
+                let brief = FlatGrammar.brief(d, s, base: base)
+                hasOut.append(brief != LexAutomaton.soleNone)
+                sole.append(brief)
             }
             termStart.append(base + 1)
             termNullable.append(d.acceptsEmpty)
         }
+    }
+
+    /// The `sole` word of local state `s` of `d` (global states are local + `base`). Computed here, while
+    /// the rows are copied, rather than on first use in a mask walk: there a new literal state's 1 KB row
+    /// was read cold, about 1 µs per live trie node at a property-name position.
+    private static func brief(_ d: DFA, _ s: Int, base: Int32) -> UInt64 {
+        var found = LexAutomaton.soleNone
+        for b in 0..<256 {
+            let t = d.trans[s &* 256 &+ b]
+            if t == 0 { continue }
+            if found != LexAutomaton.soleNone { return LexAutomaton.soleSeveral }
+            found = LexAutomaton.soleFlag | (d.accepting[Int(t)] ? LexAutomaton.soleAccepts : 0)
+                | UInt64(b) << 32 | UInt64(UInt32(bitPattern: t &+ base))
+        }
+        return found
     }
 }
