@@ -45,7 +45,7 @@ extension LexAutomaton {
         sc.reserveRaw(raw ? k * (trie.maxDepth + 1) : 0, depth: trie.maxDepth)
         var buf: [Int32] = [], per: [Int32] = [], pairs: [UInt64] = []
         swap(&buf, &sc.rawBuf); swap(&per, &sc.rawDepth); swap(&pairs, &sc.pairs)
-        let gt = g.trans, acc = g.accepting, soles = sole
+        let gt = g.trans, acc = g.accepting, soles = g.sole
         buf.withUnsafeMutableBufferPointer { rb in
             per.withUnsafeMutableBufferPointer { pd in
                 gt.withUnsafeBufferPointer { gtrans in
@@ -158,52 +158,23 @@ extension LexAutomaton {
 
     /// The subtree below a wide root child, nodes `start ..< end` in depth-first order (`nodes`: the
     /// trie's packed words): a plain scan, which the hardware prefetches.
-    private mutating func walkScan(from start: Int, to end: Int, _ nodes: UnsafeBufferPointer<UInt64>, _ comps: [UInt64], _ trie: TokenTrie,
-                               _ rb: UnsafeMutableBufferPointer<Int32>, _ pd: UnsafeMutableBufferPointer<Int32>,
-                               _ t: RawTables, _ words: UnsafeMutableBufferPointer<UInt32>,
-                               _ boundaries: inout [(node: Int32, from: Int32)], _ pairs: inout [UInt64]) {
+    private mutating func walkScan(from start: Int, to end: Int, _ nodes: UnsafeBufferPointer<UInt64>, _ comps: [UInt64],
+                                   _ trie: TokenTrie, _ rb: UnsafeMutableBufferPointer<Int32>,
+                                   _ pd: UnsafeMutableBufferPointer<Int32>, _ t: RawTables,
+                                   _ words: UnsafeMutableBufferPointer<UInt32>,
+                                   _ boundaries: inout [(node: Int32, from: Int32)], _ pairs: inout [UInt64]) {
         var n = start
         while n < end {
             let node = nodes[n]
-            let d = TokenTrie.depth(node), b = TokenTrie.byte(node)
-            let up = 6 * (d - 1), here = 6 * d
-            pd[here + 3] = 0
-            if pd[up + 3] != 0 {
-                // Step the parent's live pairs into this depth's list, right above the parent's.
-                let lo = Int(pd[up]), hi = Int(pd[up + 1])
-                var w = hi, accepted = false
-                for i in lo..<hi {
-                    let (r, acc) = t.step(Int(rb[2 * i + 1]), b)
-                    if r != 0 {
-                        rb[2 * w] = rb[2 * i]; rb[2 * w + 1] = r; w += 1
-                        if acc { accepted = true }
-                    }
-                }
-                if w == hi { n = TokenTrie.next(node); continue }
-                if !accepted {
-                    pd[here] = Int32(hi); pd[here + 1] = Int32(w); pd[here + 2] = LexAutomaton.unknown; pd[here + 3] = 1
-                    if TokenTrie.hasTokens(node) { trie.setTokens(n, in: words, allowed: true) }
-                    n += 1
-                    continue
-                }
-                // A DFA accepts: from here on the lexer automaton decides (it knows what advancing means).
-                if pd[up + 2] == LexAutomaton.unknown { pd[up + 2] = internRaw(comps, rb, lo, hi, &pairs) }
-            }
-            let next = step(pd[up + 2], UInt8(b))
-            if next == LexAutomaton.dead { n = TokenTrie.next(node); continue }
-            if TokenTrie.hasTokens(node) { trie.setTokens(n, in: words, allowed: true) }
-            if next < LexAutomaton.dead {
-                boundaries.append((Int32(n), pd[up + 2]))
-                n = TokenTrie.next(node)
-            } else {
-                pd[here + 2] = next
-                n += 1
-            }
+            let below = visit(n, TokenTrie.hasTokens(node), TokenTrie.byte(node), TokenTrie.depth(node), comps, trie,
+                              rb, pd, t, words, &boundaries, &pairs)
+            n = below ? n + 1 : TokenTrie.next(node)
         }
     }
 
     /// Steps depth `d - 1`'s state by `b` into depth `d` for node `c`: allows its tokens (if `tokens`)
     /// if it lives, records it as a boundary where a rule completes. Returns whether to walk below it.
+    /// Shared by both walks; only how they find the next node differs.
     @inline(__always)
     private mutating func visit(_ c: Int, _ tokens: Bool, _ b: Int, _ d: Int, _ comps: [UInt64], _ trie: TokenTrie,
                                 _ rb: UnsafeMutableBufferPointer<Int32>, _ pd: UnsafeMutableBufferPointer<Int32>,
@@ -255,7 +226,7 @@ extension LexAutomaton {
 }
 
 /// The terminal DFAs' tables as the raw walk reads them: transition rows, accepting flags, and the
-/// per-state `LexAutomaton.sole` words.
+/// per-state `FlatGrammar.sole` words.
 struct RawTables {
     let gtrans: UnsafeBufferPointer<Int32>
     let accepting: UnsafeBufferPointer<Bool>

@@ -62,19 +62,19 @@ extension LexAutomaton {
     }
 
     /// What `pairDepth` and `allLiveClosure` conclude for a state with one live byte (a literal's
-    /// state, `sole`), read from its `sole` word instead of a per-character analysis that a new literal
+    /// state), read from its `FlatGrammar.sole` word instead of a per-character analysis that a new literal
     /// position would pay for once (~2 µs): true when every plain character kills it (an ASCII byte
     /// other than a plain one or `\`: depth 0), false when it is mixed (a plain ASCII byte to a live
     /// state: one character lives, the others die, so the pair is not clean), nil otherwise.
     func soleBody(_ s: Int32) -> Bool? {
-        let info = sole[Int(s)]
+        let info = g.sole[Int(s)]
         if info == LexAutomaton.soleNone { return true }
         guard info & LexAutomaton.soleFlag != 0 else { return nil }
         let b = UInt8(truncatingIfNeeded: info >> 32), t = Int(UInt32(truncatingIfNeeded: info))
         if b >= 0x80 || b == UInt8(ascii: "\\") { return nil }
         let plain = b >= 0x20 && b != UInt8(ascii: "\"") && b != 0x7F
         if !plain { return true }
-        return g.hasOut[t] || g.accepting[t] ? false : true
+        return !(g.hasOut[t] || g.accepting[t])
     }
 
     /// For one pair's DFA state `s`: n such that every string of at most n plain characters keeps

@@ -48,13 +48,7 @@ struct LexAutomaton {
     /// Per DFA state: whether every state of its closure survives a lone `\` (`closureCutAlive`).
     var cutClosureMemo: [Int32: Bool] = [:]
 
-    /// Per terminal DFA state, its transitions in brief for the root walk's raw steps
-    /// (`LexAutomaton+RootWalk`; computed by `FlatGrammar`): `soleSeveral`, `soleNone`, or, for a state
-    /// with exactly one live byte, `soleFlag | soleAccepts (when the target accepts) | byte << 32 | target`.
-    /// Literal DFAs (property names, enum strings) are chains of such states, and reading this dense word
-    /// instead of the state's 1 KB transition row and the target's accepting flag saves two cache misses
-    /// per pair per trie node.
-    let sole: [UInt64]
+    /// The values of a `FlatGrammar.sole` word (a terminal DFA state's transitions in brief).
     static let soleSeveral: UInt64 = 1, soleNone: UInt64 = 2, soleFlag: UInt64 = 1 << 40, soleAccepts: UInt64 = 1 << 41
 
     /// False when the grammar is too large for the packed pairs; every step is then a boundary.
@@ -65,7 +59,6 @@ struct LexAutomaton {
         self.maxStates = maxStates
         enabled = g.symbolCount < 1 << 22 && g.terminalStateCount < 1 << 20
         ruleMark = [UInt32](repeating: 0, count: g.ruleCount)
-        sole = g.sole
     }
 
     /// Number of states built so far.

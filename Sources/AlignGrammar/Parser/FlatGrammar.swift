@@ -22,8 +22,12 @@ public struct FlatGrammar: Sendable {
     var accepting: [Bool] = [false]
     /// Whether a global state has any live outgoing transition.
     var hasOut: [Bool] = [false]
-    /// Per global state, its transitions in brief (`LexAutomaton.sole`): `soleNone`, `soleSeveral`, or for
-    /// a state with exactly one live byte `soleFlag | soleAccepts (target accepts) | byte << 32 | target`.
+    /// Per global state, its transitions in brief: `LexAutomaton.soleNone`, `soleSeveral`, or for a state
+    /// with exactly one live byte `soleFlag | soleAccepts (target accepts) | byte << 32 | target`. Literal
+    /// DFAs (property names, enum strings) are chains of such states; the mask walk's raw steps read this
+    /// dense word instead of the 1 KB row and the target's accepting flag (`LexAutomaton+RootWalk`), and
+    /// it is filled here, while the rows are copied, because reading a new literal state's row cold in
+    /// the walk cost about 1 µs per live trie node at a property-name position.
     var sole: [UInt64] = [LexAutomaton.soleNone]
     var termStart: [Int32] = []
     var termNullable: [Bool] = []
@@ -76,37 +80,32 @@ extension FlatGrammar {
             if accepting.count + d.numStates > maxStates {
                 throw AlignGrammarError.tooLarge(what: "terminal automaton states", limit: maxStates)
             }
-            // One bulk copy per automaton (rows 1… shifted by `base`; 0 stays dead).
+            // One pass over the automaton's rows 1…: copy them shifted by `base` (0 stays dead) and note each
+            // state's transition brief on the way.
             let old = trans.count
             trans.append(contentsOf: repeatElement(0, count: (d.numStates - 1) * 256))
+            var briefs = [UInt64](repeating: LexAutomaton.soleNone, count: d.numStates)
             trans.withUnsafeMutableBufferPointer { out in
                 d.trans.withUnsafeBufferPointer { src in
-                    for i in 256..<src.count where src[i] != 0 { out[old &+ i &- 256] = src[i] &+ base }
+                    for s in 1..<d.numStates {
+                        let row = s &* 256
+                        for b in 0..<256 where src[row &+ b] != 0 {
+                            let t = src[row &+ b]
+                            out[old &+ row &- 256 &+ b] = t &+ base
+                            briefs[s] = briefs[s] != LexAutomaton.soleNone ? LexAutomaton.soleSeveral
+                                : LexAutomaton.soleFlag | (d.accepting[Int(t)] ? LexAutomaton.soleAccepts : 0)
+                                    | UInt64(b) << 32 | UInt64(UInt32(bitPattern: t &+ base))
+                        }
+                    }
                 }
             }
             for s in 1..<d.numStates {
                 accepting.append(d.accepting[s])
-                let brief = FlatGrammar.brief(d, s, base: base)
-                hasOut.append(brief != LexAutomaton.soleNone)
-                sole.append(brief)
+                hasOut.append(briefs[s] != LexAutomaton.soleNone)
+                sole.append(briefs[s])
             }
             termStart.append(base + 1)
             termNullable.append(d.acceptsEmpty)
         }
-    }
-
-    /// The `sole` word of local state `s` of `d` (global states are local + `base`). Computed here, while
-    /// the rows are copied, rather than on first use in a mask walk: there a new literal state's 1 KB row
-    /// was read cold, about 1 µs per live trie node at a property-name position.
-    private static func brief(_ d: DFA, _ s: Int, base: Int32) -> UInt64 {
-        var found = LexAutomaton.soleNone
-        for b in 0..<256 {
-            let t = d.trans[s &* 256 &+ b]
-            if t == 0 { continue }
-            if found != LexAutomaton.soleNone { return LexAutomaton.soleSeveral }
-            found = LexAutomaton.soleFlag | (d.accepting[Int(t)] ? LexAutomaton.soleAccepts : 0)
-                | UInt64(b) << 32 | UInt64(UInt32(bitPattern: t &+ base))
-        }
-        return found
     }
 }
