@@ -6,9 +6,18 @@ import ArgumentParser
 struct BenchKernelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernels",
-        abstract: "Log-softmax+gather, softmax, RMSNorm and attention throughput against measured machine limits.")
+        abstract: "Log-softmax+gather, softmax, RMSNorm, attention and LoRA rank-r projection throughput against measured machine limits.")
 
     @OptionGroup var options: BenchOptions
+    @Option(help: "Only these kernel groups (comma-separated: logprob, norm, attention, lora); default all.")
+    var groups = "logprob,norm,attention,lora"
+
+    func validate() throws {
+        let known: Set<String> = ["logprob", "norm", "attention", "lora"]
+        for g in groups.split(separator: ",") where !known.contains(String(g)) {
+            throw ValidationError("--groups: unknown group '\(g)' (expected a comma-separated list of logprob, norm, attention, lora)")
+        }
+    }
 
     func run() throws {
         let env = options.prepare()
@@ -20,7 +29,8 @@ struct BenchKernelsCommand: ParsableCommand {
             BenchRecord(bench: "kernels", case: "memory bandwidth (read-only sum)", unit: "GB/s", alignkit: bw.read),
             BenchRecord(bench: "kernels", case: "sgemm 2048³ (direct cblas_sgemm)", unit: "GFLOP/s", alignkit: sgemm),
         ]
-        records += try KernelBench.run(bandwidth: bw.best, sgemm: sgemm, minSeconds: options.minSeconds)
+        records += try KernelBench.run(bandwidth: bw.best, sgemm: sgemm, minSeconds: options.minSeconds,
+                                    groups: Set(groups.split(separator: ",").map(String.init)))
         if options.json {
             records.forEach { print($0.jsonLine()) }
         } else {

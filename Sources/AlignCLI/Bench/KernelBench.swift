@@ -11,11 +11,20 @@ import AlignTensor
 
 public enum KernelBench {
     /// Runs every kernel case; `bandwidth` (GB/s) and `sgemm` (GFLOP/s) are the limits.
-    public static func run(bandwidth: Double, sgemm: Double, minSeconds: Double) throws -> [BenchRecord] {
+    /// `groups` picks among "logprob", "norm", "attention" and "lora".
+    public static func run(bandwidth: Double, sgemm: Double, minSeconds: Double,
+                           groups: Set<String> = ["logprob", "norm", "attention", "lora"]) throws -> [BenchRecord] {
         var out: [BenchRecord] = []
-        for v in [32_000, 128_000] { out += try logProbCases(vocab: v, bandwidth: bandwidth, minSeconds: minSeconds) }
-        out += normCases(bandwidth: bandwidth, minSeconds: minSeconds)
-        for t in [256, 1024] { out += attentionCases(seq: t, sgemm: sgemm, minSeconds: minSeconds) }
+        if groups.contains("logprob") {
+            for v in [32_000, 128_000] { out += try logProbCases(vocab: v, bandwidth: bandwidth, minSeconds: minSeconds) }
+        }
+        if groups.contains("norm") { out += normCases(bandwidth: bandwidth, minSeconds: minSeconds) }
+        if groups.contains("attention") {
+            for t in [256, 1024] { out += attentionCases(seq: t, sgemm: sgemm, minSeconds: minSeconds) }
+        }
+        if groups.contains("lora") {
+            for width in [576, 1536] { out += lowRankCases(width: width, sgemm: sgemm, minSeconds: minSeconds) }
+        }
         return out
     }
 

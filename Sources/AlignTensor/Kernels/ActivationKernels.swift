@@ -123,13 +123,17 @@ enum ActivationKernels {
         }
     }
 
-    /// dgate = dout ⊙ up ⊙ silu′(gate), dup = dout ⊙ silu(gate); either output may be skipped.
+    /// dgate = dout ⊙ up ⊙ silu′(gate), dup = dout ⊙ silu(gate); either output may be skipped. With `act`, the
+    /// same pass also writes the forward's silu(gate) ⊙ up (bit-identical to `swigluForward`), so a backward
+    /// that needs the activation again (SwiGLU + linear's dW) reuses this σ instead of a second exp pass.
     static func swigluBackward(dgate: UnsafeMutablePointer<Float>?, dup: UnsafeMutablePointer<Float>?,
+                               act: UnsafeMutablePointer<Float>? = nil,
                                dout: UnsafePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, count n: Int) {
         Parallel.forRanges(chunks(n), costPerItem: 96) { r in
             for c in r {
                 let i = 8 * c, k = Swift.min(8, n - i)
                 let g = load(gate, i, k), s = sigmoid(g), d = load(dout, i, k)
+                if let act { store(g * s * load(up, i, k), act, i, k) }
                 if let dgate { store(d * load(up, i, k) * s * (1 + g * (1 - s)), dgate, i, k) }
                 if let dup { store(d * g * s, dup, i, k) }
             }

@@ -49,11 +49,11 @@ extension Tensor {
             h.withUnsafeMutableBuffer { ph in y.withUnsafeMutableBuffer { py in
                 guard rows > 0, r > 0, let xp = px.baseAddress, let ap = pa.baseAddress, let bp = pb.baseAddress,
                       let hp = ph.baseAddress, let yp = py.baseAddress else { return }
-                // The rank-r products by LowRankKernels (OpenBLAS runs these 16-wide shapes slowly).
+                // h by LowRankKernels.project (faster than sgemm at r-wide outputs); the update by sgemm (β 1).
                 let at = LowRankKernels.transposed(ap, rows: r, cols: inF)   // Aᵀ [in, r]
-                let bt = LowRankKernels.transposed(bp, rows: outF, cols: r)  // Bᵀ [r, out]
                 LowRankKernels.project(xp, at, hp, n: rows, k: inF, r: r, alpha: 1)
-                LowRankKernels.expand(hp, bt, yp, n: rows, m: outF, r: r, alpha: scaling, beta: 1)
+                BLAS.sgemm(transA: false, transB: true, m: rows, n: outF, k: r, alpha: scaling, a: hp, lda: r, b: bp, ldb: r,
+                           beta: 1, c: yp, ldc: outF)
             } }
         } } }
         let shared = adapterInput == nil || adapterInput === x
@@ -89,7 +89,7 @@ struct LoRALinearSaved {
     var rank: Int { a.shape[0] }
 
     /// Gradients in input order ([x, weight, a, b] or [x, weight, a, b, adapterInput]); nil where not needed.
-    /// The rank-r products run in LowRankKernels, the base weight's two in sgemm.
+    /// g·B runs in LowRankKernels.project, every other product in sgemm.
     func backward(_ g: Tensor, _ need: LoRALinearNeeds) -> [Tensor?] {
         let needGH = need.a || need.adapterInput || (need.x && shared)
         var gh: Tensor?, db: Tensor?
@@ -100,13 +100,15 @@ struct LoRALinearSaved {
         }
         if need.b {  // s·gᵀ·h [out, r]
             db = lowRank(Tensor.uninitialized([outF, rank]), g, h) { pg, ph, po in
-                LowRankKernels.outerColumns(pg, ph, po, n: rows, m: outF, r: rank, alpha: scaling)
+                BLAS.sgemm(transA: true, transB: false, m: outF, n: rank, k: rows, alpha: scaling, a: pg, lda: outF,
+                           b: ph, ldb: rank, c: po, ldc: rank)
             }
         }
         var da: Tensor?
         if need.a, let gh {  // s·ghᵀ·xₐ [r, in]
             da = lowRank(Tensor.uninitialized([rank, inF]), gh, adapterInput) { pgh, px, po in
-                LowRankKernels.outerRows(pgh, px, po, n: rows, m: inF, r: rank, alpha: scaling)
+                BLAS.sgemm(transA: true, transB: false, m: rank, n: inF, k: rows, alpha: scaling, a: pgh, lda: rank,
+                           b: px, ldb: inF, c: po, ldc: inF)
             }
         }
         var dx: Tensor?
@@ -129,7 +131,8 @@ struct LoRALinearSaved {
     @discardableResult
     func addExpanded(_ gh: Tensor, into out: Tensor, beta: Float) -> Tensor {
         lowRank(out, gh, a, zeroIfEmpty: beta == 0) { pgh, pa, po in
-            LowRankKernels.expand(pgh, pa, po, n: rows, m: inF, r: rank, alpha: scaling, beta: beta)
+            BLAS.sgemm(transA: false, transB: false, m: rows, n: inF, k: rank, alpha: scaling, a: pgh, lda: rank,
+                       b: pa, ldb: inF, beta: beta, c: po, ldc: inF)
         }
     }
 
@@ -165,3 +168,4 @@ struct LoRALinearSaved {
         return out
     }
 }
+

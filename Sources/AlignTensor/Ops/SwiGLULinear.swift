@@ -23,21 +23,25 @@ extension Tensor {
         let s = checked { try MatmulShape.resolve(gate.shape, weight.shape, transA: false, transB: transposeB) }
         let out = Autograd.withoutGrad { matmul(swiglu(gate: gate, up: up), weight, transposeB: transposeB) }
         return record("swigluLinear", out, [gate, up, weight]) { g in
-            let act = Autograd.withoutGrad { swiglu(gate: gate, up: up) }  // [..., F] recomputed
-            // As Tensor.matmul's backward (no transposeA): d act = G·op(W)ᵀ, dW from actᵀ·G (or Gᵀ·act).
-            let dAct = matmul(g, weight, transposeB: !transposeB)
-            let dw: Tensor? = !weight.needsGrad ? nil : transposeB
-                ? batchedProduct(g, act, transX: true, transY: false, batch: s.batch, outShape: weight.shape, sumBatch: true)
-                : batchedProduct(act, g, transX: true, transY: false, batch: s.batch, outShape: weight.shape, sumBatch: true)
+            // As Tensor.matmul's backward (no transposeA): d act = G·op(W)ᵀ, dW from actᵀ·G (or Gᵀ·act), with act
+            // recomputed by the same elementwise pass that computes d gate and d up (one σ per element, not two).
+            let dAct = matmul(g, weight, transposeB: !transposeB)  // [..., F]
             let n = gate.count
+            let act: Tensor? = weight.needsGrad ? Tensor.uninitialized(gate.shape) : nil
             let dgate: Tensor? = gate.needsGrad ? Tensor.uninitialized(gate.shape) : nil
             let dup: Tensor? = up.needsGrad ? Tensor.uninitialized(up.shape) : nil
             dAct.withUnsafeBuffer { pd in gate.withUnsafeBuffer { pg in up.withUnsafeBuffer { pu in
                 withOptionalMutablePointer(dgate) { dg in withOptionalMutablePointer(dup) { du in
-                    ActivationKernels.swigluBackward(dgate: dg, dup: du, dout: pd.baseAddress!, gate: pg.baseAddress!,
-                                                     up: pu.baseAddress!, count: n)
+                    withOptionalMutablePointer(act) { pa in
+                        ActivationKernels.swigluBackward(dgate: dg, dup: du, act: pa, dout: pd.baseAddress!,
+                                                         gate: pg.baseAddress!, up: pu.baseAddress!, count: n)
+                    }
                 } }
             } } }
+            let dw: Tensor? = act.map { act in transposeB
+                ? batchedProduct(g, act, transX: true, transY: false, batch: s.batch, outShape: weight.shape, sumBatch: true)
+                : batchedProduct(act, g, transX: true, transY: false, batch: s.batch, outShape: weight.shape, sumBatch: true)
+            }
             return [dgate, dup, dw]
         }
     }
