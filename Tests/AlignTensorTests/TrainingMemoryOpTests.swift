@@ -1,7 +1,8 @@
-// The memory-saving training paths equal the computations they replace bit for bit:
+// The memory-saving training paths equal the computations they replace:
 // - attention's backward that recomputes the probabilities (Kernels/AttentionRecomputeKernels.swift) against
 //   the saved-probability kernels (AttentionKernels.backwardQuery/backwardKeyValue), with GQA, padding, a
-//   sliding window and both layouts;
+//   sliding window and both layouts — to rounding, since the recomputing backward stacks a kv group's heads
+//   into each product and so sums dK and dV over the group's rows in another order;
 // - swigluLinear (Ops/SwiGLULinear.swift) against swiglu followed by matmul, for both weight layouts;
 // - the tape no longer keeping operands a backward does not read (a residual add's inputs) or a graph
 //   that backward has walked.
@@ -46,7 +47,7 @@ struct TrainingMemoryOpTests {
         return [dq.scalars, dk.scalars, dv.scalars]
     }
 
-    @Test("attention's recomputing backward equals the saved-probability backward exactly",
+    @Test("attention's recomputing backward equals the saved-probability backward",
           arguments: [(HeadLayout.bthd, false, nil as Int?), (.bhtd, true, nil), (.bthd, true, 3)])
     func attentionRecompute(layout: HeadLayout, padded: Bool, window: Int?) throws {
         // B 2, H 4, Hkv 2, T 70 (two causal row blocks of 64 and a partial one), D 8.
@@ -61,9 +62,13 @@ struct TrainingMemoryOpTests {
         let out = Tensor.scaledDotProductAttention(query: q, key: k, value: v, mask: mask.map { .keyPadding($0) },
                                                    layout: layout, slidingWindow: window)
         out.backward(dout)
-        #expect(try #require(q.grad).scalars == expected[0], "dQ")
-        #expect(try #require(k.grad).scalars == expected[1], "dK")
-        #expect(try #require(v.grad).scalars == expected[2], "dV")
+        for (i, (name, x)) in [("dQ", q), ("dK", k), ("dV", v)].enumerated() {
+            let got = try #require(x.grad).scalars
+            let scale = Double(expected[i].map(abs).max() ?? 0)
+            #expect(scale > 0, "\(name) is not all zero")
+            let r = compareClose(got, expected[i].map(Double.init), atol: 1e-6 * scale, rtol: 1e-5)
+            #expect(r.passed, "\(name): \(r)")
+        }
     }
 
     @Test("swigluLinear equals swiglu then matmul, values and gradients", arguments: [true, false])

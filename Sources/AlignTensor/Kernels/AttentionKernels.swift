@@ -162,14 +162,17 @@ enum AttentionKernels {
     }
 
     /// out = softmax(scale·QKᵀ + mask) V for every (b, h). With `probs` ([B, H, T, S]) the
-    /// probabilities are kept for the backward; without (inference) each thread reuses one
-    /// [T, S] scratch, so memory stays T·S per thread instead of B·H·T·S.
+    /// probabilities are kept for the backward (per head, here); without, `forwardGrouped` computes it
+    /// a kv group at a time in per-thread scratch, so memory stays group·block·S per thread.
     static func forward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>?,
                         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                         dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides, mask: MaskView) {
         let (t, s, d) = (a.queryLength, a.keyLength, a.headDim)
         if t == 1 && probs == nil {
             return decodeForward(out: out, q: q, k: k, v: v, dims: a, qs: qs, kvs: kvs, mask: mask)
+        }
+        if probs == nil {  // a kv group's heads stacked into each product (AttentionGroupKernels.swift)
+            return forwardGrouped(out: out, q: q, k: k, v: v, dims: a, qs: qs, kvs: kvs, mask: mask)
         }
         parallelWithSerialBLAS(a.batch * a.heads, costPerItem: 2 * t * s * d) { range in
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: probs == nil ? Swift.max(1, t * s) : 1)

@@ -1,0 +1,100 @@
+// AttentionGroupKernels: the query heads that share one kv head (a GQA group) stacked into one operand, so each
+// product of a row block is ONE sgemm with group·m rows instead of `group` calls with m rows. A 135M Llama has
+// 9 query heads over 3 kv heads: at m = 64 every QKᵀ, P·V, dP, dQ of a block is 192 rows tall, and dK, dV sum
+// over 192 rows (K) instead of 64 — the 64-row products ran at 25–54 GFLOP/s on one core (ALIGNKIT_PROFILE),
+// far below sgemm's rate on larger shapes.
+//
+// Stacking copies the block's rows of Q (and dO) head-major into a contiguous [group·m, D] buffer: row r·m + i'
+// holds head k·group + r's query row i0 + i'. Outputs (O, dQ) come back the same way. The copies move group·m·D
+// floats per block, against 2·group·m·n·D flops per product. Softmax, masks and the score gradient run row by
+// row exactly as in AttentionKernels; only the grouping of rows into sgemm calls (and with it the order of dK's
+// and dV's sums over a group's rows) differs.
+//
+// Used for every forward that keeps no probabilities (training and prefill) and for the recomputing backward
+// (AttentionRecomputeKernels), which stack the same way, so the backward's P is the forward's bit for bit.
+
+/// Scratch for one thread's stacked row blocks: [group·block, D] row panels and [group·block, S] score panels.
+struct GroupScratch {
+    let rows: Int, dim: Int, keys: Int
+    let q, o, dout: UnsafeMutablePointer<Float>  // [rows, D] each
+    let p, dz: UnsafeMutablePointer<Float>        // [rows, S] each
+
+    init(dims a: AttentionDims, backward: Bool) {
+        rows = a.group * (a.causal ? AttentionKernels.blockRows : Swift.max(a.queryLength, 1))
+        (dim, keys) = (a.headDim, Swift.max(a.keyLength, 1))
+        q = .allocate(capacity: rows * dim)
+        o = .allocate(capacity: rows * dim)
+        dout = .allocate(capacity: backward ? rows * dim : 1)
+        p = .allocate(capacity: rows * keys)
+        dz = .allocate(capacity: backward ? rows * keys : 1)
+    }
+
+    func deallocate() {
+        for x in [q, o, dout, p, dz] { x.deallocate() }
+    }
+}
+
+extension AttentionKernels {
+    /// Copies rows `rows` of every head of kv group (b, kvh) from `src` into `dst`, head-major ([group·m, D]).
+    @inline(__always)
+    static func stackGroup(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, b: Int, kvh: Int,
+                           rows: Range<Int>, dims a: AttentionDims, strides: HeadStrides) {
+        let (m, d) = (rows.count, a.headDim)
+        for r in 0 ..< a.group {
+            let head = src + strides.offset(b, kvh * a.group + r)
+            for i in rows { (dst + (r * m + i - rows.lowerBound) * d).update(from: head + i * strides.row, count: d) }
+        }
+    }
+
+    /// The inverse of `stackGroup`: writes the stacked rows back to their heads in `dst`.
+    @inline(__always)
+    static func unstackGroup(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, b: Int, kvh: Int,
+                             rows: Range<Int>, dims a: AttentionDims, strides: HeadStrides) {
+        let (m, d) = (rows.count, a.headDim)
+        for r in 0 ..< a.group {
+            let head = dst + strides.offset(b, kvh * a.group + r)
+            for i in rows { (head + i * strides.row).update(from: src + (r * m + i - rows.lowerBound) * d, count: d) }
+        }
+    }
+
+    /// P for the stacked rows of one block (`scratch.q` already holds Q's): scale·Q Kᵀ over keys 0..<n, masked
+    /// and softmaxed row by row (keys n..<S zero). Shared by the forward and the recomputing backward.
+    @inline(__always)
+    static func groupProbabilities(_ sc: GroupScratch, k kp: UnsafePointer<Float>, b: Int, kvh: Int, rows: Range<Int>,
+                                   keys n: Int, dims a: AttentionDims, kvs: HeadStrides, mask: MaskView) {
+        let (m, s) = (rows.count, a.keyLength)
+        BLAS.sgemm(transA: false, transB: true, m: a.group * m, n: n, k: a.headDim, alpha: a.scale,
+                   a: sc.q, lda: a.headDim, b: kp, ldb: kvs.row, c: sc.p, ldc: s)
+        for r in 0 ..< a.group {
+            for i in rows {
+                let z = sc.p + (r * m + i - rows.lowerBound) * s
+                mask.apply(z, b: b, h: kvh * a.group + r, i: i, limit: a.limit(i))
+                a.applyWindow(z, row: i)
+                softmaxRow(z, count: s, limit: a.limit(i))
+            }
+        }
+    }
+
+    /// out = softmax(scale·QKᵀ + mask) V without keeping the probabilities, one kv group per work item.
+    static func forwardGrouped(out: UnsafeMutablePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
+                               v: UnsafePointer<Float>, dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides,
+                               mask: MaskView) {
+        let (t, s, d) = (a.queryLength, a.keyLength, a.headDim)
+        parallelWithSerialBLAS(a.batch * a.kvHeads, costPerItem: 2 * a.group * t * s * d) { range in
+            let sc = GroupScratch(dims: a, backward: false)
+            defer { sc.deallocate() }
+            for pair in range {
+                let b = pair / a.kvHeads, kvh = pair % a.kvHeads
+                let kp = k + kvs.offset(b, kvh), vp = v + kvs.offset(b, kvh)
+                forEachRowBlock(a) { i0, i1, n in
+                    let rows = i0 ..< i1
+                    stackGroup(q, into: sc.q, b: b, kvh: kvh, rows: rows, dims: a, strides: qs)
+                    groupProbabilities(sc, k: kp, b: b, kvh: kvh, rows: rows, keys: n, dims: a, kvs: kvs, mask: mask)
+                    BLAS.sgemm(transA: false, transB: false, m: a.group * rows.count, n: d, k: n,
+                               a: sc.p, lda: s, b: vp, ldb: kvs.row, c: sc.o, ldc: d)
+                    unstackGroup(sc.o, into: out, b: b, kvh: kvh, rows: rows, dims: a, strides: qs)
+                }
+            }
+        }
+    }
+}
