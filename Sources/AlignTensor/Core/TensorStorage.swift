@@ -13,7 +13,7 @@ public final class TensorStorage: @unchecked Sendable {
 
     /// Allocates `count` floats, zero-filled. 64-byte alignment suits AVX-512 loads and BLAS.
     public init(count: Int) {
-        buffer = StoragePool.allocate(count, zeroRecycled: false)  // zeroed here, once
+        buffer = StoragePool.allocate(count)
         buffer.baseAddress!.initialize(repeating: 0, count: max(count, 1))
     }
 
@@ -55,7 +55,7 @@ enum StoragePool {
 
     static func bytes(_ count: Int) -> Int { max(count, 1) * MemoryLayout<Float>.stride }
 
-    static func allocate(_ count: Int, zeroRecycled: Bool = true) -> UnsafeMutableBufferPointer<Float> {
+    static func allocate(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
         let size = bytes(count)
         var raw: UnsafeMutableRawPointer?
         if size >= minimumBytes {
@@ -64,11 +64,13 @@ enum StoragePool {
             if raw != nil { heldBytes -= size }
             lock.unlock()
         }
-        // A recycled buffer is zeroed over its whole size class. Without it a KL-of-identical-models test
-        // drifts from 0 when suites run in parallel: some kernel still reads past a tensor's logical end
-        // into the allocation's tail (poisoning only `count` elements does not catch it) — to be found.
-        // (`zeroRecycled` false: the caller zeroes the whole buffer itself.)
-        if zeroRecycled { raw?.initializeMemory(as: UInt8.self, repeating: 0, count: size) }
+        // A recycled buffer is handed out as it was left: `init(count:)` zeroes what it gives, and every kernel
+        // writes its uninitialized result in full before reading it. The witness is the whole test suite run
+        // with `ALIGNKIT_POISON_UNINITIALIZED=1` (every uninitialized buffer NaN-filled), as `scripts/test` runs it.
+        // The pool used to zero every recycled buffer, after a KL-of-a-model-against-itself test drifted when
+        // suites ran in parallel (e7032b9); that drift is BLAS's process-wide split state (scripts/test), and
+        // the memset was ~2% of a 135M training run's CPU time, on one core.
+        // Pooled sizes are exact (`count` floats), so there is no tail past `count` that poisoning would miss.
         let p = (raw ?? UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64))
             .bindMemory(to: Float.self, capacity: max(count, 1))
         return UnsafeMutableBufferPointer(start: p, count: count)
