@@ -9,13 +9,13 @@ struct BenchKernelsCommand: ParsableCommand {
         abstract: "Log-softmax+gather, softmax, RMSNorm, attention and LoRA rank-r projection throughput against measured machine limits.")
 
     @OptionGroup var options: BenchOptions
-    @Option(help: "Only these kernel groups (comma-separated: logprob, norm, attention, lora); default all.")
-    var groups = "logprob,norm,attention,lora"
+    @Option(help: "Only these kernel groups (comma-separated: \(KernelBench.groups.joined(separator: ", "))); default all.")
+    var groups = KernelBench.groups.joined(separator: ",")
 
     func validate() throws {
-        let known: Set<String> = ["logprob", "norm", "attention", "lora"]
-        for g in groups.split(separator: ",") where !known.contains(String(g)) {
-            throw ValidationError("--groups: unknown group '\(g)' (expected a comma-separated list of logprob, norm, attention, lora)")
+        for g in groups.split(separator: ",") where !KernelBench.groups.contains(String(g)) {
+            throw ValidationError("--groups: unknown group '\(g)' (expected a comma-separated list of "
+                                  + "\(KernelBench.groups.joined(separator: ", ")))")
         }
     }
 

@@ -11,9 +11,12 @@ import AlignTensor
 
 public enum KernelBench {
     /// Runs every kernel case; `bandwidth` (GB/s) and `sgemm` (GFLOP/s) are the limits.
-    /// `groups` picks among "logprob", "norm", "attention" and "lora".
+    /// The kernel groups `run` knows, in the order it runs them.
+    public static let groups = ["logprob", "norm", "attention", "lora"]
+
+    /// `groups` picks among `KernelBench.groups`.
     public static func run(bandwidth: Double, sgemm: Double, minSeconds: Double,
-                           groups: Set<String> = ["logprob", "norm", "attention", "lora"]) throws -> [BenchRecord] {
+                           groups: Set<String> = Set(KernelBench.groups)) throws -> [BenchRecord] {
         var out: [BenchRecord] = []
         if groups.contains("logprob") {
             for v in [32_000, 128_000] { out += try logProbCases(vocab: v, bandwidth: bandwidth, minSeconds: minSeconds) }

@@ -15,13 +15,12 @@
 
 /// Scratch for one thread's stacked row blocks: [group·block, D] row panels and [group·block, S] score panels.
 struct GroupScratch {
-    let rows: Int, dim: Int, keys: Int
-    let q, o, dout: UnsafeMutablePointer<Float>  // [rows, D] each
-    let p, dz: UnsafeMutablePointer<Float>        // [rows, S] each
+    let q, o, dout: UnsafeMutablePointer<Float>  // [group·block, D] each
+    let p, dz: UnsafeMutablePointer<Float>        // [group·block, S] each
 
     init(dims a: AttentionDims, backward: Bool) {
-        rows = a.group * (a.causal ? AttentionKernels.blockRows : Swift.max(a.queryLength, 1))
-        (dim, keys) = (a.headDim, Swift.max(a.keyLength, 1))
+        let rows = a.group * (a.causal ? AttentionKernels.blockRows : Swift.max(a.queryLength, 1))
+        let (dim, keys) = (a.headDim, Swift.max(a.keyLength, 1))
         q = .allocate(capacity: rows * dim)
         o = .allocate(capacity: rows * dim)
         dout = .allocate(capacity: backward ? rows * dim : 1)
@@ -35,42 +34,51 @@ struct GroupScratch {
 }
 
 extension AttentionKernels {
-    /// Copies rows `rows` of every head of kv group (b, kvh) from `src` into `dst`, head-major ([group·m, D]).
+    /// Copies rows `rows` of every head of kv group (b, kvh) between the heads' layout (`strides`) and the
+    /// stacked, head-major [group·m, D] panel: from heads to panel when `stacking`, from panel to heads otherwise.
     @inline(__always)
-    static func stackGroup(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, b: Int, kvh: Int,
-                           rows: Range<Int>, dims a: AttentionDims, strides: HeadStrides) {
+    static func copyGroupRows(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, stacking: Bool,
+                              b: Int, kvh: Int, rows: Range<Int>, dims a: AttentionDims, strides: HeadStrides) {
         let (m, d) = (rows.count, a.headDim)
         for r in 0 ..< a.group {
-            let head = src + strides.offset(b, kvh * a.group + r)
-            for i in rows { (dst + (r * m + i - rows.lowerBound) * d).update(from: head + i * strides.row, count: d) }
-        }
-    }
-
-    /// The inverse of `stackGroup`: writes the stacked rows back to their heads in `dst`.
-    @inline(__always)
-    static func unstackGroup(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, b: Int, kvh: Int,
-                             rows: Range<Int>, dims a: AttentionDims, strides: HeadStrides) {
-        let (m, d) = (rows.count, a.headDim)
-        for r in 0 ..< a.group {
-            let head = dst + strides.offset(b, kvh * a.group + r)
-            for i in rows { (head + i * strides.row).update(from: src + (r * m + i - rows.lowerBound) * d, count: d) }
-        }
-    }
-
-    /// P for the stacked rows of one block (`scratch.q` already holds Q's): scale·Q Kᵀ over keys 0..<n, masked
-    /// and softmaxed row by row (keys n..<S zero). Shared by the forward and the recomputing backward.
-    @inline(__always)
-    static func groupProbabilities(_ sc: GroupScratch, k kp: UnsafePointer<Float>, b: Int, kvh: Int, rows: Range<Int>,
-                                   keys n: Int, dims a: AttentionDims, kvs: HeadStrides, mask: MaskView) {
-        let (m, s) = (rows.count, a.keyLength)
-        BLAS.sgemm(transA: false, transB: true, m: a.group * m, n: n, k: a.headDim, alpha: a.scale,
-                   a: sc.q, lda: a.headDim, b: kp, ldb: kvs.row, c: sc.p, ldc: s)
-        for r in 0 ..< a.group {
+            let head = strides.offset(b, kvh * a.group + r)
             for i in rows {
-                let z = sc.p + (r * m + i - rows.lowerBound) * s
-                mask.apply(z, b: b, h: kvh * a.group + r, i: i, limit: a.limit(i))
-                a.applyWindow(z, row: i)
-                softmaxRow(z, count: s, limit: a.limit(i))
+                let (inHeads, inPanel) = (head + i * strides.row, (r * m + i - rows.lowerBound) * d)
+                let (from, to) = stacking ? (inHeads, inPanel) : (inPanel, inHeads)
+                (dst + to).update(from: src + from, count: d)
+            }
+        }
+    }
+
+    /// For every kv group (b, kvh), split across threads with per-thread scratch, and every causal row block of
+    /// it: stacks the block's Q rows into `sc.q`, computes their probabilities into `sc.p` (scale·Q Kᵀ over keys
+    /// 0..<n, masked and softmaxed row by row, zero beyond n), then calls `body(sc, b, kvh, rows, n)`. The forward
+    /// and the recomputing backward both walk through here, so the backward's P is the forward's bit for bit.
+    @inline(__always)
+    static func forEachGroupBlock(q: UnsafePointer<Float>, k: UnsafePointer<Float>, dims a: AttentionDims,
+                                  qs: HeadStrides, kvs: HeadStrides, mask: MaskView, backward: Bool, costPerItem: Int,
+                                  _ body: (GroupScratch, Int, Int, Range<Int>, Int) -> Void) {
+        let s = a.keyLength
+        parallelWithSerialBLAS(a.batch * a.kvHeads, costPerItem: costPerItem) { range in
+            let sc = GroupScratch(dims: a, backward: backward)
+            defer { sc.deallocate() }
+            for pair in range {
+                let b = pair / a.kvHeads, kvh = pair % a.kvHeads
+                forEachRowBlock(a) { i0, i1, n in
+                    let rows = i0 ..< i1, m = rows.count
+                    copyGroupRows(from: q, to: sc.q, stacking: true, b: b, kvh: kvh, rows: rows, dims: a, strides: qs)
+                    BLAS.sgemm(transA: false, transB: true, m: a.group * m, n: n, k: a.headDim, alpha: a.scale,
+                               a: sc.q, lda: a.headDim, b: k + kvs.offset(b, kvh), ldb: kvs.row, c: sc.p, ldc: s)
+                    for r in 0 ..< a.group {
+                        for i in rows {
+                            let z = sc.p + (r * m + i - i0) * s
+                            mask.apply(z, b: b, h: kvh * a.group + r, i: i, limit: a.limit(i))
+                            a.applyWindow(z, row: i)
+                            softmaxRow(z, count: s, limit: a.limit(i))
+                        }
+                    }
+                    body(sc, b, kvh, rows, n)
+                }
             }
         }
     }
@@ -80,21 +88,11 @@ extension AttentionKernels {
                                v: UnsafePointer<Float>, dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides,
                                mask: MaskView) {
         let (t, s, d) = (a.queryLength, a.keyLength, a.headDim)
-        parallelWithSerialBLAS(a.batch * a.kvHeads, costPerItem: 2 * a.group * t * s * d) { range in
-            let sc = GroupScratch(dims: a, backward: false)
-            defer { sc.deallocate() }
-            for pair in range {
-                let b = pair / a.kvHeads, kvh = pair % a.kvHeads
-                let kp = k + kvs.offset(b, kvh), vp = v + kvs.offset(b, kvh)
-                forEachRowBlock(a) { i0, i1, n in
-                    let rows = i0 ..< i1
-                    stackGroup(q, into: sc.q, b: b, kvh: kvh, rows: rows, dims: a, strides: qs)
-                    groupProbabilities(sc, k: kp, b: b, kvh: kvh, rows: rows, keys: n, dims: a, kvs: kvs, mask: mask)
-                    BLAS.sgemm(transA: false, transB: false, m: a.group * rows.count, n: d, k: n,
-                               a: sc.p, lda: s, b: vp, ldb: kvs.row, c: sc.o, ldc: d)
-                    unstackGroup(sc.o, into: out, b: b, kvh: kvh, rows: rows, dims: a, strides: qs)
-                }
-            }
+        forEachGroupBlock(q: q, k: k, dims: a, qs: qs, kvs: kvs, mask: mask, backward: false,
+                          costPerItem: 2 * a.group * t * s * d) { sc, b, kvh, rows, n in
+            BLAS.sgemm(transA: false, transB: false, m: a.group * rows.count, n: d, k: n,
+                       a: sc.p, lda: s, b: v + kvs.offset(b, kvh), ldb: kvs.row, c: sc.o, ldc: d)
+            copyGroupRows(from: sc.o, to: out, stacking: false, b: b, kvh: kvh, rows: rows, dims: a, strides: qs)
         }
     }
 }

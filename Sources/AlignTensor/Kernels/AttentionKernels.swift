@@ -171,15 +171,13 @@ enum AttentionKernels {
         if t == 1 && probs == nil {
             return decodeForward(out: out, q: q, k: k, v: v, dims: a, qs: qs, kvs: kvs, mask: mask)
         }
-        if probs == nil {  // a kv group's heads stacked into each product (AttentionGroupKernels.swift)
+        guard let probs else {  // a kv group's heads stacked into each product (AttentionGroupKernels.swift)
             return forwardGrouped(out: out, q: q, k: k, v: v, dims: a, qs: qs, kvs: kvs, mask: mask)
         }
         parallelWithSerialBLAS(a.batch * a.heads, costPerItem: 2 * t * s * d) { range in
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: probs == nil ? Swift.max(1, t * s) : 1)
-            defer { scratch.deallocate() }
             for pair in range {
                 let b = pair / a.heads, h = pair % a.heads, kvh = h / a.group
-                let p = probs.map { $0 + pair * t * s } ?? scratch
+                let p = probs + pair * t * s
                 let qp = q + qs.offset(b, h), kp = k + kvs.offset(b, kvh)
                 let vp = v + kvs.offset(b, kvh), op = out + qs.offset(b, h)
                 forEachRowBlock(a) { i0, i1, n in

@@ -2,7 +2,7 @@
 // (h = xₐ·Aᵀ in the forward, gh = g·B in the backward): an output only r wide. Rows go in fours across threads,
 // each output row in registers (4 rows × 16 lanes: six loads feed eight FMAs), one pass over X; r a multiple of
 // 8 takes this path, any other r a plain loop. `align bench kernels --groups lora` times it beside sgemm: at a
-// 135M Llama's LoRA r 16 shapes (N 3,072, K 576 or 1536) 72–74 GFLOP/s against sgemm's 44–75.
+// 135M Llama's LoRA r 16 shapes (N 3,072, K 576 or 1536) 69–82 GFLOP/s against sgemm's 47–76.
 //
 // The other three rank-r products of `Tensor.loraLinear` (the update s·h·Bᵀ, and dA, dB) go to sgemm: through
 // BLAS.sgemm's row/column split they ran at 35–58 GFLOP/s inside the training step, and the register-tiled

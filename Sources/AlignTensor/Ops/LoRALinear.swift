@@ -168,4 +168,3 @@ struct LoRALinearSaved {
         return out
     }
 }
-

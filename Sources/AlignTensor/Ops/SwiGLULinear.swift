@@ -1,12 +1,12 @@
 // SwiGLU + linear: `(silu(gate) ⊙ up) · op(W)` — a gated MLP's activation and down projection as ONE recorded
 // op that does not keep the activation s = silu(gate) ⊙ up [B, T, F] for the backward: it recomputes s from
-// gate and up (which the SwiGLU backward needs anyway), an elementwise pass beside the two products. Unfused,
+// gate and up (which the SwiGLU backward needs anyway) in the same elementwise pass as d gate and d up. Unfused,
 // s is saved as the down projection's input: 25 MB per layer of a 135M Llama at 4,096 tokens, 0.75 GB over
 // its 30 layers. The same trade as activation recomputation (Chen et al. 2016, "Training Deep Nets with
 // Sublinear Memory Cost"), applied to the cheapest op to redo.
 //
-// The numbers are the unfused ones exactly: the forward and backward call the same kernels and sgemm calls
-// as `Tensor.swiglu` followed by `Tensor.matmul` (Ops/Activations.swift, Ops/Matmul.swift).
+// The numbers are the unfused ones exactly: the same sgemm calls as `Tensor.swiglu` followed by `Tensor.matmul`
+// (Ops/Activations.swift, Ops/Matmul.swift), and the recomputed s is the one `swigluForward` writes, bit for bit.
 // Left out: a bias on the projection (a caller adds it after, as Linear does).
 
 extension Tensor {
