@@ -12,9 +12,9 @@ struct BenchKernelsGroupsTests {
             _ = try BenchKernelsCommand.parse(["--groups", "lora,softmaxx"])
         } catch {
             let message = BenchKernelsCommand.message(for: error)
-            #expect(message.contains("'softmaxx'") && message.contains("logprob, norm, attention, lora"), "\(message)")
+            #expect(message.contains("'softmaxx'") && message.contains("logprob, norm, elementwise, attention, lora"), "\(message)")
         }
         #expect(try BenchKernelsCommand.parse(["--groups", "attention,lora"]).groups == "attention,lora")
-        #expect(try BenchKernelsCommand.parse([]).groups == "logprob,norm,attention,lora")
+        #expect(try BenchKernelsCommand.parse([]).groups == "logprob,norm,elementwise,attention,lora")
     }
 }

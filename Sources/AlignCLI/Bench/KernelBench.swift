@@ -12,7 +12,7 @@ import AlignTensor
 public enum KernelBench {
     /// Runs every kernel case; `bandwidth` (GB/s) and `sgemm` (GFLOP/s) are the limits.
     /// The kernel groups `run` knows, in the order it runs them.
-    public static let groups = ["logprob", "norm", "attention", "lora"]
+    public static let groups = ["logprob", "norm", "elementwise", "attention", "lora"]
 
     /// `groups` picks among `KernelBench.groups`.
     public static func run(bandwidth: Double, sgemm: Double, minSeconds: Double,
@@ -22,6 +22,7 @@ public enum KernelBench {
             for v in [32_000, 128_000] { out += try logProbCases(vocab: v, bandwidth: bandwidth, minSeconds: minSeconds) }
         }
         if groups.contains("norm") { out += normCases(bandwidth: bandwidth, minSeconds: minSeconds) }
+        if groups.contains("elementwise") { out += try elementwiseCases(bandwidth: bandwidth, minSeconds: minSeconds) }
         if groups.contains("attention") {
             for t in [256, 1024] { out += attentionCases(seq: t, sgemm: sgemm, minSeconds: minSeconds) }
         }

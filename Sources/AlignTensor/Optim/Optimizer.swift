@@ -42,13 +42,17 @@ extension Optimizer {
     }
 }
 
-/// a·b + c rounded once to Float32, the result of torch's fused `fmadd` kernels, computed through
-/// Float64: the product of two Floats is exact in a Double, so only the sum rounds twice (to 53
-/// bits, then to 24). That differs from a true fma only when the exact sum lies within 2⁻⁵³ of
-/// a Float32 rounding midpoint, about once in 2²⁸ random cases. Why not `Float.addingProduct`:
-/// without the FMA target feature (Swift builds for baseline x86-64) it becomes a libm call per
-/// element, ~8× slower than this, which vectorizes.
+/// a·b + c rounded once to Float32, the result of torch's fused `fmadd` kernels. Built with the FMA target
+/// feature (`-D ALIGNKIT_FMA`, which scripts/swift-flags passes with `-target-cpu haswell`) it is the fma
+/// instruction, the same one AdamW's vector loop uses. Without it, `Float.addingProduct` would be a libm
+/// call per element, ~8× slower, so it is computed through Float64: the product of two Floats is exact in
+/// a Double, so only the sum rounds twice (to 53 bits, then to 24). That differs from a true fma only when
+/// the exact sum lies within 2⁻⁵³ of a Float32 rounding midpoint, about once in 2²⁸ random cases.
 @inline(__always)
 func fusedMultiplyAdd(_ a: Float, _ b: Float, _ c: Float) -> Float {
-    Float(Double(a) * Double(b) + Double(c))
+    #if ALIGNKIT_FMA
+    return c.addingProduct(a, b)
+    #else
+    return Float(Double(a) * Double(b) + Double(c))
+    #endif
 }
