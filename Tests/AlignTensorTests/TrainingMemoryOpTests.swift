@@ -12,11 +12,12 @@ import Testing
 
 @Suite("training memory: recomputing ops equal the saving ones")
 struct TrainingMemoryOpTests {
-    /// dQ, dK, dV from the saved-probability kernels (the pre-recompute backward).
-    static func savedProbabilityGradients(q: Tensor, k: Tensor, v: Tensor, dout: Tensor, mask: Tensor?, window: Int?,
-                                          layout: HeadLayout) throws -> [[Float]] {
-        let g = try Tensor.checkAttention(query: q.shape, key: k.shape, value: v.shape, mask: mask.map { .keyPadding($0) },
-                                          causal: true, layout: layout)
+    /// dQ, dK, dV and the output from the saved-probability kernels (the pre-recompute backward).
+    /// `mask` is [B, S] key padding, or with `boolean` a [B, 1, T, S] boolean mask.
+    static func savedProbabilityGradients(q: Tensor, k: Tensor, v: Tensor, dout: Tensor, mask: Tensor?, boolean: Bool = false,
+                                          window: Int?, layout: HeadLayout) throws -> [[Float]] {
+        let g = try Tensor.checkAttention(query: q.shape, key: k.shape, value: v.shape,
+                                          mask: mask.map { boolean ? .boolean($0) : .keyPadding($0) }, causal: true, layout: layout)
         let dims = AttentionDims(batch: g.batch, heads: g.heads, kvHeads: g.kvHeads, queryLength: g.queryLength,
                                  keyLength: g.keyLength, headDim: g.headDim, causal: true,
                                  scale: 1 / Float(g.headDim).squareRoot(), window: window)
@@ -27,8 +28,10 @@ struct TrainingMemoryOpTests {
         let dq = Tensor(zeros: q.shape), dk = Tensor(zeros: k.shape), dv = Tensor(zeros: v.shape)
         let maskData = mask?.scalars ?? []
         maskData.withUnsafeBufferPointer { m in
+            let (t, sk) = (g.queryLength, g.keyLength)
             let view = mask == nil ? MaskView.none
-                : MaskView(kind: .keyPadding, data: m.baseAddress, batchStride: g.keyLength, headStride: 0, rowStride: 0)
+                : boolean ? MaskView(kind: .boolean, data: m.baseAddress, batchStride: t * sk, headStride: 0, rowStride: sk)
+                : MaskView(kind: .keyPadding, data: m.baseAddress, batchStride: sk, headStride: 0, rowStride: 0)
             q.withUnsafeBuffer { pq in k.withUnsafeBuffer { pk in v.withUnsafeBuffer { pv in dout.withUnsafeBuffer { pg in
                 out.withUnsafeMutableBuffer { po in probs.withUnsafeMutableBuffer { pp in dz.withUnsafeMutableBuffer { pz in
                     dq.withUnsafeMutableBuffer { a in dk.withUnsafeMutableBuffer { b in dv.withUnsafeMutableBuffer { c in
@@ -44,7 +47,7 @@ struct TrainingMemoryOpTests {
                 } } }
             } } } }
         }
-        return [dq.scalars, dk.scalars, dv.scalars]
+        return [dq.scalars, dk.scalars, dv.scalars, out.scalars]
     }
 
     @Test("attention's recomputing backward equals the saved-probability backward",
@@ -68,6 +71,70 @@ struct TrainingMemoryOpTests {
             #expect(scale > 0, "\(name) is not all zero")
             let r = compareClose(got, expected[i].map(Double.init), atol: 1e-6 * scale, rtol: 1e-5)
             #expect(r.passed, "\(name): \(r)")
+        }
+    }
+
+    @Test("attention skipping key spans hidden from a whole row block equals the saved-probability kernels")
+    func attentionKeyRuns() throws {
+        // Two packed pairs [prompt | chosen | rejected] of T 72 = prompts 24 and 8, chosen to row 63, rejected
+        // rows 64..<72: the second 64-row block sees the prompt and the rejected rows, not the chosen keys, so
+        // its products run over two key runs (AttentionKeyRuns). B 2, H 4, Hkv 2, D 8.
+        let t = 72
+        var maskValues: [Float] = []
+        for prompt in [24, 8] {
+            for i in 0 ..< t {
+                for j in 0 ..< t {
+                    let sameSpan = (i < 64) == (j < 64)  // chosen (and prompt) rows vs rejected rows
+                    maskValues.append(j <= i && (j < prompt || sameSpan) ? 1 : 0)
+                }
+            }
+        }
+        let plan = Self.keyRuns(maskValues, kind: .boolean, t: t)
+        #expect(Array(plan.runs(b: 0, block: 0)) == [0 ..< 64] && Array(plan.runs(b: 0, block: 1)) == [0 ..< 24, 64 ..< 72])
+        #expect(Array(plan.runs(b: 1, block: 1)) == [0 ..< 8, 64 ..< 72])
+        try Self.expectSavedProbabilityResults(mask: try Tensor(maskValues, shape: [2, 1, t, t]), boolean: true, t: t)
+    }
+
+    @Test("attention skipping left-padded keys equals the saved-probability kernels")
+    func attentionKeyRunsPadding() throws {
+        // Row 1 is left-padded by 16 keys: its first block, the first a thread runs, sees keys 16..<64 only, so
+        // the hidden columns of the backward's scratch start unset (NaN under ALIGNKIT_POISON_UNINITIALIZED).
+        let t = 72
+        let maskValues: [Float] = (0 ..< 2 * t).map { $0 >= t && $0 < t + 16 ? 0 : 1 }
+        let plan = Self.keyRuns(maskValues, kind: .keyPadding, t: t)
+        #expect(Array(plan.runs(b: 0, block: 0)) == [0 ..< 64] && Array(plan.runs(b: 1, block: 0)) == [16 ..< 64])
+        #expect(Array(plan.runs(b: 1, block: 1)) == [16 ..< 72])
+        try Self.expectSavedProbabilityResults(mask: try Tensor(maskValues, shape: [2, t]), boolean: false, t: t)
+    }
+
+    static func keyRuns(_ mask: [Float], kind: MaskView.Kind, t: Int) -> AttentionKeyRuns {
+        mask.withUnsafeBufferPointer { m in
+            AttentionKeyRuns(dims: AttentionDims(batch: 2, heads: 4, kvHeads: 2, queryLength: t, keyLength: t, headDim: 8,
+                                                 causal: true, scale: 1),
+                             mask: kind == .boolean
+                                ? MaskView(kind: .boolean, data: m.baseAddress, batchStride: t * t, headStride: 0, rowStride: t)
+                                : MaskView(kind: .keyPadding, data: m.baseAddress, batchStride: t, headStride: 0, rowStride: 0))
+        }
+    }
+
+    /// The grouped forward and recomputing backward (with key runs) against the saved-probability kernels,
+    /// to rounding: B 2, H 4, Hkv 2, D 8.
+    static func expectSavedProbabilityResults(mask: Tensor, boolean: Bool, t: Int) throws {
+        let (b, h, hkv, d) = (2, 4, 2, 8)
+        let q = testTensor([b, t, h, d], seed: 5), k = testTensor([b, t, hkv, d], seed: 6), v = testTensor([b, t, hkv, d], seed: 7)
+        let dout = testTensor([b, t, h, d], seed: 8)
+        let expected = try Self.savedProbabilityGradients(q: q, k: k, v: v, dout: dout, mask: mask, boolean: boolean,
+                                                          window: nil, layout: .bthd)
+        for x in [q, k, v] { x.requiresGrad = true }
+        let out = Tensor.scaledDotProductAttention(query: q, key: k, value: v,
+                                                   mask: boolean ? .boolean(mask) : .keyPadding(mask), layout: .bthd)
+        out.backward(dout)
+        for (i, (name, got)) in [("dQ", q.grad?.scalars), ("dK", k.grad?.scalars), ("dV", v.grad?.scalars),
+                                 ("output", out.scalars)].enumerated() {
+            let got = try #require(got)
+            let scale = Double(expected[i].map(abs).max() ?? 0)
+            let r = compareClose(got, expected[i].map(Double.init), atol: 1e-6 * scale, rtol: 1e-5)
+            #expect(scale > 0 && r.passed, "\(name): \(r)")
         }
     }
 

@@ -26,6 +26,10 @@ struct GroupScratch {
         dout = .allocate(capacity: backward ? rows * dim : 1)
         p = .allocate(capacity: rows * keys)
         dz = .allocate(capacity: backward ? rows * keys : 1)
+        if TensorStorage.poisonsUninitialized {  // as tensor buffers: a read before a write shows up as NaN
+            for (x, count) in [(q, rows * dim), (o, rows * dim), (dout, backward ? rows * dim : 1), (p, rows * keys),
+                               (dz, backward ? rows * keys : 1)] { x.update(repeating: .nan, count: count) }
+        }
     }
 
     func deallocate() {
@@ -51,24 +55,32 @@ extension AttentionKernels {
     }
 
     /// For every kv group (b, kvh), split across threads with per-thread scratch, and every causal row block of
-    /// it: stacks the block's Q rows into `sc.q`, computes their probabilities into `sc.p` (scale·Q Kᵀ over keys
-    /// 0..<n, masked and softmaxed row by row, zero beyond n), then calls `body(sc, b, kvh, rows, n)`. The forward
-    /// and the recomputing backward both walk through here, so the backward's P is the forward's bit for bit.
+    /// it: stacks the block's Q rows into `sc.q`, computes their probabilities into `sc.p` (scale·Q Kᵀ over the
+    /// block's visible key runs within 0..<n, masked and softmaxed row by row, zero beyond n), then calls
+    /// `body(sc, b, kvh, rows, n, runs)`. Columns outside the runs are masked for the whole block
+    /// (AttentionKeyRuns): the mask writes them −inf, so their P is 0 and the body's products skip them. The
+    /// forward and the recomputing backward both walk through here, so the backward's P is the forward's bit
+    /// for bit.
     @inline(__always)
     static func forEachGroupBlock(q: UnsafePointer<Float>, k: UnsafePointer<Float>, dims a: AttentionDims,
                                   qs: HeadStrides, kvs: HeadStrides, mask: MaskView, backward: Bool, costPerItem: Int,
-                                  _ body: (GroupScratch, Int, Int, Range<Int>, Int) -> Void) {
+                                  _ body: (GroupScratch, Int, Int, Range<Int>, Int, ArraySlice<Range<Int>>) -> Void) {
         let s = a.keyLength
+        let plan = AttentionKeyRuns(dims: a, mask: mask)
+        let blockSize = a.causal ? blockRows : Swift.max(a.queryLength, 1)
         parallelWithSerialBLAS(a.batch * a.kvHeads, costPerItem: costPerItem) { range in
             let sc = GroupScratch(dims: a, backward: backward)
             defer { sc.deallocate() }
             for pair in range {
                 let b = pair / a.kvHeads, kvh = pair % a.kvHeads
                 forEachRowBlock(a) { i0, i1, n in
-                    let rows = i0 ..< i1, m = rows.count
+                    let rows = i0 ..< i1, m = rows.count, runs = plan.runs(b: b, block: i0 / blockSize)
                     copyGroupRows(from: q, to: sc.q, stacking: true, b: b, kvh: kvh, rows: rows, dims: a, strides: qs)
-                    BLAS.sgemm(transA: false, transB: true, m: a.group * m, n: n, k: a.headDim, alpha: a.scale,
-                               a: sc.q, lda: a.headDim, b: k + kvs.offset(b, kvh), ldb: kvs.row, c: sc.p, ldc: s)
+                    for run in runs {
+                        BLAS.sgemm(transA: false, transB: true, m: a.group * m, n: run.count, k: a.headDim, alpha: a.scale,
+                                   a: sc.q, lda: a.headDim, b: k + kvs.offset(b, kvh) + run.lowerBound * kvs.row,
+                                   ldb: kvs.row, c: sc.p + run.lowerBound, ldc: s)
+                    }
                     for r in 0 ..< a.group {
                         for i in rows {
                             let z = sc.p + (r * m + i - i0) * s
@@ -77,7 +89,7 @@ extension AttentionKernels {
                             softmaxRow(z, count: s, limit: a.limit(i))
                         }
                     }
-                    body(sc, b, kvh, rows, n)
+                    body(sc, b, kvh, rows, n, runs)
                 }
             }
         }
@@ -89,9 +101,12 @@ extension AttentionKernels {
                                mask: MaskView) {
         let (t, s, d) = (a.queryLength, a.keyLength, a.headDim)
         forEachGroupBlock(q: q, k: k, dims: a, qs: qs, kvs: kvs, mask: mask, backward: false,
-                          costPerItem: 2 * a.group * t * s * d) { sc, b, kvh, rows, n in
-            BLAS.sgemm(transA: false, transB: false, m: a.group * rows.count, n: d, k: n,
-                       a: sc.p, lda: s, b: v + kvs.offset(b, kvh), ldb: kvs.row, c: sc.o, ldc: d)
+                          costPerItem: 2 * a.group * t * s * d) { sc, b, kvh, rows, n, runs in
+            for (r, run) in runs.enumerated() {  // O = Σ_runs P[:, run] V[run]
+                BLAS.sgemm(transA: false, transB: false, m: a.group * rows.count, n: d, k: run.count,
+                           a: sc.p + run.lowerBound, lda: s, b: v + kvs.offset(b, kvh) + run.lowerBound * kvs.row,
+                           ldb: kvs.row, beta: r == 0 ? 0 : 1, c: sc.o, ldc: d)
+            }
             copyGroupRows(from: sc.o, to: out, stacking: false, b: b, kvh: kvh, rows: rows, dims: a, strides: qs)
         }
     }

@@ -22,26 +22,52 @@ extension AttentionKernels {
                                     dims a: AttentionDims, qs: HeadStrides, kvs: HeadStrides, mask: MaskView) {
         let (t, s, d) = (a.queryLength, a.keyLength, a.headDim)
         forEachGroupBlock(q: q, k: k, dims: a, qs: qs, kvs: kvs, mask: mask, backward: true,
-                          costPerItem: 8 * a.group * t * s * d) { sc, b, kvh, rows, n in
-            let gm = a.group * rows.count, kp = k + kvs.offset(b, kvh)
-            // dP = dO Vᵀ, then dZ = P ⊙ (dP − Σ_j P dP) row by row (zero beyond n).
+                          costPerItem: 8 * a.group * t * s * d) { sc, b, kvh, rows, n, runs in
+            let gm = a.group * rows.count, kp = k + kvs.offset(b, kvh), vp = v + kvs.offset(b, kvh)
+            // dP = dO Vᵀ over the visible runs (0 in the hidden columns, where P is 0), then
+            // dZ = P ⊙ (dP − Σ_j P dP) row by row (zero beyond n).
             copyGroupRows(from: dout, to: sc.dout, stacking: true, b: b, kvh: kvh, rows: rows, dims: a, strides: qs)
-            BLAS.sgemm(transA: false, transB: true, m: gm, n: n, k: d, a: sc.dout, lda: d, b: v + kvs.offset(b, kvh),
-                       ldb: kvs.row, c: sc.dz, ldc: s)
+            zeroHiddenColumns(sc.dz, rows: gm, stride: s, keys: n, runs: runs)
+            for run in runs {
+                BLAS.sgemm(transA: false, transB: true, m: gm, n: run.count, k: d, a: sc.dout, lda: d,
+                           b: vp + run.lowerBound * kvs.row, ldb: kvs.row, c: sc.dz + run.lowerBound, ldc: s)
+            }
             for row in 0 ..< gm { scoreGradientRow(p: sc.p + row * s, dz: sc.dz + row * s, keys: n, count: s) }
             if let dq {  // dQ = scale · dZ K, written back to each head's rows
-                BLAS.sgemm(transA: false, transB: false, m: gm, n: d, k: n, alpha: a.scale, a: sc.dz, lda: s,
-                           b: kp, ldb: kvs.row, c: sc.o, ldc: d)
+                for (r, run) in runs.enumerated() {
+                    BLAS.sgemm(transA: false, transB: false, m: gm, n: d, k: run.count, alpha: a.scale,
+                               a: sc.dz + run.lowerBound, lda: s, b: kp + run.lowerBound * kvs.row, ldb: kvs.row,
+                               beta: r == 0 ? 0 : 1, c: sc.o, ldc: d)
+                }
                 copyGroupRows(from: sc.o, to: dq, stacking: false, b: b, kvh: kvh, rows: rows, dims: a, strides: qs)
             }
-            if let dk {  // dK += scale · dZᵀ Q over the group's stacked rows
-                BLAS.sgemm(transA: true, transB: false, m: n, n: d, k: gm, alpha: a.scale, a: sc.dz, lda: s,
-                           b: sc.q, ldb: d, beta: 1, c: dk + kvs.offset(b, kvh), ldc: kvs.row)
+            for run in runs {
+                let lo = run.lowerBound
+                if let dk {  // dK += scale · dZᵀ Q over the group's stacked rows
+                    BLAS.sgemm(transA: true, transB: false, m: run.count, n: d, k: gm, alpha: a.scale, a: sc.dz + lo,
+                               lda: s, b: sc.q, ldb: d, beta: 1, c: dk + kvs.offset(b, kvh) + lo * kvs.row, ldc: kvs.row)
+                }
+                if let dv {  // dV += Pᵀ dO
+                    BLAS.sgemm(transA: true, transB: false, m: run.count, n: d, k: gm, a: sc.p + lo, lda: s, b: sc.dout,
+                               ldb: d, beta: 1, c: dv + kvs.offset(b, kvh) + lo * kvs.row, ldc: kvs.row)
+                }
             }
-            if let dv {  // dV += Pᵀ dO
-                BLAS.sgemm(transA: true, transB: false, m: n, n: d, k: gm, a: sc.p, lda: s, b: sc.dout, ldb: d,
-                           beta: 1, c: dv + kvs.offset(b, kvh), ldc: kvs.row)
+        }
+    }
+
+    /// Zeroes columns 0..<n outside `runs` in each of `rows` rows of width `stride` (dP's hidden columns, which
+    /// no product writes, so the score gradient's Σ_j P dP reads 0 · 0 there, not an unset value).
+    @inline(__always)
+    static func zeroHiddenColumns(_ z: UnsafeMutablePointer<Float>, rows: Int, stride: Int, keys n: Int,
+                                  runs: ArraySlice<Range<Int>>) {
+        guard runs.count != 1 || runs.first != 0 ..< n else { return }
+        for row in 0 ..< rows {
+            var j = 0
+            for run in runs {
+                (z + row * stride + j).update(repeating: 0, count: run.lowerBound - j)
+                j = run.upperBound
             }
+            (z + row * stride + j).update(repeating: 0, count: n - j)
         }
     }
 }
