@@ -56,8 +56,8 @@ extension AttentionKernels {
 
     /// For every kv group (b, kvh), split across threads with per-thread scratch, and every causal row block of
     /// it: stacks the block's Q rows into `sc.q`, computes their probabilities into `sc.p` (scale·Q Kᵀ over the
-    /// block's visible key runs within 0..<n, masked and softmaxed row by row, zero beyond n), then calls
-    /// `body(sc, b, kvh, rows, n, runs)`. Columns outside the runs are masked for the whole block
+    /// block's visible key runs within 0..<n, masked and softmaxed row by row; columns ≥ n are left unset, as
+    /// no product reads them), then calls `body(sc, b, kvh, rows, n, runs)`. Columns outside the runs are masked for the whole block
     /// (AttentionKeyRuns): the mask writes them −inf, so their P is 0 and the body's products skip them. The
     /// forward and the recomputing backward both walk through here, so the backward's P is the forward's bit
     /// for bit.
@@ -86,7 +86,7 @@ extension AttentionKernels {
                             let z = sc.p + (r * m + i - i0) * s
                             mask.apply(z, b: b, h: kvh * a.group + r, i: i, limit: a.limit(i))
                             a.applyWindow(z, row: i)
-                            softmaxRow(z, count: s, limit: a.limit(i))
+                            softmaxRow(z, count: n, limit: a.limit(i))  // columns ≥ n are never read
                         }
                     }
                     body(sc, b, kvh, rows, n, runs)

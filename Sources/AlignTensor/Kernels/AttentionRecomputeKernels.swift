@@ -25,14 +25,14 @@ extension AttentionKernels {
                           costPerItem: 8 * a.group * t * s * d) { sc, b, kvh, rows, n, runs in
             let gm = a.group * rows.count, kp = k + kvs.offset(b, kvh), vp = v + kvs.offset(b, kvh)
             // dP = dO Vᵀ over the visible runs (0 in the hidden columns, where P is 0), then
-            // dZ = P ⊙ (dP − Σ_j P dP) row by row (zero beyond n).
+            // dZ = P ⊙ (dP − Σ_j P dP) row by row over the n keys.
             copyGroupRows(from: dout, to: sc.dout, stacking: true, b: b, kvh: kvh, rows: rows, dims: a, strides: qs)
             zeroHiddenColumns(sc.dz, rows: gm, stride: s, keys: n, runs: runs)
             for run in runs {
                 BLAS.sgemm(transA: false, transB: true, m: gm, n: run.count, k: d, a: sc.dout, lda: d,
                            b: vp + run.lowerBound * kvs.row, ldb: kvs.row, c: sc.dz + run.lowerBound, ldc: s)
             }
-            for row in 0 ..< gm { scoreGradientRow(p: sc.p + row * s, dz: sc.dz + row * s, keys: n, count: s) }
+            for row in 0 ..< gm { scoreGradientRow(p: sc.p + row * s, dz: sc.dz + row * s, keys: n, count: n) }
             if let dq {  // dQ = scale · dZ K, written back to each head's rows
                 for (r, run) in runs.enumerated() {
                     BLAS.sgemm(transA: false, transB: false, m: gm, n: d, k: run.count, alpha: a.scale,

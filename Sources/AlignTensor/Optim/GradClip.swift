@@ -51,10 +51,23 @@ private func sumOfSquares(_ x: UnsafeBufferPointer<Float>) -> Double {
     partial.withUnsafeMutableBufferPointer { ps in
         Parallel.forRanges(blocks, costPerItem: sumBlock) { r in
             for blk in r {
-                var s = 0.0
-                for i in blk * sumBlock ..< min(x.count, (blk + 1) * sumBlock) {
+                // Eight interleaved sums: one chain of dependent Float64 adds ran at ~4 cycles an element
+                // (0.11 s over a 135M model's gradients); eight keep the adder busy and the loop memory-bound.
+                var acc = SIMD8<Double>(repeating: 0)
+                var i = blk * sumBlock
+                let end = min(x.count, (blk + 1) * sumBlock)
+                while i + 8 <= end {
+                    for lane in 0 ..< 8 {
+                        let d = Double(x[i + lane])
+                        acc[lane] += d * d
+                    }
+                    i += 8
+                }
+                var s = acc.sum()
+                while i < end {
                     let d = Double(x[i])
                     s += d * d
+                    i += 1
                 }
                 ps[blk] = s
             }
