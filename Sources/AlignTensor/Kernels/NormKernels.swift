@@ -22,8 +22,7 @@ enum NormKernels {
         Parallel.forRanges(rows, costPerItem: 3 * c) { range in
             for r in range {
                 let xr = x + r * c, yr = out + r * c
-                var ss: Float = 0
-                for j in 0 ..< c { ss += xr[j] * xr[j] }
+                let ss = dot(xr, xr, c)
                 let s = 1 / (ss / Float(c) + eps).squareRoot()
                 rstd[r] = s
                 for j in 0 ..< c { yr[j] = weight[j] * (xr[j] * s) }
@@ -41,9 +40,7 @@ enum NormKernels {
             for r in range {
                 let xr = x + r * c, gr = dout + r * c, dxr = dx + r * c
                 let s = rstd[r]
-                var dot: Float = 0  // Σ_c g·x̂
-                for j in 0 ..< c { dot += weight[j] * gr[j] * xr[j] * s }
-                let k = dot / Float(c)
+                let k = dot(weight, gr, xr, c) * s / Float(c)  // mean_c g·x̂ = s · Σ_c w·dout·x / C
                 for j in 0 ..< c {
                     let xhat = xr[j] * s
                     dxr[j] = s * (weight[j] * gr[j] - xhat * k)
@@ -55,6 +52,29 @@ enum NormKernels {
         } reduce: { partials in
             if let dw = dweight { addPartial(partials[0], into: dw, channels: c) }
         }
+    }
+
+    /// Σ_j a[j]·b[j] over n floats in eight interleaved sums (then the tail): a single running Float sum is one
+    /// chain of dependent adds, ~4 cycles an element, and was most of RMSNorm's time.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = SIMDMath.Vector(repeating: 0)
+        var j = 0
+        while j + 8 <= n { acc += SIMDMath.load(a + j) * SIMDMath.load(b + j); j += 8 }
+        var sum = acc.sum()
+        while j < n { sum += a[j] * b[j]; j += 1 }
+        return sum
+    }
+
+    /// Σ_j a[j]·b[j]·c[j], as `dot`.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = SIMDMath.Vector(repeating: 0)
+        var j = 0
+        while j + 8 <= n { acc += SIMDMath.load(a + j) * SIMDMath.load(b + j) * SIMDMath.load(c + j); j += 8 }
+        var sum = acc.sum()
+        while j < n { sum += a[j] * b[j] * c[j]; j += 1 }
+        return sum
     }
 
     // MARK: LayerNorm
