@@ -19,7 +19,7 @@ struct GroupScratch {
     let p, dz: UnsafeMutablePointer<Float>        // [group·block, S] each
 
     init(dims a: AttentionDims, backward: Bool) {
-        let rows = a.group * (a.causal ? AttentionKernels.blockRows : Swift.max(a.queryLength, 1))
+        let rows = a.group * a.blockSize
         let (dim, keys) = (a.headDim, Swift.max(a.keyLength, 1))
         q = .allocate(capacity: rows * dim)
         o = .allocate(capacity: rows * dim)
@@ -57,24 +57,23 @@ extension AttentionKernels {
     /// For every kv group (b, kvh), split across threads with per-thread scratch, and every causal row block of
     /// it: stacks the block's Q rows into `sc.q`, computes their probabilities into `sc.p` (scale·Q Kᵀ over the
     /// block's visible key runs within 0..<n, masked and softmaxed row by row; columns ≥ n are left unset, as
-    /// no product reads them), then calls `body(sc, b, kvh, rows, n, runs)`. Columns outside the runs are masked for the whole block
-    /// (AttentionKeyRuns): the mask writes them −inf, so their P is 0 and the body's products skip them. The
-    /// forward and the recomputing backward both walk through here, so the backward's P is the forward's bit
-    /// for bit.
+    /// no product reads them), then calls `body(sc, b, kvh, rows, n, runs)`. Columns outside the runs are masked
+    /// for the whole block (AttentionKeyRuns): the mask writes them −inf, so their P is 0 and the body's products
+    /// skip them. The forward and the recomputing backward both walk through here, so the backward's P is the
+    /// forward's bit for bit.
     @inline(__always)
     static func forEachGroupBlock(q: UnsafePointer<Float>, k: UnsafePointer<Float>, dims a: AttentionDims,
                                   qs: HeadStrides, kvs: HeadStrides, mask: MaskView, backward: Bool, costPerItem: Int,
                                   _ body: (GroupScratch, Int, Int, Range<Int>, Int, ArraySlice<Range<Int>>) -> Void) {
         let s = a.keyLength
         let plan = AttentionKeyRuns(dims: a, mask: mask)
-        let blockSize = a.causal ? blockRows : Swift.max(a.queryLength, 1)
         parallelWithSerialBLAS(a.batch * a.kvHeads, costPerItem: costPerItem) { range in
             let sc = GroupScratch(dims: a, backward: backward)
             defer { sc.deallocate() }
             for pair in range {
                 let b = pair / a.kvHeads, kvh = pair % a.kvHeads
                 forEachRowBlock(a) { i0, i1, n in
-                    let rows = i0 ..< i1, m = rows.count, runs = plan.runs(b: b, block: i0 / blockSize)
+                    let rows = i0 ..< i1, m = rows.count, runs = plan.runs(b: b, block: i0 / a.blockSize)
                     copyGroupRows(from: q, to: sc.q, stacking: true, b: b, kvh: kvh, rows: rows, dims: a, strides: qs)
                     for run in runs {
                         BLAS.sgemm(transA: false, transB: true, m: a.group * m, n: run.count, k: a.headDim, alpha: a.scale,

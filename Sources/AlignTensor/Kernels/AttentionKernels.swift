@@ -74,6 +74,8 @@ struct AttentionDims {
     var window: Int? = nil
     var group: Int { heads / kvHeads }
     var offset: Int { keyLength - queryLength }
+    /// Query rows per block of the kernels' row loop: `AttentionKernels.blockRows` when causal, else all of them.
+    var blockSize: Int { causal ? AttentionKernels.blockRows : Swift.max(queryLength, 1) }
     /// Keys row i may see: 0..<limit(i).
     @inline(__always) func limit(_ i: Int) -> Int { causal ? min(keyLength, offset + i + 1) : keyLength }
     /// Keys before this one are outside row i's sliding window (0 without a window).
@@ -139,7 +141,7 @@ enum AttentionKernels {
     /// products skip them: about half the flops (and exps) of the full T × S square.
     @inline(__always)
     static func forEachRowBlock(_ a: AttentionDims, _ body: (Int, Int, Int) -> Void) {
-        let block = a.causal ? blockRows : max(a.queryLength, 1)
+        let block = a.blockSize
         var i0 = 0
         while i0 < a.queryLength {
             let i1 = min(i0 + block, a.queryLength)

@@ -24,8 +24,7 @@ struct AttentionKeyRuns {
     static let maxRuns = 4
 
     init(dims a: AttentionDims, mask: MaskView) {
-        let blockSize = a.causal ? AttentionKernels.blockRows : Swift.max(a.queryLength, 1)
-        blocksPerRow = (a.queryLength + blockSize - 1) / blockSize
+        blocksPerRow = (a.queryLength + a.blockSize - 1) / a.blockSize
         let skips = mask.data != nil && mask.headStride == 0 && (mask.kind == .boolean || mask.kind == .keyPadding)
         var seen = [Float](repeating: 0, count: Swift.max(a.keyLength, 1))
         for b in 0 ..< a.batch {
@@ -40,7 +39,7 @@ struct AttentionKeyRuns {
         }
     }
 
-    /// The runs of row block `block` (0-based, blocks of `AttentionKernels.blockRows`) of batch row b.
+    /// The runs of row block `block` (0-based, blocks of `AttentionDims.blockSize` rows) of batch row b.
     @inline(__always)
     func runs(b: Int, block: Int) -> ArraySlice<Range<Int>> {
         let i = b * blocksPerRow + block

@@ -22,7 +22,7 @@ enum NormKernels {
         Parallel.forRanges(rows, costPerItem: 3 * c) { range in
             for r in range {
                 let xr = x + r * c, yr = out + r * c
-                let ss = dot(xr, xr, c)
+                let ss = GemvKernels.dot(xr, xr, k: c)  // lane sums, not one chain of dependent adds
                 let s = 1 / (ss / Float(c) + eps).squareRoot()
                 rstd[r] = s
                 for j in 0 ..< c { yr[j] = weight[j] * (xr[j] * s) }
@@ -54,19 +54,8 @@ enum NormKernels {
         }
     }
 
-    /// Σ_j a[j]·b[j] over n floats in eight interleaved sums (then the tail): a single running Float sum is one
-    /// chain of dependent adds, ~4 cycles an element, and was most of RMSNorm's time.
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc = SIMDMath.Vector(repeating: 0)
-        var j = 0
-        while j + 8 <= n { acc += SIMDMath.load(a + j) * SIMDMath.load(b + j); j += 8 }
-        var sum = acc.sum()
-        while j < n { sum += a[j] * b[j]; j += 1 }
-        return sum
-    }
-
-    /// Σ_j a[j]·b[j]·c[j], as `dot`.
+    /// Σ_j a[j]·b[j]·c[j] in eight interleaved sums (then the tail): a single running Float sum is one chain of
+    /// dependent adds, ~4 cycles an element, and was most of RMSNorm's time (as GemvKernels.dot for two operands).
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>, _ n: Int) -> Float {
         var acc = SIMDMath.Vector(repeating: 0)
