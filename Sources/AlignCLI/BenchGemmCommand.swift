@@ -34,9 +34,19 @@ struct BenchGemmCommand: ParsableCommand {
 
     @OptionGroup var options: BenchOptions
 
+    @Option(name: .customLong("shape"), help: ArgumentHelp(
+        "Time this product instead of the standard cases: MxNxK, optionally :TN/:NT/:TT for transposed operands (repeatable).",
+        valueName: "MxNxK[:TN]"))
+    var shapes: [String] = []
+
+    func validate() throws {
+        for shape in shapes { _ = try GemmCase(parsing: shape) }
+    }
+
     func run() throws {
         let env = options.prepare()
-        var records = GemmBench.run(GemmCase.standard, minSeconds: options.minSeconds)
+        let cases = shapes.isEmpty ? GemmCase.standard : try shapes.map(GemmCase.init(parsing:))
+        var records = GemmBench.run(cases, minSeconds: options.minSeconds)
         // The machine's sgemm limit: the best direct-BLAS rate seen in this run.
         let limit = records.compactMap(\.peerValue).max() ?? 0
         records = records.map { r in

@@ -34,9 +34,13 @@ struct BenchTrainCommand: ParsableCommand {
     var warmup = 2
     @Option(help: "Pairs per step.")
     var batch = 8
+    @Option(help: "Rounds: AlignKit then every peer, this many times over; each figure is the median over the rounds.")
+    var rounds = 1
 
     func validate() throws {
-        guard steps > 0, warmup >= 0, batch > 0 else { throw ValidationError("--steps and --batch must be ≥ 1, --warmup ≥ 0") }
+        guard steps > 0, warmup >= 0, batch > 0, rounds > 0 else {
+            throw ValidationError("--steps, --batch and --rounds must be ≥ 1, --warmup ≥ 0")
+        }
         if let bad = models.first(where: { !["tiny", "135m"].contains($0) }) { throw ValidationError("--models: unknown '\(bad)'") }
         if let bad = modes.first(where: { !["full", "lora"].contains($0) }) { throw ValidationError("--modes: unknown '\(bad)'") }
         if let bad = peers.first(where: { !["trl", "trl-precompute", "torch"].contains($0) }) {
@@ -55,23 +59,16 @@ struct BenchTrainCommand: ParsableCommand {
             for mode in modes {
                 let (p, c) = lengths(model)
                 let label = "\(model == "tiny" ? "tiny-llama" : "llama-135M random") \(mode) B=\(batch) P=\(p) C=\(c)"
-                let common = ["--model", model, "--tiny-dir", tinyLlama, "--batch", "\(batch)", "--prompt-len", "\(p)",
-                              "--completion-len", "\(c)", "--steps", "\(steps)", "--warmup", "\(warmup)"]
-                    + (mode == "lora" ? ["--lora"] : [])
-                let ours = try TrainBench.runChild(arguments: childArguments(model: model, lora: mode == "lora", p: p, c: c))
-                notes.append("\(label): AlignKit reference precompute \(String(format: "%.2f", ours.precomputeS)) s")
+                let (ours, peerRuns, caseNotes) = try measure(model: model, lora: mode == "lora", p: p, c: c, label: label)
+                notes += caseNotes
                 let tokens = Double(batch * 2 * (p + c))
                 records.append(contentsOf: caseRecords(label, ours: ours, peer: nil, tokens: tokens))
                 for impl in peers {
-                    let peer = PythonPeer.run(python: python, script: peerScript,
-                                              arguments: ["--impl", impl, "--threads", "\(Parallel.threads)"] + common,
-                                              threads: Parallel.threads)
-                    guard let peer, let s = peer["step_s"] as? Double, let rss = peer["peak_rss_mb"] as? Double else { continue }
-                    let name = "\(peerName(impl)) (trl \(peer["trl"] as? String ?? "?"), torch \(peer["torch"] as? String ?? "?"))"
-                    if let pre = peer["precompute_s"] as? Double, pre > 0 {
-                        notes.append("\(label): \(peerName(impl)) reference precompute \(String(format: "%.2f", pre)) s")
-                    }
-                    records.append(contentsOf: caseRecords(label, ours: ours, peer: (name, s, rss), tokens: tokens))
+                    guard let runs = peerRuns[impl], let first = runs.first else { continue }
+                    let name = "\(peerName(impl)) (trl \(first["trl"] as? String ?? "?"), torch \(first["torch"] as? String ?? "?"))"
+                    let steps = runs.compactMap { $0["step_s"] as? Double }, rss = runs.compactMap { $0["peak_rss_mb"] as? Double }
+                    records.append(contentsOf: caseRecords(label, ours: ours, peer: (name, Self.median(steps), rss.max() ?? 0),
+                                                           tokens: tokens))
                 }
             }
         }
@@ -79,10 +76,45 @@ struct BenchTrainCommand: ParsableCommand {
             records.forEach { print($0.jsonLine()) }
         } else {
             print("align bench train — \(env); DPO sigmoid, AdamW lr 1e-6, fp32; tokens/step = B·2·(P+C); "
-                + "peak RSS ratio < 1 = AlignKit uses less")
+                + "peak RSS ratio < 1 = AlignKit uses less" + (rounds > 1 ? "; median step over \(rounds) rounds" : ""))
             print(benchTable(records))
             notes.forEach { print($0) }
         }
+    }
+
+    /// Runs AlignKit and then each peer, `rounds` times over (so a slow spell of the host falls on every
+    /// implementation alike, not on whichever ran during it). Returns AlignKit's result with the median step time
+    /// and the largest peak RSS over the rounds, every peer's per-round JSON results, and one note per run.
+    func measure(model: String, lora: Bool, p: Int, c: Int, label: String)
+        throws -> (TrainCaseResult, [String: [[String: Any]]], [String]) {
+        let common = ["--model", model, "--tiny-dir", tinyLlama, "--batch", "\(batch)", "--prompt-len", "\(p)",
+                      "--completion-len", "\(c)", "--steps", "\(steps)", "--warmup", "\(warmup)"] + (lora ? ["--lora"] : [])
+        var ours: [TrainCaseResult] = [], peerRuns: [String: [[String: Any]]] = [:], notes: [String] = []
+        func fmt(_ x: Double) -> String { String(format: "%.2f", x) }
+        for round in 1 ... rounds {
+            let r = try TrainBench.runChild(arguments: childArguments(model: model, lora: lora, p: p, c: c))
+            ours.append(r)
+            notes.append("\(label) round \(round): AlignKit: step \(fmt(r.stepS)) s, reference precompute \(fmt(r.precomputeS)) s")
+            for impl in peers {
+                guard let peer = PythonPeer.run(python: python, script: peerScript,
+                                                arguments: ["--impl", impl, "--threads", "\(Parallel.threads)"] + common,
+                                                threads: Parallel.threads),
+                      let s = peer["step_s"] as? Double, peer["peak_rss_mb"] is Double else { continue }
+                peerRuns[impl, default: []].append(peer)
+                let pre = (peer["precompute_s"] as? Double).map { $0 > 0 ? ", reference precompute \(fmt($0)) s" : "" } ?? ""
+                notes.append("\(label) round \(round): \(peerName(impl)): step \(fmt(s)) s\(pre)")
+            }
+        }
+        let combined = TrainCaseResult(stepS: Self.median(ours.map(\.stepS)), precomputeS: Self.median(ours.map(\.precomputeS)),
+                                       peakRSSMB: ours.map(\.peakRSSMB).max() ?? 0)
+        return (combined, peerRuns, notes)
+    }
+
+    /// The median (the mean of the middle two for an even count).
+    static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        guard !s.isEmpty else { return .nan }
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
     func childArguments(model: String, lora: Bool, p: Int, c: Int) -> [String] {

@@ -3,6 +3,7 @@
 // (SmolLM-135M: C = 576, MLP 1536, KV 192, V = 49152) at batch 8 × 256 = 2048 tokens, forward
 // and the transposed backward products.
 import AlignTensor
+import ArgumentParser
 import Foundation
 #if canImport(Accelerate)
 import Accelerate
@@ -17,6 +18,26 @@ public struct GemmCase: Sendable {
     public let transA: Bool, transB: Bool
 
     public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+
+    public init(name: String, m: Int, n: Int, k: Int, transA: Bool, transB: Bool) {
+        self.name = name
+        self.m = m; self.n = n; self.k = k
+        self.transA = transA; self.transB = transB
+    }
+
+    /// Parses `MxNxK` with an optional `:NN`, `:TN`, `:NT` or `:TT` suffix (op(A), op(B) transposed or not).
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        let dims = parts[0].split(separator: "x").compactMap { Int($0) }
+        let flags = parts.count > 1 ? Array(parts[1].uppercased()) : ["N", "N"]
+        guard parts.count <= 2, dims.count == 3, dims.allSatisfy({ $0 > 0 }), flags.count == 2,
+              flags.allSatisfy({ $0 == "N" || $0 == "T" }) else {
+            throw ValidationError("--shape \(text): expected MxNxK with positive sizes, optionally :NN, :TN, :NT or :TT")
+        }
+        let suffix = parts.count > 1 ? " \(String(flags))" : ""
+        self.init(name: "\(dims[0])×\(dims[1])×\(dims[2])\(suffix)", m: dims[0], n: dims[1], k: dims[2],
+                  transA: flags[0] == "T", transB: flags[1] == "T")
+    }
 
     public static let standard: [GemmCase] = [
         GemmCase(name: "square 512", m: 512, n: 512, k: 512, transA: false, transB: false),
