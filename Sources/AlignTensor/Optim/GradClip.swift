@@ -5,7 +5,7 @@
 // Float order as torch evaluates it: each per-tensor norm is a Float32 tensor; the total is the
 // norm of those Float32 values; `max_norm / (total + 1e-6)` is Tensor.__rdiv__, i.e.
 // reciprocal(total + f32(1e-6)) · f32(max_norm); the coefficient is clamped to 1 and multiplied
-// into every gradient even when it is exactly 1 (a no-op). Sums of squares are accumulated in
+// into every gradient (torch does so even when it is exactly 1, a no-op that is skipped here). Sums of squares are accumulated in
 // Float64 here, so a norm can differ from torch's Float32 reduction by about one ulp.
 // A non-finite total (NaN/inf gradients) propagates into the gradients as in torch's default;
 // callers that want to skip such a step check the returned norm.
@@ -34,6 +34,9 @@ public func clipGradNorm(_ parameters: [NamedParameter], maxNorm: Double) -> Flo
     let coef = (1 / (total + Float(1e-6))) * Float(maxNorm)
     // torch.clamp(max=1.0) keeps NaN.
     let clamped = coef.isNaN ? coef : min(coef, 1)
+    // torch multiplies by the clamped coefficient even when it is 1; x · 1 is x for every Float (NaN, ±0, ±inf
+    // included), so skipping that pass changes no bit and saves a read and a write of every gradient.
+    guard clamped != 1 else { return total }
     for g in grads {
         g.withUnsafeMutableBuffer { buf in
             Parallel.forRanges(buf.count, costPerItem: 2) { r in for i in r { buf[i] *= clamped } }
