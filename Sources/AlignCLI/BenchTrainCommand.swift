@@ -6,6 +6,7 @@
 // full fine-tuning and LoRA r 16 on every linear layer. Every configuration runs in its own process
 // (TrainBench), so each peak RSS is that configuration's alone.
 // Tokens per step = B · 2 · (P + C) (chosen and rejected sequences, no padding on any side).
+import AlignEval
 import AlignTensor
 import ArgumentParser
 import Foundation
@@ -59,16 +60,13 @@ struct BenchTrainCommand: ParsableCommand {
             for mode in modes {
                 let (p, c) = lengths(model)
                 let label = "\(model == "tiny" ? "tiny-llama" : "llama-135M random") \(mode) B=\(batch) P=\(p) C=\(c)"
-                let (ours, peerRuns, caseNotes) = try measure(model: model, lora: mode == "lora", p: p, c: c, label: label)
+                let (ours, peerResults, caseNotes) = try measure(model: model, lora: mode == "lora", p: p, c: c, label: label)
                 notes += caseNotes
                 let tokens = Double(batch * 2 * (p + c))
                 records.append(contentsOf: caseRecords(label, ours: ours, peer: nil, tokens: tokens))
                 for impl in peers {
-                    guard let runs = peerRuns[impl], let first = runs.first else { continue }
-                    let name = "\(peerName(impl)) (trl \(first["trl"] as? String ?? "?"), torch \(first["torch"] as? String ?? "?"))"
-                    let steps = runs.compactMap { $0["step_s"] as? Double }, rss = runs.compactMap { $0["peak_rss_mb"] as? Double }
-                    records.append(contentsOf: caseRecords(label, ours: ours, peer: (name, Self.median(steps), rss.max() ?? 0),
-                                                           tokens: tokens))
+                    guard let peer = peerResults[impl] else { continue }
+                    records.append(contentsOf: caseRecords(label, ours: ours, peer: peer, tokens: tokens))
                 }
             }
         }
@@ -83,13 +81,14 @@ struct BenchTrainCommand: ParsableCommand {
     }
 
     /// Runs AlignKit and then each peer, `rounds` times over (so a slow spell of the host falls on every
-    /// implementation alike, not on whichever ran during it). Returns AlignKit's result with the median step time
-    /// and the largest peak RSS over the rounds, every peer's per-round JSON results, and one note per run.
+    /// implementation alike, not on whichever ran during it). Returns AlignKit's and each peer's median step time
+    /// and largest peak RSS over the rounds, and one note per run.
     func measure(model: String, lora: Bool, p: Int, c: Int, label: String)
-        throws -> (TrainCaseResult, [String: [[String: Any]]], [String]) {
+        throws -> (TrainCaseResult, [String: (name: String, stepS: Double, rss: Double)], [String]) {
         let common = ["--model", model, "--tiny-dir", tinyLlama, "--batch", "\(batch)", "--prompt-len", "\(p)",
                       "--completion-len", "\(c)", "--steps", "\(steps)", "--warmup", "\(warmup)"] + (lora ? ["--lora"] : [])
-        var ours: [TrainCaseResult] = [], peerRuns: [String: [[String: Any]]] = [:], notes: [String] = []
+        var ours: [TrainCaseResult] = [], peerRuns: [String: [TrainCaseResult]] = [:], names: [String: String] = [:]
+        var notes: [String] = []
         func fmt(_ x: Double) -> String { String(format: "%.2f", x) }
         for round in 1 ... rounds {
             let r = try TrainBench.runChild(arguments: childArguments(model: model, lora: lora, p: p, c: c))
@@ -99,22 +98,30 @@ struct BenchTrainCommand: ParsableCommand {
                 guard let peer = PythonPeer.run(python: python, script: peerScript,
                                                 arguments: ["--impl", impl, "--threads", "\(Parallel.threads)"] + common,
                                                 threads: Parallel.threads),
-                      let s = peer["step_s"] as? Double, peer["peak_rss_mb"] is Double else { continue }
-                peerRuns[impl, default: []].append(peer)
-                let pre = (peer["precompute_s"] as? Double).map { $0 > 0 ? ", reference precompute \(fmt($0)) s" : "" } ?? ""
-                notes.append("\(label) round \(round): \(peerName(impl)): step \(fmt(s)) s\(pre)")
+                      let s = peer["step_s"] as? Double, let rss = peer["peak_rss_mb"] as? Double else { continue }
+                let pre = peer["precompute_s"] as? Double ?? 0
+                peerRuns[impl, default: []].append(TrainCaseResult(stepS: s, precomputeS: pre, peakRSSMB: rss))
+                names[impl] = "\(peerName(impl)) (trl \(peer["trl"] as? String ?? "?"), torch \(peer["torch"] as? String ?? "?"))"
+                notes.append("\(label) round \(round): \(peerName(impl)): step \(fmt(s)) s"
+                    + (pre > 0 ? ", reference precompute \(fmt(pre)) s" : ""))
             }
         }
-        let combined = TrainCaseResult(stepS: Self.median(ours.map(\.stepS)), precomputeS: Self.median(ours.map(\.precomputeS)),
-                                       peakRSSMB: ours.map(\.peakRSSMB).max() ?? 0)
-        return (combined, peerRuns, notes)
+        let peerResults = peerRuns.reduce(into: [String: (name: String, stepS: Double, rss: Double)]()) { out, entry in
+            let combined = Self.combined(entry.value)
+            out[entry.key] = (names[entry.key] ?? entry.key, combined.stepS, combined.peakRSSMB)
+        }
+        return (Self.combined(ours), peerResults, notes)
     }
 
-    /// The median (the mean of the middle two for an even count).
+    /// One implementation's rounds as one result: median step and precompute times, largest peak RSS.
+    static func combined(_ runs: [TrainCaseResult]) -> TrainCaseResult {
+        TrainCaseResult(stepS: median(runs.map(\.stepS)), precomputeS: median(runs.map(\.precomputeS)),
+                        peakRSSMB: runs.map(\.peakRSSMB).max() ?? 0)
+    }
+
+    /// The median (numpy's, the mean of the middle two for an even count); NaN for no values.
     static func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        guard !s.isEmpty else { return .nan }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        xs.isEmpty ? .nan : Distribution.percentile(xs.sorted(), 50)
     }
 
     func childArguments(model: String, lora: Bool, p: Int, c: Int) -> [String] {

@@ -13,7 +13,7 @@ struct BenchShapeRoundsTests {
         let tn = try GemmCase(parsing: "576x576x3072:tn")
         #expect((tn.m, tn.n, tn.k, tn.transA, tn.transB) == (576, 576, 3072, true, false))
         #expect(tn.name == "576×576×3072 TN")
-        for bad in ["3072x576", "3072x576x0", "ax576x3", "64x64x64:TX", "64x64x64:T", "64x64x64:NN:NN"] {
+        for bad in ["3072x576", "3072x576x0", "ax576x3", "64x64x64:TX", "64x64x64:T", "64x64x64:NN:NN", "12x3ax4x5", "x64x64x64"] {
             do {
                 _ = try GemmCase(parsing: bad)
                 Issue.record("'\(bad)' parsed")

@@ -19,26 +19,6 @@ public struct GemmCase: Sendable {
 
     public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 
-    public init(name: String, m: Int, n: Int, k: Int, transA: Bool, transB: Bool) {
-        self.name = name
-        self.m = m; self.n = n; self.k = k
-        self.transA = transA; self.transB = transB
-    }
-
-    /// Parses `MxNxK` with an optional `:NN`, `:TN`, `:NT` or `:TT` suffix (op(A), op(B) transposed or not).
-    public init(parsing text: String) throws {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        let dims = parts[0].split(separator: "x").compactMap { Int($0) }
-        let flags = parts.count > 1 ? Array(parts[1].uppercased()) : ["N", "N"]
-        guard parts.count <= 2, dims.count == 3, dims.allSatisfy({ $0 > 0 }), flags.count == 2,
-              flags.allSatisfy({ $0 == "N" || $0 == "T" }) else {
-            throw ValidationError("--shape \(text): expected MxNxK with positive sizes, optionally :NN, :TN, :NT or :TT")
-        }
-        let suffix = parts.count > 1 ? " \(String(flags))" : ""
-        self.init(name: "\(dims[0])×\(dims[1])×\(dims[2])\(suffix)", m: dims[0], n: dims[1], k: dims[2],
-                  transA: flags[0] == "T", transB: flags[1] == "T")
-    }
-
     public static let standard: [GemmCase] = [
         GemmCase(name: "square 512", m: 512, n: 512, k: 512, transA: false, transB: false),
         GemmCase(name: "square 1024", m: 1024, n: 1024, k: 1024, transA: false, transB: false),
@@ -51,6 +31,23 @@ public struct GemmCase: Sendable {
         GemmCase(name: "135M mlp up dW = Gᵀ·X 1536×576×2048", m: 1536, n: 576, k: 2048, transA: true, transB: false),
         GemmCase(name: "135M lm head x·Eᵀ 2048×49152×576", m: 2048, n: 49152, k: 576, transA: false, transB: true),
     ]
+}
+
+extension GemmCase {
+    /// Parses `MxNxK` with an optional `:NN`, `:TN`, `:NT` or `:TT` suffix (op(A), op(B) transposed or not).
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        // Every field must be a number: "12x3ax4x5" is an error, not 12×4×5.
+        let dims = parts[0].split(separator: "x", omittingEmptySubsequences: false).map { Int($0) ?? 0 }
+        let flags = parts.count > 1 ? Array(parts[1].uppercased()) : ["N", "N"]
+        guard parts.count <= 2, dims.count == 3, dims.allSatisfy({ $0 > 0 }), flags.count == 2,
+              flags.allSatisfy({ $0 == "N" || $0 == "T" }) else {
+            throw ValidationError("--shape \(text): expected MxNxK with positive sizes, optionally :NN, :TN, :NT or :TT")
+        }
+        let suffix = parts.count > 1 ? " \(String(flags))" : ""
+        self.init(name: "\(dims[0])×\(dims[1])×\(dims[2])\(suffix)", m: dims[0], n: dims[1], k: dims[2],
+                  transA: flags[0] == "T", transB: flags[1] == "T")
+    }
 }
 
 /// Runs each case through `Tensor.matmul` and through `cblas_sgemm` directly.

@@ -5,8 +5,9 @@
 // Float order as torch evaluates it: each per-tensor norm is a Float32 tensor; the total is the
 // norm of those Float32 values; `max_norm / (total + 1e-6)` is Tensor.__rdiv__, i.e.
 // reciprocal(total + f32(1e-6)) · f32(max_norm); the coefficient is clamped to 1 and multiplied
-// into every gradient (torch does so even when it is exactly 1, a no-op that is skipped here). Sums of squares are accumulated in
-// Float64 here, so a norm can differ from torch's Float32 reduction by about one ulp.
+// into every gradient (torch does so even when it is exactly 1, a no-op skipped here). Sums of
+// squares are accumulated in Float64 here, so a norm can differ from torch's Float32 reduction by
+// about one ulp.
 // A non-finite total (NaN/inf gradients) propagates into the gradients as in torch's default;
 // callers that want to skip such a step check the returned norm.
 // Left out: other norm types (1, inf) and foreach grouping (a performance detail).
