@@ -40,8 +40,8 @@ public final class MLP: Module {
         let trainable = x.needsGrad || gate.weight.needsGrad || up.weight.needsGrad || down.weight.needsGrad
             || gate.lora != nil || up.lora != nil
         guard trainable else { return nil }
-        let (g, u) = (gate(x), up(x))  // [B, T, F] each
-        return Tensor.swigluLinear(gate: g, up: u, weight: down.weight, transposeB: down.layout == .outIn)
+        let gu = Linear.outputs(of: [gate, up], for: x)  // [B, T, F] each
+        return Tensor.swigluLinear(gate: gu[0], up: gu[1], weight: down.weight, transposeB: down.layout == .outIn)
     }
 
     /// The input of the down projection: x [B, T, C] → [B, T, F]. One position's gate/up run as one fused job.

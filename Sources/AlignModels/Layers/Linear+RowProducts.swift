@@ -14,11 +14,25 @@ extension Linear {
         return Tensor.RowProduct(x: x, weight: weight, bias: bias, residual: residual)
     }
 
-    /// Each layer applied to x ([..., in]): one fused job when x is a single row, else layer by layer.
+    /// Each layer applied to x ([..., in]): one fused job when x is a single row; while training, one recorded op
+    /// whose backward sums x's gradient inside BLAS (`Tensor.sharedInputLinear`); else layer by layer.
     static func outputs(of layers: [Linear], for x: Tensor) -> [Tensor] {
         let products = layers.compactMap { $0.rowProduct(x) }
         if products.count == layers.count, let outs = Tensor.rowProducts(products) { return outs }
+        if let outs = recordedOutputs(of: layers, for: x) { return outs }
         return layers.map { $0(x) }
+    }
+
+    /// The layers' outputs through `Tensor.sharedInputLinear` when the tape records them and none has an enabled
+    /// adapter (an adapter's own op keeps its frozen base weight gradient-free); biases are added after, as
+    /// `callAsFunction` adds them. Bit-identical to the layers one by one (both run `Tensor.matmul`'s sgemm).
+    static func recordedOutputs(of layers: [Linear], for x: Tensor) -> [Tensor]? {
+        let inF = x.shape.last ?? 0  // one row stays layer by layer: a frozen layer's product is sgemv there
+        guard layers.count > 1, inF > 0, x.count > inF, let layout = layers.first?.layout, layers.allSatisfy({ $0.layout == layout }),
+              layers.allSatisfy({ $0.lora?.isEnabled != true }),
+              x.needsGrad || layers.contains(where: { $0.weight.needsGrad }), Autograd.isEnabled else { return nil }
+        let ys = Tensor.sharedInputLinear(x, weights: layers.map(\.weight), transposeWeights: layout == .outIn)
+        return zip(layers, ys).map { layer, y in layer.bias.map { y + $0 } ?? y }
     }
 
     /// residual + self(x), fused into the product's rows when x is a single row.
