@@ -14,8 +14,9 @@ public final class Tensor: @unchecked Sendable {
     public let shape: [Int]
     /// Number of elements.
     public let count: Int
-    /// The storage this tensor reads; shared with views.
-    public let storage: TensorStorage
+    /// The storage this tensor reads; shared with views. Never reassigned: `var` only so that the tape can ask
+    /// `isKnownUniquelyReferenced` whether a gradient's storage has other owners (Autograd.swift).
+    public internal(set) var storage: TensorStorage
     /// First element's index in `storage`.
     public let offset: Int
 
