@@ -5,7 +5,8 @@
 //     an op computes its output and then records it, so the gap is that op's forward plus any glue before it;
 //   - "bwd <op>": each tape node's backward closure, "bwd accumulate" the summing of gradients that meet;
 //   - "sgemm MxNxK tA tB": every BLAS product by shape (inside the op that called it), with its GFLOP/s;
-//   - whatever callers measure with `Profile.measure` (the trainer's clip, optimizer and zero-grad phases).
+//   - whatever callers measure with `Profile.measure` (the trainer's clip, optimizer and zero-grad phases);
+//   - "pool miss N MiB": counts of large allocations the storage pool could not serve (fresh, faulting pages).
 // Not for tests or results: it only points at the costs worth reading the code for.
 import Foundation
 
@@ -73,7 +74,7 @@ public enum Profile {
         let rows = entries.sorted { $0.value.seconds > $1.value.seconds }
         var out = String(format: "%-44@ %10@ %8@ %9@\n", "label" as NSString, "seconds" as NSString, "calls" as NSString,
                          "GFLOP/s" as NSString)
-        for (label, e) in rows where e.seconds >= 0.001 {
+        for (label, e) in rows where e.seconds >= 0.001 || e.seconds == 0 {  // zero seconds: a counter (pool misses)
             let rate = e.flops > 0 ? String(format: "%9.1f", e.flops / e.seconds / 1e9) : ""
             out += String(format: "%-44@ %10.3f %8d %@\n", label as NSString, e.seconds, e.calls, rate as NSString)
         }

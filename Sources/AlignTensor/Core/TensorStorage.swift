@@ -63,6 +63,7 @@ enum StoragePool {
             raw = free[size]?.popLast()
             if raw != nil { heldBytes -= size }
             lock.unlock()
+            if raw == nil && Profile.isEnabled { Profile.add("pool miss \(size >> 20) MiB", seconds: 0) }
         }
         // A recycled buffer is handed out as it was left: `init(count:)` zeroes what it gives, and every kernel
         // writes its uninitialized result in full before reading it. The witness is the whole test suite run
