@@ -56,4 +56,28 @@ struct AutogradTests {
         let r = compareClose(x.grad?.scalars ?? [], expected, atol: 1e-5)
         #expect(r.passed, "\(r)")
     }
+
+    @Test("a gradient shared by two leaves, or a view of the caller's seed, is never written in place")
+    func sharedGradientsStayApart() throws {
+        // a + b hands the same upstream gradient to both leaves: each must own its own grad afterwards.
+        let a = try Tensor([1, 2], shape: [2]), b = try Tensor([3, 4], shape: [2])
+        a.requiresGrad = true
+        b.requiresGrad = true
+        (a + b).sum().backward()
+        (a * 2).sum().backward()  // accumulates into a.grad only
+        #expect(a.grad?.scalars == [3, 3])
+        #expect(b.grad?.scalars == [1, 1])
+        // A reshape's gradient is a view of the seed the caller still holds: grad must be a copy.
+        let x = try Tensor([1, 2, 3, 4], shape: [4])
+        x.requiresGrad = true
+        let seed = try Tensor([1, 2, 3, 4], shape: [2, 2])
+        x.reshaped([2, 2]).backward(seed)
+        seed.withUnsafeMutableBuffer { $0.update(repeating: 0) }
+        #expect(x.grad?.scalars == [1, 2, 3, 4])
+        // Sums that meet in place keep their values: x·x + x·x + x, three terms into one input.
+        let z = try Tensor([2, 3], shape: [2])
+        z.requiresGrad = true
+        (z * z + z * z + z).sum().backward()
+        #expect(z.grad?.scalars == [9, 13])  // 4x + 1
+    }
 }
