@@ -15,6 +15,11 @@ private func grads(_ inputs: [Tensor], use: [Int], _ f: ([Tensor]) -> [Tensor]) 
     return inputs.map { $0.grad?.scalars ?? [] }
 }
 
+/// sharedInputLinear of t[0] by the weights t[1...].
+private func shared(_ t: [Tensor], outIn: Bool) -> [Tensor] {
+    Tensor.sharedInputLinear(t[0], weights: Array(t[1...]), transposeWeights: outIn)
+}
+
 /// Σ of scalar tensors, recorded.
 private func total(_ terms: [Tensor]) -> Tensor { terms.dropFirst().reduce(terms[0], +) }
 
@@ -45,7 +50,7 @@ struct SharedInputLinearTests {
     @Test("x's and every weight's gradient equal the composed matmuls'", arguments: [true, false])
     func gradientsEqualComposed(outIn: Bool) {
         let ops = Self.operands(outIn: outIn)
-        let fused = grads(ops, use: [0, 1, 2]) { Tensor.sharedInputLinear($0[0], weights: Array($0[1...]), transposeWeights: outIn) }
+        let fused = grads(ops, use: [0, 1, 2]) { shared($0, outIn: outIn) }
         let composed = grads(ops, use: [0, 1, 2]) { t in t[1...].map { Tensor.matmul(t[0], $0, transposeB: outIn) } }
         for (i, name) in ["x", "W0", "W1", "W2"].enumerated() {
             let c = compareClose(fused[i], composed[i].map(Double.init), atol: 1e-5, rtol: 1e-5)
@@ -67,7 +72,7 @@ struct SharedInputLinearTests {
     @Test("an output the loss never reaches counts as zero; its weight gets no gradient")
     func unusedOutput() {
         let ops = Self.operands(outIn: true)
-        let fused = grads(ops, use: [0, 2]) { Tensor.sharedInputLinear($0[0], weights: Array($0[1...]), transposeWeights: true) }
+        let fused = grads(ops, use: [0, 2]) { shared($0, outIn: true) }
         let composed = grads(ops, use: [0, 2]) { t in t[1...].map { Tensor.matmul(t[0], $0, transposeB: true) } }
         for i in [0, 1, 3] {
             let c = compareClose(fused[i], composed[i].map(Double.init), atol: 1e-5, rtol: 1e-5)

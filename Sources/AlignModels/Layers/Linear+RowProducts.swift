@@ -28,8 +28,8 @@ extension Linear {
     /// `callAsFunction` adds them. Bit-identical to the layers one by one (both run `Tensor.matmul`'s sgemm).
     static func recordedOutputs(of layers: [Linear], for x: Tensor) -> [Tensor]? {
         let inF = x.shape.last ?? 0  // one row stays layer by layer: a frozen layer's product is sgemv there
-        guard layers.count > 1, inF > 0, x.count > inF, let layout = layers.first?.layout, layers.allSatisfy({ $0.layout == layout }),
-              layers.allSatisfy({ $0.lora?.isEnabled != true }),
+        guard layers.count > 1, inF > 0, x.count > inF, let layout = layers.first?.layout,
+              layers.allSatisfy({ $0.layout == layout && $0.lora?.isEnabled != true }),
               x.needsGrad || layers.contains(where: { $0.weight.needsGrad }), Autograd.isEnabled else { return nil }
         let ys = Tensor.sharedInputLinear(x, weights: layers.map(\.weight), transposeWeights: layout == .outIn)
         return zip(layers, ys).map { layer, y in layer.bias.map { y + $0 } ?? y }
