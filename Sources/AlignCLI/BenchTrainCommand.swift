@@ -84,7 +84,7 @@ struct BenchTrainCommand: ParsableCommand {
     /// implementation alike, not on whichever ran during it). Returns AlignKit's and each peer's median step time
     /// and largest peak RSS over the rounds, and one note per run.
     func measure(model: String, lora: Bool, p: Int, c: Int, label: String)
-        throws -> (TrainCaseResult, [String: (name: String, stepS: Double, rss: Double)], [String]) {
+        throws -> (TrainCaseResult, [String: (name: String, result: TrainCaseResult)], [String]) {
         let common = ["--model", model, "--tiny-dir", tinyLlama, "--batch", "\(batch)", "--prompt-len", "\(p)",
                       "--completion-len", "\(c)", "--steps", "\(steps)", "--warmup", "\(warmup)"] + (lora ? ["--lora"] : [])
         var ours: [TrainCaseResult] = [], peerRuns: [String: [TrainCaseResult]] = [:], names: [String: String] = [:]
@@ -106,9 +106,8 @@ struct BenchTrainCommand: ParsableCommand {
                     + (pre > 0 ? ", reference precompute \(fmt(pre)) s" : ""))
             }
         }
-        let peerResults = peerRuns.reduce(into: [String: (name: String, stepS: Double, rss: Double)]()) { out, entry in
-            let combined = Self.combined(entry.value)
-            out[entry.key] = (names[entry.key] ?? entry.key, combined.stepS, combined.peakRSSMB)
+        let peerResults = peerRuns.reduce(into: [String: (name: String, result: TrainCaseResult)]()) { out, entry in
+            out[entry.key] = (names[entry.key] ?? entry.key, Self.combined(entry.value))
         }
         return (Self.combined(ours), peerResults, notes)
     }
@@ -139,7 +138,7 @@ struct BenchTrainCommand: ParsableCommand {
     }
 
     /// Tokens/s and peak RSS records (for RSS, ratio = AlignKit ÷ peer: < 1 means AlignKit uses less).
-    func caseRecords(_ label: String, ours: TrainCaseResult, peer: (name: String, stepS: Double, rss: Double)?,
+    func caseRecords(_ label: String, ours: TrainCaseResult, peer: (name: String, result: TrainCaseResult)?,
                      tokens: Double) -> [BenchRecord] {
         guard let peer else {
             return [BenchRecord(bench: "train", case: "\(label) steps/s", unit: "steps/s", alignkit: 1 / ours.stepS),
@@ -147,9 +146,9 @@ struct BenchTrainCommand: ParsableCommand {
         }
         return [
             BenchRecord(bench: "train", case: "\(label) tokens/s", unit: "tokens/s", alignkit: tokens / ours.stepS,
-                        peer: peer.name, peerValue: tokens / peer.stepS),
+                        peer: peer.name, peerValue: tokens / peer.result.stepS),
             BenchRecord(bench: "train", case: "\(label) peak RSS", unit: "MB", alignkit: ours.peakRSSMB,
-                        peer: peer.name, peerValue: peer.rss),
+                        peer: peer.name, peerValue: peer.result.peakRSSMB),
         ]
     }
 }

@@ -113,7 +113,7 @@ struct LoRALinearSaved {
         }
         var dx: Tensor?
         if need.x {
-            let out = product(g, weight, transX: false, transY: !transposeWeight, m: rows, n: inF, k: outF, shape: x.shape)
+            let out = Tensor.foldedProduct(g, weight, transX: false, transY: !transposeWeight, m: rows, n: inF, k: outF, shape: x.shape)
             if shared, let gh { addExpanded(gh, into: out, beta: 1) }  // += s·gh·A
             dx = out
         }
@@ -121,8 +121,8 @@ struct LoRALinearSaved {
         if need.adapterInput, let gh { dxa = addExpanded(gh, into: Tensor.uninitialized(x.shape), beta: 0) }
         var dw: Tensor?
         if need.weight {
-            dw = transposeWeight ? product(g, x, transX: true, transY: false, m: outF, n: inF, k: rows)  // gᵀ·x [out, in]
-                : product(x, g, transX: true, transY: false, m: inF, n: outF, k: rows)                   // xᵀ·g [in, out]
+            dw = transposeWeight ? Tensor.foldedProduct(g, x, transX: true, transY: false, m: outF, n: inF, k: rows)  // gᵀ·x [out, in]
+                : Tensor.foldedProduct(x, g, transX: true, transY: false, m: inF, n: outF, k: rows)                   // xᵀ·g [in, out]
         }
         return shared ? [dx, dw, da, db] : [dx, dw, da, db, dxa]
     }
@@ -146,24 +146,6 @@ struct LoRALinearSaved {
                 return
             }
             body(xp, yp, op)
-        } } }
-        return out
-    }
-
-    /// alpha · op(X)·op(Y) as an [m, n] (or `shape`) tensor, or accumulated into `into`. X and Y are row-major with
-    /// their own last dimension as leading dimension; op transposes when its flag is set.
-    @discardableResult
-    func product(_ x: Tensor, _ y: Tensor, transX: Bool, transY: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-                 shape: [Int]? = nil, into: Tensor? = nil) -> Tensor {
-        let out = into ?? Tensor.uninitialized(shape ?? [m, n])
-        let (ldx, ldy) = (x.shape.last ?? 0, y.shape.last ?? 0)
-        x.withUnsafeBuffer { px in y.withUnsafeBuffer { py in out.withUnsafeMutableBuffer { po in
-            guard let xp = px.baseAddress, let yp = py.baseAddress, let op = po.baseAddress else {
-                if into == nil { po.update(repeating: 0) }  // an empty operand: the product is zero
-                return
-            }
-            BLAS.sgemm(transA: transX, transB: transY, m: m, n: n, k: k, alpha: alpha, a: xp, lda: ldx, b: yp, ldb: ldy,
-                       beta: into == nil ? 0 : 1, c: op, ldc: n)
         } } }
         return out
     }

@@ -102,4 +102,23 @@ extension Tensor {
             }
         } } }
     }
+
+    /// alpha · op(X)·op(Y) as an [m, n] (or `shape`) tensor, or accumulated into `into`. X and Y are row-major with
+    /// their own last dimension as leading dimension (leading dims folded into rows); op transposes when its flag is
+    /// set. Used by the backwards of fused ops that own their products (LoRALinear, SharedInputLinear).
+    @discardableResult
+    static func foldedProduct(_ x: Tensor, _ y: Tensor, transX: Bool, transY: Bool, m: Int, n: Int, k: Int,
+                              alpha: Float = 1, shape: [Int]? = nil, into: Tensor? = nil) -> Tensor {
+        let out = into ?? Tensor.uninitialized(shape ?? [m, n])
+        let (ldx, ldy) = (x.shape.last ?? 0, y.shape.last ?? 0)
+        x.withUnsafeBuffer { px in y.withUnsafeBuffer { py in out.withUnsafeMutableBuffer { po in
+            guard let xp = px.baseAddress, let yp = py.baseAddress, let op = po.baseAddress else {
+                if into == nil { po.update(repeating: 0) }  // an empty operand: the product is zero
+                return
+            }
+            BLAS.sgemm(transA: transX, transB: transY, m: m, n: n, k: k, alpha: alpha, a: xp, lda: ldx, b: yp, ldb: ldy,
+                       beta: into == nil ? 0 : 1, c: op, ldc: n)
+        } } }
+        return out
+    }
 }

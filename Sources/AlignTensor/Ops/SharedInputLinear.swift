@@ -82,37 +82,16 @@ struct SharedInputSaved {
         if needX {
             for (i, g) in grads.enumerated() {
                 guard let g else { continue }
-                let out = dx ?? Tensor.uninitialized(x.shape)
-                product(g, weights[i], transG: false, transY: !transposeWeights, m: rows, n: inF, k: outF(i),
-                        beta: dx == nil ? 0 : 1, into: out)
-                dx = out
+                dx = Tensor.foldedProduct(g, weights[i], transX: false, transY: !transposeWeights, m: rows, n: inF,
+                                          k: outF(i), shape: x.shape, into: dx)
             }
         }
         let dw: [Tensor?] = grads.enumerated().map { i, g in
             guard needW[i], let g else { return nil }
-            let out = Tensor.uninitialized(weights[i].shape)
-            if transposeWeights {  // gᵀ·x [out, in]
-                product(g, x, transG: true, transY: false, m: outF(i), n: inF, k: rows, beta: 0, into: out)
-            } else {               // xᵀ·g [in, out]
-                product(x, g, transG: true, transY: false, m: inF, n: outF(i), k: rows, beta: 0, into: out)
-            }
-            return out
+            return transposeWeights
+                ? Tensor.foldedProduct(g, x, transX: true, transY: false, m: outF(i), n: inF, k: rows)  // gᵀ·x [out, in]
+                : Tensor.foldedProduct(x, g, transX: true, transY: false, m: inF, n: outF(i), k: rows)  // xᵀ·g [in, out]
         }
         return [dx] + dw
-    }
-
-    /// into = op(P)·op(Y) + beta·into, with P and Y row-major over their own last dimension (rows folded).
-    private func product(_ p: Tensor, _ y: Tensor, transG: Bool, transY: Bool, m: Int, n: Int, k: Int, beta: Float,
-                         into out: Tensor) {
-        let (ldp, ldy) = (p.shape.last ?? 0, y.shape.last ?? 0)
-        p.withUnsafeBuffer { pp in y.withUnsafeBuffer { py in out.withUnsafeMutableBuffer { po in
-            guard let op = po.baseAddress else { return }
-            guard let a = pp.baseAddress, let b = py.baseAddress else {  // an empty operand: the product is zero
-                if beta == 0 { po.update(repeating: 0) }
-                return
-            }
-            BLAS.sgemm(transA: transG, transB: transY, m: m, n: n, k: k, a: a, lda: ldp, b: b, ldb: ldy, beta: beta,
-                       c: op, ldc: n)
-        } } }
     }
 }
